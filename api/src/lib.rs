@@ -1,0 +1,20 @@
+//! The Users console's API contract (v1), shared by the browser app and the
+//! server so both sides speak the same types and check input with the same
+//! rules. Nothing here performs I/O.
+
+pub mod error;
+pub mod query;
+pub mod token;
+pub mod types;
+pub mod validation;
+
+pub use error::{ErrorBody, ErrorCode, ErrorDetail, FieldErrors};
+pub use query::{ListQuery, UserStatus, DEFAULT_PER_PAGE, MAX_PER_PAGE};
+pub use types::*;
+pub use validation::{Email, PersonName};
+
+/// The role that lets a user manage users (the Users page's gate).
+pub const SETTINGS_ROLE: &str = "Settings";
+
+/// Largest request body the server accepts, in bytes.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
