@@ -1,1 +1,19 @@
-//! e2e harness
+//! End-to-end harness: the real `users-server` (its own temporary data
+//! directory, set up through its CLI) serving the release build of the app,
+//! and headless Chromium driven over WebDriver. Elements are found the way a
+//! person or a screen reader finds them: by role and accessible name, as
+//! Chromium's accessibility tree computes them.
+
+mod browser;
+mod server;
+
+pub use browser::{Browser, By};
+pub use server::Server;
+
+/// The workspace root.
+pub fn workspace_root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("e2e sits inside the workspace")
+        .to_path_buf()
+}

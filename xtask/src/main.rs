@@ -1,1 +1,50 @@
-fn main() {}
+//! `cargo xtask <task>`: the project's only entry points.
+//!
+//! - `setup`  installs what the build and tests need (idempotent, quick when done)
+//! - `run`    builds the app in release and serves it with the API and demo data
+//! - `test`   fmt, clippy (native + wasm), native tests, browser tests, end-to-end
+//!
+//! Written with std only so it compiles in seconds on a fresh machine.
+
+mod run;
+mod setup;
+mod shell;
+mod test;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (task, rest) = match args.split_first() {
+        Some((task, rest)) => (task.as_str(), rest),
+        None => ("help", &[][..]),
+    };
+    let result = match task {
+        "setup" => setup::setup().map(drop),
+        "run" => run::run(rest),
+        "test" => test::test(rest),
+        "help" | "--help" | "-h" => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        other => Err(format!("unknown task {other:?}\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("\nxtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+const USAGE: &str = "\
+usage: cargo xtask <task> [options]
+
+tasks:
+  setup   install the wasm32 target, Trunk, wasm-bindgen-cli, wasm-opt, axe-core,
+          Chromium and chromedriver when missing or at the wrong version
+  run     build the app (release) and start the server with demo data
+          [--addr 127.0.0.1:8080] [--data-dir data] [--no-demo]
+  test    fmt, clippy (native and wasm32), native tests, browser tests, end-to-end tests
+          [--skip-e2e]";

@@ -1,0 +1,197 @@
+//! Headless Chromium through a chromedriver started for each test, and the
+//! role-and-name queries tests use instead of CSS classes or test ids.
+
+use std::net::{Ipv4Addr, TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::wd::{Capabilities, WebDriverCompatibleCommand};
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::{json, Value};
+
+use crate::workspace_root;
+
+/// How long a query waits for the app to show what it looks for.
+const WAIT: Duration = Duration::from_secs(10);
+
+/// What to look for: an ARIA role and its accessible name.
+#[derive(Debug, Clone, Copy)]
+pub struct By<'a> {
+    pub role: &'a str,
+    pub name: &'a str,
+}
+
+impl<'a> By<'a> {
+    pub fn role(role: &'a str, name: &'a str) -> Self {
+        By { role, name }
+    }
+}
+
+/// A browser session; the driver process ends when this is dropped.
+pub struct Browser {
+    pub client: Client,
+    driver: Child,
+}
+
+impl Browser {
+    pub async fn start() -> Browser {
+        let driver_bin =
+            std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+        let port = free_port();
+        let driver = Command::new(&driver_bin)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("start {driver_bin}: {e}"));
+        let started = Instant::now();
+        while TcpStream::connect((Ipv4Addr::LOCALHOST, port)).is_err() {
+            assert!(started.elapsed() < WAIT, "chromedriver did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let client = ClientBuilder::new(HttpConnector::new())
+            .capabilities(capabilities())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .expect("WebDriver session");
+        Browser { client, driver }
+    }
+
+    pub async fn goto(&self, url: &str) {
+        self.client.goto(url).await.expect("navigate");
+    }
+
+    /// The element with this role and accessible name, waiting for it to appear.
+    pub async fn find(&self, by: By<'_>) -> Element {
+        let started = Instant::now();
+        loop {
+            if let Some(element) = self.query(by).await {
+                return element;
+            }
+            if started.elapsed() > WAIT {
+                let body = self.client.source().await.unwrap_or_default();
+                panic!("no {} named {:?} appeared; page:\n{body}", by.role, by.name);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The visible element with this role and accessible name, if any now.
+    pub async fn query(&self, by: By<'_>) -> Option<Element> {
+        let candidates = self
+            .client
+            .find_all(Locator::Css(&candidate_selector(by.role)))
+            .await
+            .ok()?;
+        for element in candidates {
+            if !element.is_displayed().await.unwrap_or(false) {
+                continue;
+            }
+            let role = self.computed(&element, "computedrole").await;
+            let name = self.computed(&element, "computedlabel").await;
+            if role == by.role && name.trim() == by.name {
+                return Some(element);
+            }
+        }
+        None
+    }
+
+    /// Chromium's computed role or accessible name of an element.
+    async fn computed(&self, element: &Element, what: &'static str) -> String {
+        let command = ElementQuery {
+            element: element.element_id().to_string(),
+            what,
+        };
+        match self.client.issue_cmd(command).await {
+            Ok(Value::String(s)) => s,
+            _ => String::new(),
+        }
+    }
+
+    pub async fn close(self) {
+        let Browser { client, mut driver } = self;
+        let _ = client.close().await;
+        let _ = driver.kill();
+        let _ = driver.wait();
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+    }
+}
+
+/// CSS that selects every element that may have `role` (native or ARIA);
+/// the computed role then decides.
+fn candidate_selector(role: &str) -> String {
+    let native = match role {
+        "button" => "button, input[type=submit], input[type=button], summary",
+        "link" => "a[href]",
+        "textbox" => {
+            "input:not([type]), input[type=text], input[type=email], input[type=password], textarea"
+        }
+        "searchbox" => "input[type=search]",
+        "checkbox" => "input[type=checkbox]",
+        "combobox" => "select, input[list]",
+        "heading" => "h1, h2, h3, h4, h5, h6",
+        "dialog" => "dialog",
+        "navigation" => "nav",
+        "table" => "table",
+        "main" => "main",
+        _ => "",
+    };
+    if native.is_empty() {
+        format!("[role={role}]")
+    } else {
+        format!("{native}, [role={role}]")
+    }
+}
+
+/// W3C WebDriver "Get Computed Role" / "Get Computed Label".
+#[derive(Debug)]
+struct ElementQuery {
+    element: String,
+    what: &'static str,
+}
+
+impl WebDriverCompatibleCommand for ElementQuery {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        let session = session_id.unwrap_or_default();
+        base_url.join(&format!(
+            "session/{session}/element/{}/{}",
+            self.element, self.what
+        ))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::GET, None)
+    }
+}
+
+/// Headless Chromium with the flags in the workspace's webdriver.json.
+fn capabilities() -> Capabilities {
+    let path = workspace_root().join("webdriver.json");
+    let text =
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    let mut caps: Value = serde_json::from_str(&text).expect("webdriver.json is JSON");
+    caps["goog:chromeOptions"]["binary"] = json!("/usr/bin/chromium");
+    caps["goog:loggingPrefs"] = json!({"browser": "ALL"});
+    match caps {
+        Value::Object(map) => map,
+        _ => panic!("webdriver.json must be an object"),
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}

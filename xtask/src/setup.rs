@@ -1,0 +1,176 @@
+//! Installs what the build and the tests need, checking versions, not only
+//! presence. Idempotent: when everything is in place it takes a second.
+
+use std::path::PathBuf;
+
+use crate::shell::{cargo_bin_dir, cmd, output, root, run, tools_dir};
+
+/// Trunk 0.22 needs a newer rustc than this machine kind has.
+const TRUNK_VERSION: &str = "0.21.14";
+/// Debian's binaryen is too old for rustc 1.95 output; npm's works.
+const BINARYEN_NPM: &str = "binaryen@132.0.0";
+const WASM_OPT_VERSION: &str = "version 132";
+const AXE_CORE_NPM: &str = "axe-core@4.14.1";
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// Paths the other tasks use once setup has passed.
+pub struct Tools {
+    pub chromedriver: PathBuf,
+    pub axe_core: PathBuf,
+}
+
+pub fn setup() -> Result<Tools, String> {
+    println!("== setup: checking tools");
+    wasm_target()?;
+    trunk()?;
+    wasm_bindgen()?;
+    npm_tools()?;
+    browser()?;
+    println!("== setup: all tools present");
+    Ok(Tools {
+        chromedriver: PathBuf::from(CHROMEDRIVER),
+        axe_core: tools_dir().join("node_modules/axe-core/axe.min.js"),
+    })
+}
+
+fn wasm_target() -> Result<(), String> {
+    let installed =
+        output(&mut cmd("rustup", &["target", "list", "--installed"])).unwrap_or_default();
+    if installed
+        .lines()
+        .any(|l| l.trim() == "wasm32-unknown-unknown")
+    {
+        println!("ok   rustup target wasm32-unknown-unknown");
+        return Ok(());
+    }
+    println!("install rustup target wasm32-unknown-unknown");
+    run(&mut cmd(
+        "rustup",
+        &["target", "add", "wasm32-unknown-unknown"],
+    ))
+}
+
+fn trunk() -> Result<(), String> {
+    let trunk = cargo_bin_dir().join("trunk");
+    let found = output(&mut cmd(&trunk.to_string_lossy(), &["--version"]));
+    if found.as_deref() == Some(&format!("trunk {TRUNK_VERSION}")) {
+        println!("ok   trunk {TRUNK_VERSION}");
+        return Ok(());
+    }
+    println!("install trunk {TRUNK_VERSION} (found {found:?}; takes ~9 minutes on 2 cores)");
+    run(&mut cmd(
+        "cargo",
+        &["install", "--locked", &format!("trunk@{TRUNK_VERSION}")],
+    ))
+}
+
+/// wasm-bindgen-cli must match the `wasm-bindgen` crate in Cargo.lock exactly.
+fn wasm_bindgen() -> Result<(), String> {
+    let version = locked_version("wasm-bindgen")?;
+    let bin = cargo_bin_dir().join("wasm-bindgen");
+    let found = output(&mut cmd(&bin.to_string_lossy(), &["--version"]));
+    let runner = cargo_bin_dir().join("wasm-bindgen-test-runner");
+    if found.as_deref() == Some(&format!("wasm-bindgen {version}")) && runner.exists() {
+        println!("ok   wasm-bindgen-cli {version}");
+        return Ok(());
+    }
+    // Not --locked: its own lockfile names a crate version this registry lacks.
+    println!("install wasm-bindgen-cli {version} (found {found:?}; takes ~4 minutes)");
+    run(&mut cmd(
+        "cargo",
+        &[
+            "install",
+            "--force",
+            "wasm-bindgen-cli",
+            "--version",
+            &version,
+        ],
+    ))
+}
+
+/// The version of `package` recorded in Cargo.lock.
+pub fn locked_version(package: &str) -> Result<String, String> {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock"))
+        .map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line == format!("name = \"{package}\"") {
+            if let Some(v) = lines.next().and_then(|l| l.strip_prefix("version = \"")) {
+                return Ok(v.trim_end_matches('"').to_string());
+            }
+        }
+    }
+    Err(format!("{package} is not in Cargo.lock"))
+}
+
+/// wasm-opt (npm binaryen) and axe-core, in the git-ignored tools folder.
+fn npm_tools() -> Result<(), String> {
+    let tools = tools_dir();
+    let wasm_opt = tools.join("node_modules/.bin/wasm-opt");
+    let found = output(&mut cmd(&wasm_opt.to_string_lossy(), &["--version"])).unwrap_or_default();
+    let axe = tools.join("node_modules/axe-core/package.json");
+    let axe_version = std::fs::read_to_string(&axe).unwrap_or_default();
+    let axe_wanted = AXE_CORE_NPM.trim_start_matches("axe-core@");
+    let axe_ok = axe_version.contains(&format!("\"version\": \"{axe_wanted}\""));
+    if found.contains(WASM_OPT_VERSION) && axe_ok {
+        println!("ok   wasm-opt ({found}), axe-core {axe_wanted}");
+        return Ok(());
+    }
+    println!(
+        "install {BINARYEN_NPM} and {AXE_CORE_NPM} into {}",
+        tools.display()
+    );
+    std::fs::create_dir_all(&tools)
+        .map_err(|e| format!("cannot create {}: {e}", tools.display()))?;
+    let prefix = tools.to_string_lossy().into_owned();
+    run(&mut cmd(
+        "npm",
+        &[
+            "install",
+            "--prefix",
+            &prefix,
+            "--no-audit",
+            "--no-fund",
+            "--save-exact",
+            BINARYEN_NPM,
+            AXE_CORE_NPM,
+        ],
+    ))
+}
+
+/// Debian's Chromium and its driver (same major version).
+fn browser() -> Result<(), String> {
+    let chromium = output(&mut cmd(CHROMIUM, &["--version"]));
+    let driver = output(&mut cmd(CHROMEDRIVER, &["--version"]));
+    if let (Some(chromium), Some(driver)) = (&chromium, &driver) {
+        if major(chromium) == major(driver) && major(chromium).is_some() {
+            println!(
+                "ok   {chromium}; {}",
+                driver.split(" (").next().unwrap_or(driver)
+            );
+            return Ok(());
+        }
+    }
+    let is_root = output(&mut cmd("id", &["-u"])).as_deref() == Some("0");
+    let install = "apt-get update && apt-get install -y chromium chromium-driver";
+    if !is_root {
+        return Err(format!(
+            "Chromium and chromedriver are missing or of different versions; run as root:\n    {install}"
+        ));
+    }
+    println!("install chromium and chromium-driver (found {chromium:?} / {driver:?})");
+    run(&mut cmd("apt-get", &["update"]))?;
+    run(
+        cmd("apt-get", &["install", "-y", "chromium", "chromium-driver"])
+            .env("DEBIAN_FRONTEND", "noninteractive"),
+    )
+}
+
+/// The major version in "Chromium 156.0…" / "ChromeDriver 156.0…".
+fn major(version_line: &str) -> Option<&str> {
+    version_line
+        .split_whitespace()
+        .find(|w| w.chars().next().is_some_and(|c| c.is_ascii_digit()))
+        .and_then(|v| v.split('.').next())
+}

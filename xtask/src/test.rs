@@ -1,0 +1,100 @@
+//! `cargo xtask test`: every check CI runs, in order, stopping at the first
+//! failure. Each runner prints its own summary lines.
+
+use crate::run::build_app_release;
+use crate::setup::setup;
+use crate::shell::{cmd, root, run};
+
+pub fn test(args: &[String]) -> Result<(), String> {
+    let skip_e2e = args.iter().any(|a| a == "--skip-e2e");
+    if let Some(other) = args.iter().find(|a| *a != "--skip-e2e") {
+        return Err(format!("test: unknown option {other:?}"));
+    }
+    let tools = setup()?;
+    let started = std::time::Instant::now();
+
+    step("formatting");
+    run(&mut cmd("cargo", &["fmt", "--all", "--", "--check"]))?;
+
+    step("clippy (native)");
+    run(&mut cmd(
+        "cargo",
+        &[
+            "clippy",
+            "--workspace",
+            "--exclude",
+            "users-console",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    ))?;
+    step("clippy (wasm32)");
+    run(&mut cmd(
+        "cargo",
+        &[
+            "clippy",
+            "-p",
+            "users-console",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    ))?;
+
+    step("native tests (api, server, xtask)");
+    run(&mut cmd(
+        "cargo",
+        &[
+            "test",
+            "--workspace",
+            "--exclude",
+            "users-console",
+            "--exclude",
+            "users-e2e",
+        ],
+    ))?;
+
+    step("browser tests (wasm-bindgen-test, headless Chromium)");
+    run(cmd(
+        "cargo",
+        &[
+            "test",
+            "-p",
+            "users-console",
+            "--target",
+            "wasm32-unknown-unknown",
+        ],
+    )
+    .env("CHROMEDRIVER", &tools.chromedriver))?;
+
+    if skip_e2e {
+        println!("\n(end-to-end tests skipped by --skip-e2e)");
+    } else {
+        step("end-to-end tests (release app + real server + headless Chromium)");
+        build_app_release()?;
+        run(&mut cmd("cargo", &["build", "-p", "users-server"]))?;
+        run(cmd(
+            "cargo",
+            &["test", "-p", "users-e2e", "--", "--test-threads", "2"],
+        )
+        .env("CHROMEDRIVER", &tools.chromedriver)
+        .env(
+            "USERS_E2E_SERVER_BIN",
+            root().join("target/debug/users-server"),
+        )
+        .env("USERS_E2E_DIST", root().join("dist"))
+        .env("USERS_E2E_AXE", &tools.axe_core))?;
+    }
+
+    println!("\n== all checks passed in {:.0?}", started.elapsed());
+    Ok(())
+}
+
+fn step(name: &str) {
+    println!("\n== {name}");
+}
