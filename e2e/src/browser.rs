@@ -110,17 +110,16 @@ impl Browser {
         }
     }
 
+    /// Ends the WebDriver session (closing Chromium), then the driver.
     pub async fn close(self) {
-        let Browser { client, mut driver } = self;
-        let _ = client.close().await;
-        let _ = driver.kill();
-        let _ = driver.wait();
+        let _ = self.client.clone().close().await;
     }
 }
 
 impl Drop for Browser {
     fn drop(&mut self) {
         let _ = self.driver.kill();
+        let _ = self.driver.wait();
     }
 }
 
