@@ -1,1 +1,3 @@
-fn main() {}
+fn main() {
+    users_console::start();
+}

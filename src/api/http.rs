@@ -1,0 +1,199 @@
+//! The API client over `fetch` (gloo-net).
+
+use std::cell::RefCell;
+
+use gloo_net::http::{Request, RequestBuilder, Response};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use users_api::{
+    AuditEntry, DeleteResult, DeleteUser, ErrorBody, Group, IdentityProvider, ListQuery, Me,
+    NewUser, Page, RevealedToken, Role, UserDetail, UserId, UserPatch, UserStatus, UserSummary,
+};
+use web_sys::AbortController;
+
+use super::{ApiClient, ApiError, ApiFuture};
+
+/// `config.json`, served next to `index.html`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct Config {
+    /// Origin (and optional path prefix) of the API server; empty = same origin.
+    #[serde(default)]
+    pub api_base: String,
+}
+
+impl Config {
+    /// Loads `/config.json`; a missing or unreadable file means same origin.
+    pub async fn load() -> Config {
+        match Request::get("/config.json").send().await {
+            Ok(response) if response.ok() => response.json().await.unwrap_or_default(),
+            _ => Config::default(),
+        }
+    }
+}
+
+/// Talks to the server at `api_base` + `/api/v1`.
+pub struct HttpClient {
+    base: String,
+    token: RefCell<Option<String>>,
+    /// The list request in flight, aborted when a newer one starts.
+    list_in_flight: RefCell<Option<AbortController>>,
+}
+
+impl HttpClient {
+    pub fn new(config: &Config) -> Self {
+        HttpClient {
+            base: format!("{}/api/v1", config.api_base.trim().trim_end_matches('/')),
+            token: RefCell::new(None),
+            list_in_flight: RefCell::new(None),
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    fn authorized(&self, builder: RequestBuilder) -> RequestBuilder {
+        let builder = builder.header("Accept", "application/json");
+        match self.token.borrow().as_deref() {
+            Some(token) => builder.header("Access-Token", token),
+            None => builder,
+        }
+    }
+
+    fn get<T: DeserializeOwned + 'static>(&self, path: &str) -> ApiFuture<T> {
+        let request = self.authorized(Request::get(&self.url(path))).build();
+        Box::pin(send(request))
+    }
+
+    fn with_body<T: DeserializeOwned + 'static, B: serde::Serialize + ?Sized>(
+        &self,
+        builder: RequestBuilder,
+        body: &B,
+    ) -> ApiFuture<T> {
+        let request = self.authorized(builder).json(body);
+        Box::pin(send(request))
+    }
+}
+
+async fn send<T: DeserializeOwned>(
+    request: Result<Request, gloo_net::Error>,
+) -> Result<T, ApiError> {
+    let request = request.map_err(|e| ApiError::Network(e.to_string()))?;
+    let response = request
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    decode(response).await
+}
+
+async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+    let status = response.status();
+    if response.ok() {
+        response
+            .json::<T>()
+            .await
+            .map_err(|e| ApiError::Network(format!("unreadable answer: {e}")))
+    } else {
+        let body = response
+            .text()
+            .await
+            .ok()
+            .and_then(|text| serde_json::from_str::<ErrorBody>(&text).ok());
+        Err(ApiError::from_response(status, body))
+    }
+}
+
+impl ApiClient for HttpClient {
+    fn set_token(&self, token: Option<String>) {
+        *self.token.borrow_mut() = token;
+    }
+
+    fn me(&self) -> ApiFuture<Me> {
+        self.get("/me")
+    }
+
+    fn list_users(&self, query: &ListQuery) -> ApiFuture<Page<UserSummary>> {
+        if let Some(previous) = self.list_in_flight.borrow_mut().take() {
+            previous.abort();
+        }
+        let controller = AbortController::new().ok();
+        let page = query.page.to_string();
+        let per_page = query.per_page.to_string();
+        let mut params = vec![("page", page.as_str()), ("per_page", per_page.as_str())];
+        if query.status == UserStatus::Archived {
+            params.push(("status", "archived"));
+        }
+        if !query.query.is_empty() {
+            params.push(("query", query.query.as_str()));
+        }
+        let builder = self
+            .authorized(Request::get(&self.url("/users")))
+            .query(params)
+            .abort_signal(controller.as_ref().map(|c| c.signal()).as_ref());
+        *self.list_in_flight.borrow_mut() = controller;
+        Box::pin(send(builder.build()))
+    }
+
+    fn get_user(&self, id: UserId) -> ApiFuture<UserDetail> {
+        self.get(&format!("/users/{id}"))
+    }
+
+    fn create_user(&self, user: &NewUser) -> ApiFuture<UserDetail> {
+        self.with_body(Request::post(&self.url("/users")), user)
+    }
+
+    fn update_user(&self, id: UserId, version: i64, patch: &UserPatch) -> ApiFuture<UserDetail> {
+        let builder = Request::patch(&self.url(&format!("/users/{id}")))
+            .header("If-Match", &format!("\"{version}\""));
+        self.with_body(builder, patch)
+    }
+
+    fn delete_user(&self, id: UserId, body: &DeleteUser) -> ApiFuture<DeleteResult> {
+        self.with_body(Request::delete(&self.url(&format!("/users/{id}"))), body)
+    }
+
+    fn restore_user(&self, id: UserId) -> ApiFuture<UserDetail> {
+        let request = self
+            .authorized(Request::post(&self.url(&format!("/users/{id}/restore"))))
+            .build();
+        Box::pin(send(request))
+    }
+
+    fn reveal_token(&self, id: UserId) -> ApiFuture<RevealedToken> {
+        self.get(&format!("/users/{id}/access_token"))
+    }
+
+    fn regenerate_token(&self, id: UserId) -> ApiFuture<RevealedToken> {
+        let request = self
+            .authorized(Request::post(
+                &self.url(&format!("/users/{id}/access_token")),
+            ))
+            .build();
+        Box::pin(send(request))
+    }
+
+    fn roles(&self) -> ApiFuture<Vec<Role>> {
+        self.get("/roles")
+    }
+
+    fn groups(&self) -> ApiFuture<Vec<Group>> {
+        self.get("/groups")
+    }
+
+    fn identity_providers(&self) -> ApiFuture<Vec<IdentityProvider>> {
+        self.get("/identity_providers")
+    }
+
+    fn audit(
+        &self,
+        user_id: Option<UserId>,
+        page: u32,
+        per_page: u32,
+    ) -> ApiFuture<Page<AuditEntry>> {
+        let mut path = format!("/audit?page={page}&per_page={per_page}");
+        if let Some(id) = user_id {
+            path.push_str(&format!("&user_id={id}"));
+        }
+        self.get(&path)
+    }
+}

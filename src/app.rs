@@ -1,0 +1,113 @@
+//! The app shell: context (API client, session, announcements, row actions)
+//! and the router.
+
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::hooks::{use_location, use_navigate};
+use leptos_router::{path, NavigateOptions};
+
+use crate::api::{provide_api, ApiClient};
+use crate::components::error_view::ErrorView;
+use crate::components::frame::Frame;
+use crate::pages::not_found::NotFound;
+use crate::pages::sign_in::SignInPage;
+use crate::pages::user_form::{EditUserPage, NewUserPage};
+use crate::pages::users_list::UsersPage;
+use crate::state::notices::Notices;
+use crate::state::row_action::{ListReload, RowActions};
+use crate::state::session::{use_session, Session, SessionState};
+
+/// The whole app, talking to the API through `client`.
+#[component]
+pub fn App(client: Rc<dyn ApiClient>) -> impl IntoView {
+    let api = provide_api(client);
+    provide_context(Notices::new());
+    provide_context(RowActions(RwSignal::new(None)));
+    provide_context(ListReload(RwSignal::new(0)));
+    Session::start(api);
+
+    view! {
+        <Router>
+            <Routes fallback=|| view! { <NotFound /> }>
+                <Route path=path!("/") view=|| view! { <GoTo path="/users" /> } />
+                <Route path=path!("/sign-in") view=SignInPage />
+                <Route
+                    path=path!("/users")
+                    view=|| view! { <RequireSession><UsersPage /></RequireSession> }
+                />
+                <Route
+                    path=path!("/users/new")
+                    view=|| view! { <RequireSession><NewUserPage /></RequireSession> }
+                />
+                <Route
+                    path=path!("/users/:id/edit")
+                    view=|| view! { <RequireSession><EditUserPage /></RequireSession> }
+                />
+            </Routes>
+        </Router>
+    }
+}
+
+/// Replaces the current URL with `path` once mounted.
+#[component]
+fn GoTo(path: &'static str) -> impl IntoView {
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        navigate(
+            path,
+            NavigateOptions {
+                replace: true,
+                ..Default::default()
+            },
+        )
+    });
+}
+
+/// Shows `children` inside the frame when signed in; otherwise sends the
+/// browser to sign-in, remembering where it was.
+#[component]
+pub fn RequireSession(children: ChildrenFn) -> impl IntoView {
+    let session = use_session();
+    let navigate = use_navigate();
+    let location = use_location();
+    Effect::new(move |_| {
+        if matches!(session.state.get(), SessionState::SignedOut) {
+            let here = format!(
+                "{}{}",
+                location.pathname.get_untracked(),
+                location.search.get_untracked()
+            );
+            session.return_to.set(Some(here));
+            navigate(
+                "/sign-in",
+                NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                },
+            );
+        }
+    });
+    let signed_in = Memo::new(move |_| session.me());
+    move || match signed_in.get() {
+        Some(me) => {
+            let children = children.clone();
+            view! { <Frame me=me>{children()}</Frame> }.into_any()
+        }
+        None => match session.state.get() {
+            SessionState::Failed(error) => view! {
+                <main id="main" class="page">
+                    <ErrorView error=error on_retry=move || session.check() />
+                </main>
+            }
+            .into_any(),
+            _ => view! {
+                <main id="main" class="page">
+                    <p class="loading" role="status">"Loading…"</p>
+                </main>
+            }
+            .into_any(),
+        },
+    }
+}

@@ -1,0 +1,80 @@
+use leptos::prelude::*;
+use users_api::Me;
+
+use crate::state::notices::use_notices;
+use crate::state::session::use_session;
+
+/// The announcements region (role=status): "<name> restored", errors of
+/// row actions, and the like, each with an optional action and "Dismiss".
+#[component]
+pub fn NoticeRegion() -> impl IntoView {
+    let notices = use_notices();
+    view! {
+        <div class="notices" role="status" aria-live="polite">
+            {move || {
+                notices
+                    .items()
+                    .into_iter()
+                    .map(|notice| {
+                        let id = notice.id;
+                        let action = notice.action.map(|action| {
+                            let run = action.run.clone();
+                            view! {
+                                <button
+                                    type="button"
+                                    class="button small"
+                                    on:click=move |_| {
+                                        notices.dismiss(id);
+                                        run();
+                                    }
+                                >
+                                    {action.label}
+                                </button>
+                            }
+                        });
+                        view! {
+                            <div class="notice-item">
+                                <span>{notice.message}</span>
+                                {action}
+                                <button
+                                    type="button"
+                                    class="button small quiet"
+                                    aria-label="Dismiss"
+                                    on:click=move |_| notices.dismiss(id)
+                                >
+                                    <span aria-hidden="true">"×"</span>
+                                </button>
+                            </div>
+                        }
+                    })
+                    .collect_view()
+            }}
+        </div>
+    }
+}
+
+/// The signed-in frame: a header with the company, the user and "Sign out",
+/// the announcements region, and the main landmark holding the page.
+#[component]
+pub fn Frame(me: Me, children: Children) -> impl IntoView {
+    let session = use_session();
+    let name = me.user.summary.full_name();
+    view! {
+        <header class="app-header">
+            <div class="brand">
+                <span class="company">{me.company.name.clone()}</span>
+                <span class="product">"Settings"</span>
+            </div>
+            <div class="account">
+                <span class="user-name">{name}</span>
+                <button type="button" class="button quiet" on:click=move |_| session.sign_out()>
+                    "Sign out"
+                </button>
+            </div>
+        </header>
+        <NoticeRegion />
+        <main id="main" class="page">
+            {children()}
+        </main>
+    }
+}

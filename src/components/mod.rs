@@ -1,0 +1,8 @@
+//! Building blocks of the pages.
+
+pub mod error_view;
+pub mod frame;
+pub mod pagination;
+pub mod role_chips;
+pub mod row_menu;
+pub mod tabs;

@@ -1,0 +1,7 @@
+//! The app's views, one per route.
+
+pub mod no_access;
+pub mod not_found;
+pub mod sign_in;
+pub mod user_form;
+pub mod users_list;

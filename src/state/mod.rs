@@ -1,0 +1,6 @@
+//! App-wide state: the session, announcements, row actions and the list's URL state.
+
+pub mod list_url;
+pub mod notices;
+pub mod row_action;
+pub mod session;

@@ -1,0 +1,162 @@
+//! The signed-in session: the access token (kept in `sessionStorage`), who
+//! is signed in (`GET /me`), signing in and out, and the way back to
+//! sign-in when any call answers 401.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use users_api::Me;
+
+use crate::api::{Api, ApiError};
+
+/// `sessionStorage` key of the access token.
+pub const TOKEN_KEY: &str = "users-console.access-token";
+
+/// Shown on the sign-in view after a 401.
+pub const SESSION_ENDED: &str = "Your session ended. Sign in again.";
+
+/// Where the session is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SessionState {
+    /// No token: the sign-in view.
+    SignedOut,
+    /// A stored token is being checked with `/me`.
+    Checking,
+    /// Signed in as this user.
+    SignedIn(Box<Me>),
+    /// The stored token could not be checked (e.g. the server is unreachable).
+    Failed(ApiError),
+}
+
+#[derive(Clone, Copy)]
+pub struct Session {
+    pub state: RwSignal<SessionState>,
+    /// A message for the sign-in view (e.g. [`SESSION_ENDED`]).
+    pub notice: RwSignal<Option<String>>,
+    /// Where to go after signing in (the page that needed a session).
+    pub return_to: RwSignal<Option<String>>,
+    api: Api,
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok()?
+}
+
+/// The token kept for this browser tab, if any.
+pub fn stored_token() -> Option<String> {
+    storage()?
+        .get_item(TOKEN_KEY)
+        .ok()?
+        .filter(|t| !t.is_empty())
+}
+
+fn store_token(token: Option<&str>) {
+    if let Some(storage) = storage() {
+        let _ = match token {
+            Some(token) => storage.set_item(TOKEN_KEY, token),
+            None => storage.remove_item(TOKEN_KEY),
+        };
+    }
+}
+
+impl Session {
+    /// Starts the session from the stored token, installs the 401 hook on
+    /// `api` and provides the session as context.
+    pub fn start(api: Api) -> Session {
+        let session = Session {
+            state: RwSignal::new(SessionState::SignedOut),
+            notice: RwSignal::new(None),
+            return_to: RwSignal::new(None),
+            api,
+        };
+        provide_context(session);
+        api.set_on_unauthenticated(move || session.expire());
+        if let Some(token) = stored_token() {
+            api.raw().set_token(Some(token));
+            session.check();
+        }
+        session
+    }
+
+    /// Asks `/me` who the stored token belongs to.
+    pub fn check(&self) {
+        let this = *self;
+        this.state.set(SessionState::Checking);
+        let client = this.api.raw();
+        spawn_local(async move {
+            let result = client.me().await;
+            // The app may have been unmounted meanwhile.
+            let _ = this.state.try_set(match result {
+                Ok(me) => SessionState::SignedIn(Box::new(me)),
+                Err(ApiError::Unauthenticated) => {
+                    store_token(None);
+                    client.set_token(None);
+                    this.notice.set(Some(SESSION_ENDED.to_string()));
+                    SessionState::SignedOut
+                }
+                Err(error) => SessionState::Failed(error),
+            });
+        });
+    }
+
+    /// Checks `token` with `/me`; on success keeps it and signs in.
+    pub async fn sign_in(&self, token: String) -> Result<(), ApiError> {
+        let token = token.trim().to_string();
+        let client = self.api.raw();
+        client.set_token(Some(token.clone()));
+        match client.me().await {
+            Ok(me) => {
+                store_token(Some(&token));
+                self.notice.set(None);
+                self.state.set(SessionState::SignedIn(Box::new(me)));
+                Ok(())
+            }
+            Err(error) => {
+                client.set_token(None);
+                Err(error)
+            }
+        }
+    }
+
+    /// Forgets the token.
+    pub fn sign_out(&self) {
+        store_token(None);
+        self.api.raw().set_token(None);
+        self.notice.set(None);
+        self.return_to.set(None);
+        self.state.set(SessionState::SignedOut);
+    }
+
+    /// A call answered 401: forget the token and say why on the sign-in view.
+    pub fn expire(&self) {
+        let active = self
+            .state
+            .try_with_untracked(|s| matches!(s, SessionState::SignedIn(_) | SessionState::Checking))
+            .unwrap_or(false);
+        if active {
+            store_token(None);
+            self.api.raw().set_token(None);
+            self.notice.set(Some(SESSION_ENDED.to_string()));
+            self.state.set(SessionState::SignedOut);
+        }
+    }
+
+    /// Who is signed in, not tracked.
+    pub fn me_untracked(&self) -> Option<Me> {
+        self.state.with_untracked(|s| match s {
+            SessionState::SignedIn(me) => Some((**me).clone()),
+            _ => None,
+        })
+    }
+
+    /// Who is signed in, tracked.
+    pub fn me(&self) -> Option<Me> {
+        self.state.with(|s| match s {
+            SessionState::SignedIn(me) => Some((**me).clone()),
+            _ => None,
+        })
+    }
+}
+
+pub fn use_session() -> Session {
+    expect_context::<Session>()
+}
