@@ -16,11 +16,22 @@ use crate::workspace_root;
 /// How long a query waits for the app to show what it looks for.
 const WAIT: Duration = Duration::from_secs(10);
 
+const CONTROL: char = '\u{e009}';
+const RELEASE: char = '\u{e000}';
+const BACKSPACE: char = '\u{e003}';
+
 /// What to look for: an ARIA role and its accessible name.
 #[derive(Debug, Clone, Copy)]
 pub struct By<'a> {
     pub role: &'a str,
     pub name: &'a str,
+}
+
+impl Browser {
+    pub const ESCAPE: &'static str = "\u{e00c}";
+    pub const ENTER: &'static str = "\u{e007}";
+    pub const TAB: &'static str = "\u{e004}";
+    pub const ARROW_DOWN: &'static str = "\u{e015}";
 }
 
 impl<'a> By<'a> {
@@ -110,6 +121,90 @@ impl Browser {
         }
     }
 
+    /// Waits until `check` (a JS expression) is truthy, or panics with `what`.
+    pub async fn wait_for(&self, what: &str, check: &str) {
+        let started = Instant::now();
+        let script = format!("return !!({check});");
+        loop {
+            if let Ok(Value::Bool(true)) = self.client.execute(&script, vec![]).await {
+                return;
+            }
+            if started.elapsed() > WAIT {
+                let body = self.client.source().await.unwrap_or_default();
+                panic!("timed out waiting for {what}; page:\n{body}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until the page's visible text contains `text`.
+    pub async fn wait_for_text(&self, text: &str) {
+        let quoted = serde_json::to_string(text).expect("string");
+        self.wait_for(
+            &format!("text {text:?}"),
+            &format!("document.body.innerText.includes({quoted})"),
+        )
+        .await;
+    }
+
+    /// The page's visible text.
+    pub async fn text(&self) -> String {
+        match self
+            .client
+            .execute("return document.body.innerText;", vec![])
+            .await
+        {
+            Ok(Value::String(s)) => s,
+            _ => String::new(),
+        }
+    }
+
+    /// Path and query of the current URL (`/users?page=2`).
+    pub async fn path(&self) -> String {
+        let url = self.client.current_url().await.expect("current URL");
+        match url.query() {
+            Some(q) => format!("{}?{q}", url.path()),
+            None => url.path().to_string(),
+        }
+    }
+
+    /// Clicks the element with this role and name.
+    pub async fn click(&self, by: By<'_>) {
+        self.find(by)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {by:?}: {e}"));
+    }
+
+    /// Replaces the value of the field with this role and name by typing.
+    pub async fn fill(&self, by: By<'_>, text: &str) {
+        let field = self.find(by).await;
+        // Select all and delete with keys, so the app sees real input events.
+        field
+            .send_keys(&format!("{CONTROL}a{RELEASE}{BACKSPACE}{text}"))
+            .await
+            .expect("type");
+    }
+
+    /// Sends keys to the focused element (e.g. `Browser::ESCAPE`, `"\t"`).
+    pub async fn press(&self, keys: &str) {
+        let focused = self
+            .client
+            .active_element()
+            .await
+            .expect("a focused element");
+        focused.send_keys(keys).await.expect("send keys");
+    }
+
+    /// Signs in through the sign-in view and waits for the Users heading.
+    pub async fn sign_in(&self, base_url: &str, token: &str) {
+        self.goto(&format!("{base_url}/sign-in")).await;
+        self.fill(By::role("textbox", "Access token"), token).await;
+        self.click(By::role("button", "Sign in")).await;
+        self.find(By::role("heading", "Users")).await;
+    }
+
     /// Ends the WebDriver session (closing Chromium), then the driver.
     pub async fn close(self) {
         let _ = self.client.clone().close().await;
@@ -171,6 +266,30 @@ impl WebDriverCompatibleCommand for ElementQuery {
 
     fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
         (http::Method::GET, None)
+    }
+}
+
+/// chromedriver's browser-log endpoint (console messages, CSP reports).
+#[derive(Debug)]
+pub(crate) struct BrowserLog;
+
+impl WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/se/log",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        (
+            http::Method::POST,
+            Some(r#"{"type":"browser"}"#.to_string()),
+        )
     }
 }
 

@@ -4,11 +4,15 @@
 //! person or a screen reader finds them: by role and accessible name, as
 //! Chromium's accessibility tree computes them.
 
+mod api;
+mod audit;
 mod browser;
+pub mod format;
 mod server;
 
+pub use api::{ApiClient, Reply};
 pub use browser::{Browser, By};
-pub use server::Server;
+pub use server::{Cli, Server};
 
 /// The workspace root.
 pub fn workspace_root() -> std::path::PathBuf {
