@@ -187,6 +187,26 @@ impl Browser {
             .expect("type");
     }
 
+    /// Lets the page write and read the clipboard, as a person's browser would
+    /// after they allowed it.
+    pub async fn allow_clipboard(&self) {
+        for name in ["clipboard-write", "clipboard-read"] {
+            self.client
+                .issue_cmd(SetPermission(name))
+                .await
+                .expect("grant clipboard permission");
+        }
+    }
+
+    /// The clipboard's text.
+    pub async fn clipboard(&self) -> String {
+        let script = "const done = arguments[0]; navigator.clipboard.readText().then(done, e => done('ERR ' + e));";
+        match self.client.execute_async(script, vec![]).await {
+            Ok(Value::String(s)) => s,
+            other => panic!("read clipboard: {other:?}"),
+        }
+    }
+
     /// Sends keys to the focused element (e.g. `Browser::ESCAPE`, `"\t"`).
     pub async fn press(&self, keys: &str) {
         let focused = self
@@ -266,6 +286,28 @@ impl WebDriverCompatibleCommand for ElementQuery {
 
     fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
         (http::Method::GET, None)
+    }
+}
+
+/// W3C Permissions extension: grant a permission (e.g. clipboard access).
+#[derive(Debug)]
+struct SetPermission(&'static str);
+
+impl WebDriverCompatibleCommand for SetPermission {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/permissions",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        let body = json!({"descriptor": {"name": self.0}, "state": "granted"});
+        (http::Method::POST, Some(body.to_string()))
     }
 }
 

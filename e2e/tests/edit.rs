@@ -12,7 +12,11 @@ async fn user_with_group_role(api: &ApiClient) -> Value {
         .iter()
         .find(|u| {
             u["roles"].as_array().unwrap().iter().any(|r| {
-                r["sources"].as_array().unwrap().iter().any(|s| s["type"] == "group")
+                r["sources"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|s| s["type"] == "group")
             })
         })
         .cloned()
@@ -27,9 +31,15 @@ async fn add_a_user_then_the_same_email_again_is_refused_on_the_email_field() {
     browser.sign_in(&server.base_url, &server.admin_token).await;
 
     browser.click(By::role("link", "Add new")).await;
-    browser.fill(By::role("textbox", "First name"), "Grace").await;
-    browser.fill(By::role("textbox", "Last name"), "Hopper").await;
-    browser.fill(By::role("textbox", "Email"), "grace@acme.example").await;
+    browser
+        .fill(By::role("textbox", "First name"), "Grace")
+        .await;
+    browser
+        .fill(By::role("textbox", "Last name"), "Hopper")
+        .await;
+    browser
+        .fill(By::role("textbox", "Email"), "grace@acme.example")
+        .await;
     browser.click(By::role("checkbox", "Testing")).await;
     browser.click(By::role("button", "Submit")).await;
     browser.wait_for_text("User Grace Hopper added").await;
@@ -40,13 +50,22 @@ async fn add_a_user_then_the_same_email_again_is_refused_on_the_email_field() {
     assert_eq!(found["entries"][0]["roles"][0]["role"], "Testing");
 
     browser.click(By::role("link", "Add new")).await;
-    browser.fill(By::role("textbox", "First name"), "Grace").await;
-    browser.fill(By::role("textbox", "Last name"), "Again").await;
-    browser.fill(By::role("textbox", "Email"), "GRACE@acme.example").await;
+    browser
+        .fill(By::role("textbox", "First name"), "Grace")
+        .await;
+    browser
+        .fill(By::role("textbox", "Last name"), "Again")
+        .await;
+    browser
+        .fill(By::role("textbox", "Email"), "GRACE@acme.example")
+        .await;
     browser.click(By::role("button", "Submit")).await;
     browser.wait_for_text("Email is already taken").await;
     let email = browser.find(By::role("textbox", "Email")).await;
-    assert_eq!(email.attr("aria-invalid").await.unwrap().as_deref(), Some("true"));
+    assert_eq!(
+        email.attr("aria-invalid").await.unwrap().as_deref(),
+        Some("true")
+    );
     assert_eq!(api.get("/users?query=grace").await["total_entries"], 1);
     browser.close().await;
 }
@@ -60,13 +79,23 @@ async fn edit_direct_roles_while_group_roles_stay_read_only() {
     let user = user_with_group_role(&api).await;
     let id = user["id"].as_i64().unwrap();
     let detail = api.get(&format!("/users/{id}")).await;
-    let direct: Vec<String> =
-        detail["direct_roles"].as_array().unwrap().iter().map(|r| r.as_str().unwrap().to_string()).collect();
+    let direct: Vec<String> = detail["direct_roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap().to_string())
+        .collect();
     let inherited = user["roles"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|r| r["sources"].as_array().unwrap().iter().any(|s| s["type"] == "group"))
+        .find(|r| {
+            r["sources"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|s| s["type"] == "group")
+        })
         .unwrap()
         .clone();
     let group_name = inherited["sources"]
@@ -80,7 +109,9 @@ async fn edit_direct_roles_while_group_roles_stay_read_only() {
     let browser = Browser::start().await;
     browser.sign_in(&server.base_url, &server.admin_token).await;
     let email = user["email"].as_str().unwrap();
-    browser.fill(By::role("searchbox", "Search users"), email).await;
+    browser
+        .fill(By::role("searchbox", "Search users"), email)
+        .await;
     browser.wait_for_text("Showing 1–1 of 1 users").await;
     browser.click(By::role("link", "Edit")).await;
     browser.wait_for_text("Roles from groups").await;
@@ -94,14 +125,36 @@ async fn edit_direct_roles_while_group_roles_stay_read_only() {
     let adding = !direct.iter().any(|d| d == toggled);
     browser.click(By::role("checkbox", toggled)).await;
     browser.click(By::role("button", "Submit")).await;
-    let name = format!("{} {}", user["first_name"].as_str().unwrap(), user["last_name"].as_str().unwrap());
+    let name = format!(
+        "{} {}",
+        user["first_name"].as_str().unwrap(),
+        user["last_name"].as_str().unwrap()
+    );
     browser.wait_for_text(&format!("User {name} saved")).await;
 
     let after = api.get(&format!("/users/{id}")).await;
-    let after_direct: Vec<&str> = after["direct_roles"].as_array().unwrap().iter().map(|r| r.as_str().unwrap()).collect();
-    assert_eq!(after_direct.contains(&toggled), adding, "{toggled} toggled: {after_direct:?}");
+    let after_direct: Vec<&str> = after["direct_roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        after_direct.contains(&toggled),
+        adding,
+        "{toggled} toggled: {after_direct:?}"
+    );
     assert_eq!(after["groups"], detail["groups"], "groups are unchanged");
-    let still = after["roles"].as_array().unwrap().iter().find(|r| r["role"] == inherited["role"]).unwrap();
-    assert!(still["sources"].as_array().unwrap().iter().any(|s| s["group"]["name"] == group_name.as_str()));
+    let still = after["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["role"] == inherited["role"])
+        .unwrap();
+    assert!(still["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["group"]["name"] == group_name.as_str()));
     browser.close().await;
 }
