@@ -187,6 +187,22 @@ impl Browser {
             .expect("type");
     }
 
+    /// Presses Tab (at most 60 times) until the focused element has this
+    /// role and name: how a keyboard user gets somewhere.
+    pub async fn tab_to(&self, by: By<'_>) {
+        for _ in 0..60 {
+            if let Ok(focused) = self.client.active_element().await {
+                let role = self.computed(&focused, "computedrole").await;
+                let name = self.computed(&focused, "computedlabel").await;
+                if role == by.role && name.trim() == by.name {
+                    return;
+                }
+            }
+            self.press(Self::TAB).await;
+        }
+        panic!("Tab never reached the {} named {:?}", by.role, by.name);
+    }
+
     /// Lets the page write and read the clipboard, as a person's browser would
     /// after they allowed it.
     pub async fn allow_clipboard(&self) {
