@@ -15,6 +15,7 @@ use crate::pages::not_found::NotFound;
 use crate::pages::sign_in::SignInPage;
 use crate::pages::user_form::{EditUserPage, NewUserPage};
 use crate::pages::users_list::UsersPage;
+use crate::state::list_url::with_search;
 use crate::state::notices::Notices;
 use crate::state::row_action::{ListReload, RowActions};
 use crate::state::session::{use_session, Session, SessionState};
@@ -74,10 +75,9 @@ pub fn RequireSession(children: ChildrenFn) -> impl IntoView {
     let location = use_location();
     Effect::new(move |_| {
         if matches!(session.state.get(), SessionState::SignedOut) {
-            let here = format!(
-                "{}{}",
-                location.pathname.get_untracked(),
-                location.search.get_untracked()
+            let here = with_search(
+                &location.pathname.get_untracked(),
+                &location.search.get_untracked(),
             );
             session.return_to.set(Some(here));
             navigate(

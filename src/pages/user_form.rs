@@ -4,10 +4,12 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_params_map};
 
+use crate::state::list_url::with_search;
+
 /// `/users` with the query string this page was opened with (the list's state).
 fn back_href() -> impl Fn() -> String {
     let location = use_location();
-    move || format!("/users{}", location.search.get())
+    move || with_search("/users", &location.search.get())
 }
 
 /// `/users/new`.

@@ -65,6 +65,16 @@ pub fn new_url(list: &ListQuery) -> String {
     format!("/users/new{}", list_search(list))
 }
 
+/// `path` plus a query string given with or without its leading `?`.
+pub fn with_search(path: &str, search: &str) -> String {
+    let search = search.trim_start_matches('?');
+    if search.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}?{search}")
+    }
+}
+
 fn encode(s: &str) -> String {
     String::from(js_sys::encode_uri_component(s))
 }
