@@ -1,0 +1,102 @@
+//! The HTTP application: state, routes and the layers every response passes.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::{header, HeaderName, HeaderValue, Method};
+use axum::routing::get;
+use axum::Router;
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::error::method_not_allowed;
+use crate::static_files::{self, StaticSite};
+use crate::storage::Store;
+
+/// What every handler can reach.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub store: Store,
+    pub site: Option<Arc<StaticSite>>,
+}
+
+/// How the application is served.
+#[derive(Debug, Clone, Default)]
+pub struct AppConfig {
+    /// The built app (Trunk's `dist/`), served with its CSP when set.
+    pub static_dir: Option<PathBuf>,
+    /// Origins allowed by CORS (exact `scheme://host[:port]`).
+    pub cors_origins: Vec<String>,
+}
+
+/// Why the application cannot be built.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("cannot read {path}/index.html: {source}")]
+    StaticDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("invalid CORS origin {0:?}")]
+    CorsOrigin(String),
+}
+
+/// The router: `/api/v1/*`, `/healthz`, and the app's files when configured.
+pub fn router(store: Store, config: &AppConfig) -> Result<Router, AppError> {
+    let site = match &config.static_dir {
+        Some(dir) => Some(Arc::new(
+            StaticSite::load(dir, &config.cors_origins).map_err(|source| AppError::StaticDir {
+                path: dir.clone(),
+                source,
+            })?,
+        )),
+        None => None,
+    };
+    let state = AppState { store, site };
+    let mut app = Router::new()
+        .nest("/api/v1", crate::routes::api_v1())
+        .route("/healthz", get(crate::openapi::healthz))
+        .fallback(static_files::fallback)
+        .method_not_allowed_fallback(method_not_allowed)
+        .with_state(state)
+        .layer(DefaultBodyLimit::max(users_api::MAX_BODY_BYTES));
+    if !config.cors_origins.is_empty() {
+        app = app.layer(cors(&config.cors_origins)?);
+    }
+    Ok(app
+        .layer(CompressionLayer::new())
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        // Spans carry method and path only: headers (tokens) are never recorded.
+        .layer(TraceLayer::new_for_http()))
+}
+
+fn cors(origins: &[String]) -> Result<CorsLayer, AppError> {
+    let origins = origins
+        .iter()
+        .map(|o| {
+            let o = o.trim().trim_end_matches('/');
+            HeaderValue::from_str(o).map_err(|_| AppError::CorsOrigin(o.to_string()))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::DELETE])
+        .allow_headers([
+            header::CONTENT_TYPE,
+            header::AUTHORIZATION,
+            header::IF_MATCH,
+            HeaderName::from_static(crate::auth::ACCESS_TOKEN_HEADER),
+        ])
+        .expose_headers([header::ETAG, header::LOCATION])
+        .max_age(std::time::Duration::from_secs(600)))
+}

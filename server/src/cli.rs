@@ -1,0 +1,339 @@
+//! The operator's command line: `serve` (the default), `create-admin`,
+//! `seed-demo` and `set-directory`. Every option can also come from a
+//! `USERS_CONSOLE_*` environment variable.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{ArgGroup, Args, Parser, Subcommand};
+use users_api::validation::{PersonName, ValidNewUser};
+use users_api::{Email, SETTINGS_ROLE};
+
+use crate::app::{router, AppConfig};
+use crate::crypto::{TokenCrypto, TokenKey};
+use crate::storage::{Location, Store};
+
+/// The company `create-admin`, `seed-demo` and `set-directory` use by default.
+pub const DEFAULT_COMPANY: &str = "Acme Robotics";
+
+type CliResult<T> = Result<T, Box<dyn std::error::Error>>;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "users-server",
+    version,
+    about = "The Users console's API server and operator tools."
+)]
+pub struct Cli {
+    /// Directory for the SQLite database and the token key.
+    #[arg(
+        long,
+        global = true,
+        env = "USERS_CONSOLE_DATA_DIR",
+        default_value = "./data"
+    )]
+    pub data_dir: PathBuf,
+    /// Database URL (default: sqlite://<data-dir>/users.db, created if missing).
+    #[arg(long, global = true, env = "USERS_CONSOLE_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// File holding the 32-byte token encryption key (raw or hex; default:
+    /// <data-dir>/token.key, generated with mode 0600 on first start).
+    #[arg(long, global = true, env = "USERS_CONSOLE_TOKEN_KEY_FILE")]
+    pub token_key_file: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the API (and the built app with --static-dir). The default.
+    Serve(ServeArgs),
+    /// Create the company if missing and an administrator holding Settings;
+    /// print the administrator's access token alone on the last line.
+    CreateAdmin(CreateAdminArgs),
+    /// Add deterministic demo users, groups and agents to a company.
+    SeedDemo(SeedDemoArgs),
+    /// Mark a company's users as managed in a directory, or not.
+    SetDirectory(SetDirectoryArgs),
+}
+
+#[derive(Debug, Clone, Parser)]
+pub struct ServeArgs {
+    /// Address to listen on (port 0: any free port).
+    #[arg(long, env = "USERS_CONSOLE_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// The built app to serve (Trunk's dist/).
+    #[arg(long, env = "USERS_CONSOLE_STATIC_DIR")]
+    pub static_dir: Option<PathBuf>,
+    /// An origin allowed to call the API from a browser (repeatable; the
+    /// environment variable takes a comma-separated list).
+    #[arg(
+        long = "cors-origin",
+        env = "USERS_CONSOLE_CORS_ORIGINS",
+        value_delimiter = ','
+    )]
+    pub cors_origins: Vec<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CreateAdminArgs {
+    #[arg(long)]
+    pub email: String,
+    #[arg(long)]
+    pub first_name: String,
+    #[arg(long)]
+    pub last_name: String,
+    #[arg(long, default_value = DEFAULT_COMPANY)]
+    pub company: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SeedDemoArgs {
+    /// How many users to add.
+    #[arg(long, default_value_t = 200)]
+    pub users: usize,
+    #[arg(long, default_value = DEFAULT_COMPANY)]
+    pub company: String,
+}
+
+#[derive(Debug, Clone, Args)]
+#[command(group(ArgGroup::new("directory").required(true).args(["provider", "none"])))]
+pub struct SetDirectoryArgs {
+    #[arg(long, default_value = DEFAULT_COMPANY)]
+    pub company: String,
+    /// The directory's name, e.g. "Azure AD".
+    #[arg(long)]
+    pub provider: Option<String>,
+    /// Manage the company's users in the console again.
+    #[arg(long)]
+    pub none: bool,
+}
+
+/// Entry point of the binary.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs one command.
+pub async fn run(cli: Cli) -> CliResult<()> {
+    let command = match cli.command {
+        Some(command) => command,
+        // No subcommand: `serve` with its defaults and environment.
+        None => Command::Serve(ServeArgs::try_parse_from(["serve"])?),
+    };
+    let store = open_store(
+        &cli.data_dir,
+        cli.database_url.as_deref(),
+        cli.token_key_file.as_deref(),
+    )
+    .await?;
+    let mut out = std::io::stdout();
+    let result = match command {
+        Command::Serve(args) => serve(store.clone(), &args).await,
+        Command::CreateAdmin(args) => create_admin(&store, &args, &mut out).await,
+        Command::SeedDemo(args) => seed_demo(&store, &args, &mut out).await,
+        Command::SetDirectory(args) => set_directory(&store, &args, &mut out).await,
+    };
+    store.close().await;
+    result
+}
+
+/// Opens the database, creating the data directory and the token key as needed.
+pub async fn open_store(
+    data_dir: &std::path::Path,
+    database_url: Option<&str>,
+    key_file: Option<&std::path::Path>,
+) -> CliResult<Store> {
+    std::fs::create_dir_all(data_dir).map_err(|e| {
+        format!(
+            "cannot create the data directory {}: {e}",
+            data_dir.display()
+        )
+    })?;
+    let key = TokenKey::load_or_create(data_dir, key_file)?;
+    let location = match database_url {
+        Some(url) => Location::Url(url.to_string()),
+        None => Location::File(data_dir.join("users.db")),
+    };
+    Ok(Store::open(&location, TokenCrypto::new(&key)).await?)
+}
+
+/// Serves until Ctrl-C or SIGTERM; prints `Listening on http://ADDR` once bound.
+pub async fn serve(store: Store, args: &ServeArgs) -> CliResult<()> {
+    init_tracing();
+    let config = AppConfig {
+        static_dir: args.static_dir.clone(),
+        cors_origins: args
+            .cors_origins
+            .iter()
+            .filter(|o| !o.trim().is_empty())
+            .cloned()
+            .collect(),
+    };
+    let app = router(store, &config)?;
+    let listener = tokio::net::TcpListener::bind(args.addr)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
+    let local = listener.local_addr()?;
+    println!("Listening on http://{local}");
+    std::io::stdout().flush()?;
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
+
+/// `create-admin`: prints what it did, then the token alone on the last line.
+pub async fn create_admin(
+    store: &Store,
+    args: &CreateAdminArgs,
+    out: &mut impl Write,
+) -> CliResult<()> {
+    let first_name = PersonName::parse(&args.first_name)
+        .map_err(|e| format!("--first-name {}", e.join(", ")))?;
+    let last_name =
+        PersonName::parse(&args.last_name).map_err(|e| format!("--last-name {}", e.join(", ")))?;
+    let email = Email::parse(&args.email).map_err(|e| format!("--email {}", e.join(", ")))?;
+    let company = args.company.trim();
+    if company.is_empty() {
+        return Err("--company can't be blank".into());
+    }
+    let (_, providers) = store.ensure_company(company).await?;
+    let provider = providers
+        .first()
+        .cloned()
+        .ok_or("the company has no identity provider")?;
+    let user = ValidNewUser {
+        first_name,
+        last_name,
+        email,
+        identity_provider: provider,
+        roles: vec![SETTINGS_ROLE.to_string()],
+    };
+    let admin = store.create_admin(company, &user).await?;
+    if admin.user_created {
+        writeln!(
+            out,
+            "Created administrator {} {} <{}> (user {}) in {company:?} with the Settings role.",
+            user.first_name.as_str(),
+            user.last_name.as_str(),
+            user.email.as_str(),
+            admin.user_id
+        )?;
+    } else {
+        writeln!(
+            out,
+            "{} (user {}) is already an active user of {company:?}; this is their current token.",
+            user.email.as_str(),
+            admin.user_id
+        )?;
+    }
+    writeln!(out, "Access token (keep it secret):")?;
+    writeln!(out, "{}", admin.token)?;
+    out.flush()?;
+    Ok(())
+}
+
+/// `seed-demo`: deterministic demo data, in one transaction.
+pub async fn seed_demo(store: &Store, args: &SeedDemoArgs, out: &mut impl Write) -> CliResult<()> {
+    let started = std::time::Instant::now();
+    let users = args.users;
+    let summary = store
+        .seed_demo(args.company.trim(), |first_id| {
+            crate::seed::plan(users, first_id)
+        })
+        .await?;
+    writeln!(
+        out,
+        "Seeded {:?}: {} users ({} archived), {} groups, {} agents in {:.1} s.",
+        args.company.trim(),
+        summary.users,
+        summary.archived,
+        summary.groups,
+        summary.agents,
+        started.elapsed().as_secs_f64()
+    )?;
+    Ok(())
+}
+
+/// `set-directory`.
+pub async fn set_directory(
+    store: &Store,
+    args: &SetDirectoryArgs,
+    out: &mut impl Write,
+) -> CliResult<()> {
+    let provider = if args.none {
+        None
+    } else {
+        let provider = args.provider.as_deref().map(str::trim).unwrap_or("");
+        if provider.is_empty() {
+            return Err("--provider can't be blank".into());
+        }
+        Some(provider)
+    };
+    store.set_directory(args.company.trim(), provider).await?;
+    match provider {
+        Some(p) => writeln!(
+            out,
+            "Users of {:?} are now managed in {p}.",
+            args.company.trim()
+        )?,
+        None => writeln!(
+            out,
+            "Users of {:?} are now managed in the console.",
+            args.company.trim()
+        )?,
+    }
+    Ok(())
+}

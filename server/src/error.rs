@@ -1,0 +1,162 @@
+//! The API's one error type and its one mapping to the contract's error body.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use users_api::{AgentRef, ErrorBody, ErrorCode, FieldErrors, UserDetail};
+
+use crate::storage::StoreError;
+
+/// Every way a request can fail.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("a valid access token is required")]
+    Unauthenticated,
+    #[error("the Settings role is required")]
+    Forbidden,
+    #[error("users are managed in {0}")]
+    DirectoryManaged(String),
+    #[error("not found")]
+    NotFound,
+    #[error("the user owns agents")]
+    OwnsAgents(Vec<AgentRef>),
+    #[error("cannot archive yourself")]
+    CannotArchiveSelf,
+    #[error("last active Settings holder")]
+    LastAdmin,
+    #[error("email belongs to an archived user")]
+    EmailArchived,
+    #[error("stale version")]
+    StaleVersion(Box<UserDetail>),
+    #[error("payload too large")]
+    PayloadTooLarge,
+    #[error("invalid input")]
+    Invalid(FieldErrors),
+    #[error("If-Match is required")]
+    VersionRequired,
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    /// A 422 with one message on one field.
+    pub fn field(field: &str, message: &str) -> ApiError {
+        let mut fields = FieldErrors::new();
+        fields.insert(field.to_string(), vec![message.to_string()]);
+        ApiError::Invalid(fields)
+    }
+
+    fn code(&self) -> ErrorCode {
+        match self {
+            ApiError::BadRequest(_) | ApiError::MethodNotAllowed => ErrorCode::BadRequest,
+            ApiError::Unauthenticated => ErrorCode::Unauthenticated,
+            ApiError::Forbidden => ErrorCode::Forbidden,
+            ApiError::DirectoryManaged(_) => ErrorCode::DirectoryManaged,
+            ApiError::NotFound => ErrorCode::NotFound,
+            ApiError::OwnsAgents(_) => ErrorCode::OwnsAgents,
+            ApiError::CannotArchiveSelf => ErrorCode::CannotArchiveSelf,
+            ApiError::LastAdmin => ErrorCode::LastAdmin,
+            ApiError::EmailArchived => ErrorCode::EmailArchived,
+            ApiError::StaleVersion(_) => ErrorCode::StaleVersion,
+            ApiError::PayloadTooLarge => ErrorCode::PayloadTooLarge,
+            ApiError::Invalid(_) => ErrorCode::Invalid,
+            ApiError::VersionRequired => ErrorCode::VersionRequired,
+            ApiError::Internal(_) => ErrorCode::Internal,
+        }
+    }
+
+    fn message(&self) -> String {
+        match self {
+            ApiError::BadRequest(detail) => format!("The request is malformed: {detail}"),
+            ApiError::Unauthenticated => "Sign in with a valid access token (Access-Token or Authorization: Bearer header).".into(),
+            ApiError::Forbidden => "You need the Settings role to manage users.".into(),
+            ApiError::DirectoryManaged(provider) => format!(
+                "Users of this company are managed in {provider}. Ask your directory administrator to add, change or remove users."
+            ),
+            ApiError::NotFound => "Nothing with that id exists in your company.".into(),
+            ApiError::OwnsAgents(agents) => format!(
+                "This user owns {} agent(s). Choose a replacement owner to receive them.",
+                agents.len()
+            ),
+            ApiError::CannotArchiveSelf => "You cannot delete yourself. Ask another administrator.".into(),
+            ApiError::LastAdmin => "This change would leave the company with no active user holding Settings. Give Settings to someone else first.".into(),
+            ApiError::EmailArchived => "An archived user has this email. Restore that user instead of adding a new one.".into(),
+            ApiError::StaleVersion(_) => "Someone else changed this user since you opened it. Review the current values and try again.".into(),
+            ApiError::PayloadTooLarge => format!("The request body is larger than {} KiB.", users_api::MAX_BODY_BYTES / 1024),
+            ApiError::Invalid(_) => "Some fields are not valid. Correct them and try again.".into(),
+            ApiError::VersionRequired => "Send the If-Match header with the user's ETag to edit it.".into(),
+            ApiError::MethodNotAllowed => "This method is not allowed on this path.".into(),
+            ApiError::Internal(_) => "Something went wrong on the server. Try again later.".into(),
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::NotFound => ApiError::NotFound,
+            StoreError::DirectoryManaged(provider) => ApiError::DirectoryManaged(provider),
+            StoreError::EmailTaken => ApiError::field("email", "is already taken"),
+            StoreError::EmailArchived => ApiError::EmailArchived,
+            StoreError::OwnsAgents(agents) => ApiError::OwnsAgents(agents),
+            StoreError::CannotArchiveSelf => ApiError::CannotArchiveSelf,
+            StoreError::LastAdmin => ApiError::LastAdmin,
+            StoreError::InvalidReplacement(message) => {
+                ApiError::field("replacement_owner_id", &message)
+            }
+            StoreError::Stale(current) => ApiError::StaleVersion(current),
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let code = self.code();
+        let status =
+            StatusCode::from_u16(code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status = match self {
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            _ => status,
+        };
+        if let ApiError::Internal(detail) = &self {
+            tracing::error!(%detail, "request failed");
+        }
+        let mut body = ErrorBody::new(code, self.message());
+        match self {
+            ApiError::Invalid(fields) => body.error.fields = Some(fields),
+            ApiError::EmailArchived => {
+                let mut fields = FieldErrors::new();
+                fields.insert(
+                    "email".into(),
+                    vec!["belongs to an archived user; restore that user instead".into()],
+                );
+                body.error.fields = Some(fields);
+            }
+            ApiError::OwnsAgents(agents) => body.agents = Some(agents),
+            ApiError::StaleVersion(current) => body.current = Some(current),
+            _ => {}
+        }
+        let mut response = (status, Json(body)).into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}
+
+/// The contract's 404 for unknown paths.
+pub async fn not_found() -> ApiError {
+    ApiError::NotFound
+}
+
+/// The answer for a known path with an unsupported method.
+pub async fn method_not_allowed() -> ApiError {
+    ApiError::MethodNotAllowed
+}

@@ -1,0 +1,20 @@
+//! `users-server`: the Users console's REST API (axum, SQLite), its audit
+//! log and token handling, the operator CLI, and serving of the built app.
+//!
+//! Tests and tools build the router with [`app::router`] over a
+//! [`storage::Store`] and serve it on any listener.
+
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod crypto;
+pub mod error;
+pub mod extract;
+pub mod openapi;
+pub mod routes;
+pub mod seed;
+pub mod static_files;
+pub mod storage;
+
+pub use app::{router, AppConfig, AppState};
+pub use storage::Store;

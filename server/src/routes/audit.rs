@@ -1,0 +1,42 @@
+//! `/api/v1/audit`: the company's audit log, newest first.
+
+use axum::extract::State;
+use axum::Json;
+use users_api::{AuditEntry, ErrorBody, ListQuery, Page};
+
+use crate::app::AppState;
+use crate::auth::Admin;
+use crate::error::ApiError;
+use crate::extract::ApiQuery;
+
+/// The audit log, newest first; `user_id` keeps the entries about one user.
+#[utoipa::path(get, path = "/api/v1/audit", tag = "audit",
+    params(
+        ("user_id" = Option<i64>, Query, description = "Only entries whose target is this user"),
+        ("page" = Option<u32>, Query, description = "1-based page (default 1)"),
+        ("per_page" = Option<u32>, Query, description = "1 to 100 (default 25)"),
+    ),
+    responses(
+        (status = 200, body = Page<AuditEntry>),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+    ),
+    security(("access_token" = []), ("bearer" = [])))]
+pub async fn audit_log(
+    State(state): State<AppState>,
+    Admin(caller): Admin,
+    query: ApiQuery,
+) -> Result<Json<Page<AuditEntry>>, ApiError> {
+    let paging = ListQuery::parse(None, None, query.get("page"), query.get("per_page"))
+        .map_err(|e| ApiError::BadRequest(e.0))?;
+    let user_id = match query.get("user_id") {
+        None | Some("") => None,
+        Some(raw) => Some(raw.parse::<i64>().map_err(|_| {
+            ApiError::BadRequest(format!("user_id must be a whole number, not {raw:?}."))
+        })?),
+    };
+    let page = state
+        .store
+        .audit_log(caller.company_id, user_id, paging.page, paging.per_page)
+        .await?;
+    Ok(Json(page))
+}

@@ -1,0 +1,277 @@
+//! `/api/v1/users`: list, add, read, edit, archive and restore.
+
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use users_api::validation::{validate_new_user, validate_patch, Context, Email};
+use users_api::{
+    DeleteResult, DeleteUser, ErrorBody, ListQuery, NewUser, Page, UserDetail, UserPatch,
+    UserSummary,
+};
+
+use crate::app::AppState;
+use crate::auth::Admin;
+use crate::error::ApiError;
+use crate::extract::{if_match, ApiJson, ApiQuery, IdPath, OptionalJson};
+use crate::storage::EmailUse;
+
+/// `"<version>"`, the user's entity tag.
+pub fn etag(version: i64) -> HeaderValue {
+    HeaderValue::from_str(&format!("\"{version}\""))
+        .expect("a quoted number is a valid header value")
+}
+
+/// A user with its ETag (and a status).
+fn with_etag(status: StatusCode, detail: UserDetail) -> Response {
+    let tag = etag(detail.version);
+    (status, [(header::ETAG, tag)], Json(detail)).into_response()
+}
+
+/// Refuses user mutations while the company's users live in a directory.
+async fn check_not_directory(state: &AppState, company_id: i64) -> Result<(), ApiError> {
+    match state.store.company(company_id).await?.directory {
+        Some(directory) => Err(ApiError::DirectoryManaged(directory.provider)),
+        None => Ok(()),
+    }
+}
+
+/// Adds "is already taken" to a 422 whose email is otherwise valid, so every
+/// violation is reported at once.
+async fn add_email_conflict(
+    state: &AppState,
+    company_id: i64,
+    email: Option<&str>,
+    exclude: Option<i64>,
+    mut fields: users_api::FieldErrors,
+) -> Result<ApiError, ApiError> {
+    if let (Some(email), false) = (email, fields.contains_key("email")) {
+        if let Ok(email) = Email::parse(email) {
+            let message = match state
+                .store
+                .email_use(company_id, &email.key(), exclude)
+                .await?
+            {
+                EmailUse::Free => None,
+                EmailUse::Archived if exclude.is_none() => {
+                    Some("belongs to an archived user; restore that user instead")
+                }
+                EmailUse::Archived | EmailUse::Taken => Some("is already taken"),
+            };
+            if let Some(message) = message {
+                fields.insert("email".into(), vec![message.into()]);
+            }
+        }
+    }
+    Ok(ApiError::Invalid(fields))
+}
+
+/// List users, alphabetical by name (then email, then id).
+#[utoipa::path(get, path = "/api/v1/users", tag = "users",
+    params(
+        ("status" = Option<String>, Query, description = "`active` (default) or `archived`"),
+        ("query" = Option<String>, Query, description = "Case-insensitive substring of first name, last name, \"first last\" or email"),
+        ("page" = Option<u32>, Query, description = "1-based page (default 1)"),
+        ("per_page" = Option<u32>, Query, description = "1 to 100 (default 25)"),
+    ),
+    responses(
+        (status = 200, description = "One page; a page past the end has no entries and true totals", body = Page<UserSummary>),
+        (status = 400, description = "Bad query parameter", body = ErrorBody),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "Caller lacks Settings", body = ErrorBody),
+    ),
+    security(("access_token" = []), ("bearer" = [])))]
+pub async fn list_users(
+    State(state): State<AppState>,
+    Admin(caller): Admin,
+    query: ApiQuery,
+) -> Result<Json<Page<UserSummary>>, ApiError> {
+    let q = ListQuery::parse(
+        query.get("status"),
+        query.get("query"),
+        query.get("page"),
+        query.get("per_page"),
+    )
+    .map_err(|e| ApiError::BadRequest(e.0))?;
+    Ok(Json(state.store.list_users(caller.company_id, &q).await?))
+}
+
+/// Add a user.
+#[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = NewUser,
+    responses(
+        (status = 201, description = "Created; `Location` and `ETag` headers", body = UserDetail),
+        (status = 400, description = "Malformed JSON or unknown field", body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, description = "`forbidden` or `directory_managed`", body = ErrorBody),
+        (status = 409, description = "`email_archived`: restore that user instead", body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 422, description = "Validation; `fields` says which", body = ErrorBody),
+    ),
+    security(("access_token" = []), ("bearer" = [])))]
+pub async fn create_user(
+    State(state): State<AppState>,
+    Admin(caller): Admin,
+    ApiJson(input): ApiJson<NewUser>,
+) -> Result<Response, ApiError> {
+    check_not_directory(&state, caller.company_id).await?;
+    let (catalogue, providers) = state.store.validation_context(caller.company_id).await?;
+    let ctx = Context {
+        catalogue: &catalogue,
+        providers: &providers,
+    };
+    let valid = match validate_new_user(&input, ctx) {
+        Ok(valid) => valid,
+        Err(fields) => {
+            return Err(add_email_conflict(
+                &state,
+                caller.company_id,
+                Some(&input.email),
+                None,
+                fields,
+            )
+            .await?)
+        }
+    };
+    let detail = state
+        .store
+        .create_user(caller.company_id, caller.user_id, &valid)
+        .await?;
+    let location = HeaderValue::from_str(&format!("/api/v1/users/{}", detail.summary.id))
+        .expect("a path is a valid header value");
+    let mut response = with_etag(StatusCode::CREATED, detail);
+    response.headers_mut().insert(header::LOCATION, location);
+    Ok(response)
+}
+
+/// One user.
+#[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users",
+    params(("id" = i64, Path, description = "User id")),
+    responses(
+        (status = 200, description = "The user; `ETag: \"<version>\"`", body = UserDetail),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, description = "No such user in the caller's company", body = ErrorBody),
+    ),
+    security(("access_token" = []), ("bearer" = [])))]
+pub async fn get_user(
+    State(state): State<AppState>,
+    Admin(caller): Admin,
+    IdPath(id): IdPath,
+) -> Result<Response, ApiError> {
+    let detail = state.store.user_detail(caller.company_id, id).await?;
+    Ok(with_etag(StatusCode::OK, detail))
+}
+
+/// Edit a user (`If-Match` required); `roles` is the full new set of direct roles.
+#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users", request_body = UserPatch,
+    params(("id" = i64, Path, description = "User id"),
+           ("If-Match" = String, Header, description = "The ETag read with the user")),
+    responses(
+        (status = 200, description = "Edited; new `ETag`", body = UserDetail),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, description = "`forbidden` or `directory_managed`", body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "`last_admin`", body = ErrorBody),
+        (status = 412, description = "`stale_version`; `current` is the user now", body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 428, description = "`version_required`: no If-Match", body = ErrorBody),
+    ),
+    security(("access_token" = []), ("bearer" = [])))]
+pub async fn update_user(
+    State(state): State<AppState>,
+    Admin(caller): Admin,
+    IdPath(id): IdPath,
+    headers: HeaderMap,
+    ApiJson(patch): ApiJson<UserPatch>,
+) -> Result<Response, ApiError> {
+    check_not_directory(&state, caller.company_id).await?;
+    let expected = if_match(&headers).ok_or(ApiError::VersionRequired)?;
+    let (catalogue, providers) = state.store.validation_context(caller.company_id).await?;
+    let ctx = Context {
+        catalogue: &catalogue,
+        providers: &providers,
+    };
+    let changes = match validate_patch(&patch, ctx) {
+        Ok(changes) => changes,
+        Err(fields) => {
+            return Err(add_email_conflict(
+                &state,
+                caller.company_id,
+                patch.email.as_deref(),
+                Some(id),
+                fields,
+            )
+            .await?)
+        }
+    };
+    let detail = state
+        .store
+        .update_user(caller.company_id, caller.user_id, id, &expected, &changes)
+        .await?;
+    Ok(with_etag(StatusCode::OK, detail))
+}
+
+/// Archive a user, giving its agents to `replacement_owner_id` in the same step.
+#[utoipa::path(delete, path = "/api/v1/users/{id}", tag = "users", request_body(content = Option<DeleteUser>, description = "May be empty"),
+    params(("id" = i64, Path, description = "User id"),
+           ("If-Match" = Option<String>, Header, description = "Checked when sent")),
+    responses(
+        (status = 200, description = "Archived", body = DeleteResult),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, description = "`forbidden` or `directory_managed`", body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "`owns_agents` (with `agents`), `cannot_archive_self` or `last_admin`", body = ErrorBody),
+        (status = 412, body = ErrorBody),
+        (status = 422, description = "Bad `replacement_owner_id`", body = ErrorBody),
+    ),
+    security(("access_token" = []), ("bearer" = [])))]
+pub async fn delete_user(
+    State(state): State<AppState>,
+    Admin(caller): Admin,
+    IdPath(id): IdPath,
+    headers: HeaderMap,
+    OptionalJson(body): OptionalJson<DeleteUser>,
+) -> Result<Response, ApiError> {
+    let expected = if_match(&headers);
+    let (user, transferred_agents) = state
+        .store
+        .archive_user(
+            caller.company_id,
+            caller.user_id,
+            id,
+            expected.as_ref(),
+            body.replacement_owner_id,
+        )
+        .await?;
+    let tag = etag(user.version);
+    Ok((
+        [(header::ETAG, tag)],
+        Json(DeleteResult {
+            user,
+            transferred_agents,
+        }),
+    )
+        .into_response())
+}
+
+/// Restore an archived user with the roles and groups it had.
+#[utoipa::path(post, path = "/api/v1/users/{id}/restore", tag = "users",
+    params(("id" = i64, Path, description = "User id"),
+           ("If-Match" = Option<String>, Header, description = "Checked when sent")),
+    responses(
+        (status = 200, description = "Restored", body = UserDetail),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "`forbidden` or `directory_managed`", body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 412, body = ErrorBody),
+    ),
+    security(("access_token" = []), ("bearer" = [])))]
+pub async fn restore_user(
+    State(state): State<AppState>,
+    Admin(caller): Admin,
+    IdPath(id): IdPath,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let expected = if_match(&headers);
+    let detail = state
+        .store
+        .restore_user(caller.company_id, caller.user_id, id, expected.as_ref())
+        .await?;
+    Ok(with_etag(StatusCode::OK, detail))
+}

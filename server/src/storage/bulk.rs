@@ -1,0 +1,266 @@
+//! Bulk loading of demo data (`seed-demo`): one transaction, multi-row
+//! inserts with explicit ids, and the search index filled in one statement
+//! at the end instead of row by row.
+
+use std::collections::HashMap;
+
+use serde_json::json;
+use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
+
+use super::admin::ensure_company;
+use super::audit::record;
+use super::{now, sort_key, Store, StoreError, StoreResult};
+use crate::crypto::TokenCrypto;
+
+/// Rows per multi-row INSERT (well under SQLite's 32,766 bound parameters).
+const CHUNK: usize = 400;
+
+/// A demo group and the roles it grants.
+#[derive(Debug, Clone)]
+pub struct DemoGroup {
+    pub name: String,
+    pub description: String,
+    pub roles: Vec<String>,
+}
+
+/// A demo user. `groups` are indexes into [`DemoPlan::groups`].
+#[derive(Debug, Clone)]
+pub struct DemoUser {
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub identity_provider: String,
+    pub roles: Vec<String>,
+    pub groups: Vec<usize>,
+    pub agents: Vec<String>,
+    pub archived: bool,
+}
+
+/// Everything `seed-demo` adds.
+#[derive(Debug, Clone, Default)]
+pub struct DemoPlan {
+    pub groups: Vec<DemoGroup>,
+    pub users: Vec<DemoUser>,
+}
+
+/// What was added.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeedSummary {
+    pub company_id: i64,
+    pub users: usize,
+    pub archived: usize,
+    pub groups: usize,
+    pub agents: usize,
+}
+
+impl Store {
+    /// Adds a demo plan to the company (created if missing). `plan` gets the
+    /// first new user id, so generated emails can be unique across runs.
+    pub async fn seed_demo(
+        &self,
+        company: &str,
+        plan: impl FnOnce(i64) -> DemoPlan,
+    ) -> StoreResult<SeedSummary> {
+        let mut tx = self.begin_write().await?;
+        let conn: &mut SqliteConnection = &mut tx;
+        let (company_id, _) = ensure_company(conn, company).await?;
+        let first_id: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM users")
+            .fetch_one(&mut *conn)
+            .await?;
+        let plan = plan(first_id);
+        let admin: Option<i64> = sqlx::query_scalar(
+            "SELECT u.id FROM users u JOIN user_roles ur ON ur.user_id = u.id JOIN roles r ON r.id = ur.role_id
+             WHERE u.company_id = ?1 AND u.status = 'active' AND r.name = 'Settings' ORDER BY u.id LIMIT 1",
+        )
+        .bind(company_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+        let roles = name_ids(conn, "SELECT name, id FROM roles", None).await?;
+        let providers = name_ids(
+            conn,
+            "SELECT name, id FROM identity_providers WHERE company_id = ?1",
+            Some(company_id),
+        )
+        .await?;
+        let role_id = |name: &str| {
+            roles
+                .get(name)
+                .copied()
+                .ok_or_else(|| StoreError::Conflict(format!("no role named {name:?}")))
+        };
+
+        let mut group_ids = Vec::with_capacity(plan.groups.len());
+        for group in &plan.groups {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO user_groups (company_id, name, description) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (company_id, name) DO UPDATE SET description = excluded.description
+                 RETURNING id",
+            )
+            .bind(company_id)
+            .bind(&group.name)
+            .bind(&group.description)
+            .fetch_one(&mut *conn)
+            .await?;
+            for role in &group.roles {
+                sqlx::query(
+                    "INSERT OR IGNORE INTO group_roles (group_id, role_id) VALUES (?1, ?2)",
+                )
+                .bind(id)
+                .bind(role_id(role)?)
+                .execute(&mut *conn)
+                .await?;
+            }
+            group_ids.push(id);
+        }
+
+        // The per-row search-index trigger is set aside and the index filled
+        // in one statement below; the trigger's own SQL puts it back.
+        let trigger_sql: String = sqlx::query_scalar(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'users_fts_insert'",
+        )
+        .fetch_one(&mut *conn)
+        .await?;
+        sqlx::query("DROP TRIGGER users_fts_insert")
+            .execute(&mut *conn)
+            .await?;
+
+        let at = now();
+        let ids: Vec<i64> = (first_id..).take(plan.users.len()).collect();
+        for (chunk_ids, users) in ids.chunks(CHUNK).zip(plan.users.chunks(CHUNK)) {
+            let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+                "INSERT INTO users (id, company_id, first_name, last_name, email, email_key,
+                 identity_provider_id, status, sort_key, archived_at, archived_by, created_at, updated_at) ",
+            );
+            let mut bad_provider = None;
+            q.push_values(chunk_ids.iter().zip(users), |mut b, (id, u)| {
+                let provider = providers.get(&u.identity_provider).copied();
+                if provider.is_none() {
+                    bad_provider = Some(u.identity_provider.clone());
+                }
+                let archived = u.archived;
+                b.push_bind(*id)
+                    .push_bind(company_id)
+                    .push_bind(&u.first_name)
+                    .push_bind(&u.last_name)
+                    .push_bind(&u.email)
+                    .push_bind(u.email.to_lowercase())
+                    .push_bind(provider.unwrap_or(0))
+                    .push_bind(if archived { "archived" } else { "active" })
+                    .push_bind(sort_key(&u.first_name, &u.last_name))
+                    .push_bind(archived.then(|| at.clone()))
+                    .push_bind(if archived { admin } else { None })
+                    .push_bind(&at)
+                    .push_bind(&at);
+            });
+            if let Some(name) = bad_provider {
+                return Err(StoreError::Conflict(format!(
+                    "no identity provider named {name:?}"
+                )));
+            }
+            q.build().execute(&mut *conn).await?;
+            insert_tokens(&self.crypto, conn, chunk_ids, &at).await?;
+        }
+
+        let mut user_roles = Vec::new();
+        let mut members = Vec::new();
+        let mut agents = Vec::new();
+        for (id, u) in ids.iter().zip(&plan.users) {
+            for role in &u.roles {
+                user_roles.push((*id, role_id(role)?));
+            }
+            for g in &u.groups {
+                let group = group_ids
+                    .get(*g)
+                    .ok_or_else(|| StoreError::Conflict(format!("no demo group #{g}")))?;
+                members.push((*group, *id));
+            }
+            for name in &u.agents {
+                agents.push((name.as_str(), *id));
+            }
+        }
+        for chunk in user_roles.chunks(CHUNK) {
+            let mut q: QueryBuilder<Sqlite> =
+                QueryBuilder::new("INSERT INTO user_roles (user_id, role_id) ");
+            q.push_values(chunk, |mut b, (u, r)| {
+                b.push_bind(*u).push_bind(*r);
+            });
+            q.build().execute(&mut *conn).await?;
+        }
+        for chunk in members.chunks(CHUNK) {
+            let mut q: QueryBuilder<Sqlite> =
+                QueryBuilder::new("INSERT OR IGNORE INTO group_members (group_id, user_id) ");
+            q.push_values(chunk, |mut b, (g, u)| {
+                b.push_bind(*g).push_bind(*u);
+            });
+            q.build().execute(&mut *conn).await?;
+        }
+        for chunk in agents.chunks(CHUNK) {
+            let mut q: QueryBuilder<Sqlite> =
+                QueryBuilder::new("INSERT INTO agents (company_id, name, owner_id) ");
+            q.push_values(chunk, |mut b, (name, owner)| {
+                b.push_bind(company_id).push_bind(*name).push_bind(*owner);
+            });
+            q.build().execute(&mut *conn).await?;
+        }
+
+        sqlx::query(
+            "INSERT INTO users_fts (rowid, sort_key, email_key)
+             SELECT id, sort_key, email_key FROM users WHERE id >= ?1",
+        )
+        .bind(first_id)
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query(&trigger_sql).execute(&mut *conn).await?;
+
+        let summary = SeedSummary {
+            company_id,
+            users: plan.users.len(),
+            archived: plan.users.iter().filter(|u| u.archived).count(),
+            groups: plan.groups.len(),
+            agents: agents.len(),
+        };
+        if let Some(admin) = admin {
+            let details = json!({"users": summary.users, "archived": summary.archived,
+                                 "groups": summary.groups, "agents": summary.agents});
+            record(conn, company_id, admin, "demo.seed", None, details).await?;
+        }
+        tx.commit().await?;
+        Ok(summary)
+    }
+}
+
+async fn name_ids(
+    conn: &mut SqliteConnection,
+    sql: &str,
+    company: Option<i64>,
+) -> StoreResult<HashMap<String, i64>> {
+    let rows = sqlx::query(sql).bind(company).fetch_all(&mut *conn).await?;
+    Ok(rows.into_iter().map(|r| (r.get(0), r.get(1))).collect())
+}
+
+/// A fresh encrypted token for each of `ids`.
+async fn insert_tokens(
+    crypto: &TokenCrypto,
+    conn: &mut SqliteConnection,
+    ids: &[i64],
+    at: &str,
+) -> StoreResult<()> {
+    let mut sealed = Vec::with_capacity(ids.len());
+    for id in ids {
+        let token = TokenCrypto::generate_token()?;
+        sealed.push((*id, crypto.seal(*id, &token)?));
+    }
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+        "INSERT INTO access_tokens (user_id, lookup_hash, nonce, ciphertext, hint, created_at) ",
+    );
+    q.push_values(&sealed, |mut b, (id, s)| {
+        b.push_bind(*id)
+            .push_bind(&s.lookup_hash)
+            .push_bind(&s.nonce)
+            .push_bind(&s.ciphertext)
+            .push_bind(&s.hint)
+            .push_bind(at);
+    });
+    q.build().execute(&mut *conn).await?;
+    Ok(())
+}

@@ -1,0 +1,497 @@
+//! Reads: the users list with role provenance, one user, the catalogue,
+//! groups, identity providers and the company.
+//!
+//! A page of users costs a fixed number of queries whatever its size: the
+//! count, the page rows, then direct roles, group memberships, group roles
+//! and agent counts for all the page's users at once (ids bound as one JSON
+//! array and expanded with `json_each`).
+
+use std::collections::{BTreeMap, HashMap};
+
+use sqlx::{Row, SqliteConnection};
+use users_api::{
+    AgentRef, Company, Directory, EffectiveRole, Group, GroupRef, IdentityProvider, ListQuery,
+    Page, Role, RoleSource, TokenHint, UserDetail, UserStatus, UserSummary,
+};
+
+use super::{id_list, Store, StoreError, StoreResult};
+
+/// Columns of one user row (summary and detail), joined with its provider,
+/// its archiver and its token hint.
+pub(super) const USER_SELECT: &str = "\
+SELECT u.id, u.first_name, u.last_name, u.email, ip.name AS provider, u.status, u.created_at,
+       u.archived_at, u.version, u.updated_at, ab.id AS archived_by_id,
+       ab.first_name || ' ' || ab.last_name AS archived_by_name,
+       t.hint AS token_hint, t.created_at AS token_created_at, t.last_used_at AS token_last_used_at
+FROM users u
+JOIN identity_providers ip ON ip.id = u.identity_provider_id
+LEFT JOIN users ab ON ab.id = u.archived_by
+LEFT JOIN access_tokens t ON t.user_id = u.id";
+
+#[derive(Debug, sqlx::FromRow)]
+pub(super) struct UserRow {
+    id: i64,
+    first_name: String,
+    last_name: String,
+    email: String,
+    provider: String,
+    status: String,
+    created_at: String,
+    archived_at: Option<String>,
+    version: i64,
+    updated_at: String,
+    archived_by_id: Option<i64>,
+    archived_by_name: Option<String>,
+    token_hint: Option<String>,
+    token_created_at: Option<String>,
+    token_last_used_at: Option<String>,
+}
+
+/// Roles, groups and agent counts of a set of users.
+#[derive(Default)]
+struct Provenance {
+    direct: HashMap<i64, Vec<(i64, String)>>,
+    groups: HashMap<i64, Vec<GroupRef>>,
+    group_roles: HashMap<i64, Vec<(i64, String)>>,
+    agent_counts: HashMap<i64, u32>,
+}
+
+impl Provenance {
+    async fn load(conn: &mut SqliteConnection, ids: &[i64]) -> StoreResult<Provenance> {
+        let mut p = Provenance::default();
+        if ids.is_empty() {
+            return Ok(p);
+        }
+        let ids_json = id_list(ids);
+        let rows = sqlx::query(
+            "SELECT ur.user_id, r.position, r.name FROM user_roles ur
+             JOIN roles r ON r.id = ur.role_id
+             WHERE ur.user_id IN (SELECT value FROM json_each(?1))
+             ORDER BY r.position",
+        )
+        .bind(&ids_json)
+        .fetch_all(&mut *conn)
+        .await?;
+        for row in rows {
+            p.direct
+                .entry(row.get(0))
+                .or_default()
+                .push((row.get(1), row.get(2)));
+        }
+        let rows = sqlx::query(
+            "SELECT gm.user_id, g.id, g.name FROM group_members gm
+             JOIN user_groups g ON g.id = gm.group_id
+             WHERE gm.user_id IN (SELECT value FROM json_each(?1))
+             ORDER BY g.name, g.id",
+        )
+        .bind(&ids_json)
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut group_ids = Vec::new();
+        for row in rows {
+            let group = GroupRef {
+                id: row.get(1),
+                name: row.get(2),
+            };
+            if !group_ids.contains(&group.id) {
+                group_ids.push(group.id);
+            }
+            p.groups.entry(row.get(0)).or_default().push(group);
+        }
+        if !group_ids.is_empty() {
+            let rows = sqlx::query(
+                "SELECT gr.group_id, r.position, r.name FROM group_roles gr
+                 JOIN roles r ON r.id = gr.role_id
+                 WHERE gr.group_id IN (SELECT value FROM json_each(?1))
+                 ORDER BY r.position",
+            )
+            .bind(id_list(&group_ids))
+            .fetch_all(&mut *conn)
+            .await?;
+            for row in rows {
+                p.group_roles
+                    .entry(row.get(0))
+                    .or_default()
+                    .push((row.get(1), row.get(2)));
+            }
+        }
+        let rows = sqlx::query(
+            "SELECT owner_id, COUNT(*) FROM agents
+             WHERE owner_id IN (SELECT value FROM json_each(?1)) GROUP BY owner_id",
+        )
+        .bind(&ids_json)
+        .fetch_all(&mut *conn)
+        .await?;
+        for row in rows {
+            let count: i64 = row.get(1);
+            p.agent_counts
+                .insert(row.get(0), u32::try_from(count).unwrap_or(u32::MAX));
+        }
+        Ok(p)
+    }
+
+    /// The union of roles in catalogue order; sources direct first, then
+    /// groups by name (the membership order).
+    fn effective_roles(&self, user_id: i64) -> Vec<EffectiveRole> {
+        let mut by_position: BTreeMap<i64, EffectiveRole> = BTreeMap::new();
+        let mut add = |position: i64, name: &str, source: RoleSource| {
+            by_position
+                .entry(position)
+                .or_insert_with(|| EffectiveRole {
+                    role: name.to_string(),
+                    sources: Vec::new(),
+                })
+                .sources
+                .push(source);
+        };
+        for (position, name) in self.direct.get(&user_id).into_iter().flatten() {
+            add(*position, name, RoleSource::Direct);
+        }
+        for group in self.groups.get(&user_id).into_iter().flatten() {
+            for (position, name) in self.group_roles.get(&group.id).into_iter().flatten() {
+                add(
+                    *position,
+                    name,
+                    RoleSource::Group {
+                        group: group.clone(),
+                    },
+                );
+            }
+        }
+        by_position.into_values().collect()
+    }
+
+    fn summary(&self, row: &UserRow) -> UserSummary {
+        UserSummary {
+            id: row.id,
+            first_name: row.first_name.clone(),
+            last_name: row.last_name.clone(),
+            email: row.email.clone(),
+            identity_provider: row.provider.clone(),
+            status: UserStatus::parse(&row.status).unwrap_or(UserStatus::Archived),
+            roles: self.effective_roles(row.id),
+            groups: self.groups.get(&row.id).cloned().unwrap_or_default(),
+            owned_agents: self.agent_counts.get(&row.id).copied().unwrap_or(0),
+            created_at: row.created_at.clone(),
+            archived_at: row.archived_at.clone(),
+        }
+    }
+}
+
+/// Whether an email is free, used by an archived user of the company, or taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmailUse {
+    Free,
+    Archived,
+    Taken,
+}
+
+/// `status` and search filter of the users list, shared by count and page.
+struct ListFilter {
+    sql: &'static str,
+    argument: Option<String>,
+}
+
+impl ListFilter {
+    /// Queries of three or more characters use the trigram index; shorter
+    /// ones a LIKE with `\`-escaped wildcards (a trigram index cannot serve them).
+    fn new(query: &str) -> ListFilter {
+        let needle = query.to_lowercase();
+        if needle.is_empty() {
+            ListFilter {
+                sql: "",
+                argument: None,
+            }
+        } else if needle.chars().count() >= 3 {
+            ListFilter {
+                sql: " AND u.id IN (SELECT rowid FROM users_fts WHERE users_fts MATCH ?3)",
+                argument: Some(format!("\"{}\"", needle.replace('"', "\"\""))),
+            }
+        } else {
+            ListFilter {
+                sql: " AND (u.sort_key LIKE ?3 ESCAPE '\\' OR u.email_key LIKE ?3 ESCAPE '\\')",
+                argument: Some(format!("%{}%", escape_like(&needle))),
+            }
+        }
+    }
+}
+
+/// Escapes LIKE's wildcards and the escape character itself.
+pub(crate) fn escape_like(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+impl Store {
+    /// One page of a company's users, alphabetical, with role provenance.
+    pub async fn list_users(
+        &self,
+        company_id: i64,
+        q: &ListQuery,
+    ) -> StoreResult<Page<UserSummary>> {
+        let filter = ListFilter::new(&q.query);
+        let mut tx = self.begin_read().await?;
+        let count_sql = format!(
+            "SELECT COUNT(*) FROM users u WHERE u.company_id = ?1 AND u.status = ?2{}",
+            filter.sql
+        );
+        let total: i64 = sqlx::query_scalar(&count_sql)
+            .bind(company_id)
+            .bind(q.status.as_str())
+            .bind(filter.argument.as_deref())
+            .fetch_one(&mut *tx)
+            .await?;
+        let total = u64::try_from(total).unwrap_or(0);
+        let offset = q.offset();
+        let rows: Vec<UserRow> = if offset >= total {
+            Vec::new()
+        } else {
+            let page_sql = format!(
+                "{USER_SELECT} WHERE u.company_id = ?1 AND u.status = ?2{}
+                 ORDER BY u.sort_key, u.email_key, u.id LIMIT ?4 OFFSET ?5",
+                filter.sql
+            );
+            sqlx::query_as(&page_sql)
+                .bind(company_id)
+                .bind(q.status.as_str())
+                .bind(filter.argument.as_deref())
+                .bind(i64::from(q.per_page))
+                .bind(i64::try_from(offset).unwrap_or(i64::MAX))
+                .fetch_all(&mut *tx)
+                .await?
+        };
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let provenance = Provenance::load(&mut tx, &ids).await?;
+        tx.commit().await?;
+        Ok(Page {
+            entries: rows.iter().map(|r| provenance.summary(r)).collect(),
+            current_page: q.page,
+            per_page: q.per_page,
+            total_entries: total,
+            total_pages: total.div_ceil(u64::from(q.per_page)),
+        })
+    }
+
+    /// One user of the company, with everything the form and dialogs need.
+    pub async fn user_detail(&self, company_id: i64, user_id: i64) -> StoreResult<UserDetail> {
+        let mut tx = self.begin_read().await?;
+        let detail = load_detail(&mut tx, company_id, user_id).await?;
+        tx.commit().await?;
+        Ok(detail)
+    }
+
+    /// The company, with its directory integration if any.
+    pub async fn company(&self, company_id: i64) -> StoreResult<Company> {
+        let row = sqlx::query("SELECT id, name, directory_provider FROM companies WHERE id = ?1")
+            .bind(company_id)
+            .fetch_optional(&self.read)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        Ok(Company {
+            id: row.get(0),
+            name: row.get(1),
+            directory: row
+                .get::<Option<String>, _>(2)
+                .map(|provider| Directory { provider }),
+        })
+    }
+
+    /// The role catalogue, in catalogue order.
+    pub async fn roles(&self) -> StoreResult<Vec<Role>> {
+        let rows = sqlx::query("SELECT name, description FROM roles ORDER BY position")
+            .fetch_all(&self.read)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| Role {
+                name: r.get(0),
+                description: r.get(1),
+            })
+            .collect())
+    }
+
+    /// The company's groups by name, with roles and active member counts.
+    pub async fn groups(&self, company_id: i64) -> StoreResult<Vec<Group>> {
+        let mut tx = self.begin_read().await?;
+        let rows = sqlx::query(
+            "SELECT g.id, g.name, g.description,
+                    (SELECT COUNT(*) FROM group_members gm JOIN users u ON u.id = gm.user_id
+                     WHERE gm.group_id = g.id AND u.status = 'active')
+             FROM user_groups g WHERE g.company_id = ?1 ORDER BY g.name, g.id",
+        )
+        .bind(company_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        let role_rows = sqlx::query(
+            "SELECT gr.group_id, r.name FROM group_roles gr
+             JOIN roles r ON r.id = gr.role_id
+             JOIN user_groups g ON g.id = gr.group_id
+             WHERE g.company_id = ?1 ORDER BY r.position",
+        )
+        .bind(company_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        let mut roles: HashMap<i64, Vec<String>> = HashMap::new();
+        for row in role_rows {
+            roles.entry(row.get(0)).or_default().push(row.get(1));
+        }
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let id: i64 = r.get(0);
+                let members: i64 = r.get(3);
+                Group {
+                    id,
+                    name: r.get(1),
+                    description: r.get(2),
+                    roles: roles.remove(&id).unwrap_or_default(),
+                    member_count: u64::try_from(members).unwrap_or(0),
+                }
+            })
+            .collect())
+    }
+
+    /// The identity providers a user of the company can be given.
+    pub async fn identity_providers(&self, company_id: i64) -> StoreResult<Vec<IdentityProvider>> {
+        let rows = sqlx::query(
+            "SELECT id, name FROM identity_providers WHERE company_id = ?1 ORDER BY position, name",
+        )
+        .bind(company_id)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| IdentityProvider {
+                id: r.get(0),
+                name: r.get(1),
+            })
+            .collect())
+    }
+
+    /// Who uses an email key (case-insensitive), apart from `exclude`.
+    pub async fn email_use(
+        &self,
+        company_id: i64,
+        key: &str,
+        exclude: Option<i64>,
+    ) -> StoreResult<EmailUse> {
+        let row =
+            sqlx::query("SELECT company_id, status FROM users WHERE email_key = ?1 AND id <> ?2")
+                .bind(key)
+                .bind(exclude.unwrap_or(0))
+                .fetch_optional(&self.read)
+                .await?;
+        Ok(match row {
+            None => EmailUse::Free,
+            Some(row)
+                if row.get::<i64, _>(0) == company_id && row.get::<String, _>(1) == "archived" =>
+            {
+                EmailUse::Archived
+            }
+            Some(_) => EmailUse::Taken,
+        })
+    }
+
+    /// Role names (catalogue order) and provider names, for validation.
+    pub async fn validation_context(
+        &self,
+        company_id: i64,
+    ) -> StoreResult<(Vec<String>, Vec<String>)> {
+        let roles = self.roles().await?.into_iter().map(|r| r.name).collect();
+        let providers = self
+            .identity_providers(company_id)
+            .await?
+            .into_iter()
+            .map(|p| p.name)
+            .collect();
+        Ok((roles, providers))
+    }
+}
+
+/// Reads one user of the company on `conn` (inside a read or write transaction).
+pub(super) async fn load_detail(
+    conn: &mut SqliteConnection,
+    company_id: i64,
+    user_id: i64,
+) -> StoreResult<UserDetail> {
+    let sql = format!("{USER_SELECT} WHERE u.id = ?1 AND u.company_id = ?2");
+    let row: UserRow = sqlx::query_as(&sql)
+        .bind(user_id)
+        .bind(company_id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let provenance = Provenance::load(conn, &[row.id]).await?;
+    let agents = owned_agents(conn, row.id).await?;
+    let summary = provenance.summary(&row);
+    let direct_roles = provenance
+        .direct
+        .get(&row.id)
+        .map(|roles| roles.iter().map(|(_, name)| name.clone()).collect())
+        .unwrap_or_default();
+    Ok(UserDetail {
+        summary,
+        direct_roles,
+        agents,
+        access_token: TokenHint {
+            hint: row.token_hint.unwrap_or_default(),
+            created_at: row.token_created_at.unwrap_or_default(),
+            last_used_at: row.token_last_used_at,
+        },
+        version: row.version,
+        updated_at: row.updated_at,
+        archived_by: match (
+            row.archived_at.is_some(),
+            row.archived_by_id,
+            row.archived_by_name,
+        ) {
+            (true, Some(id), Some(name)) => Some(GroupRef { id, name }),
+            _ => None,
+        },
+    })
+}
+
+/// The agents a user owns, by name.
+pub(super) async fn owned_agents(
+    conn: &mut SqliteConnection,
+    user_id: i64,
+) -> StoreResult<Vec<AgentRef>> {
+    let rows = sqlx::query("SELECT id, name FROM agents WHERE owner_id = ?1 ORDER BY name, id")
+        .bind(user_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| AgentRef {
+            id: r.get(0),
+            name: r.get(1),
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_wildcards_are_escaped() {
+        assert_eq!(escape_like(r"a%b_c\d'e"), r"a\%b\_c\\d'e");
+    }
+
+    #[test]
+    fn short_queries_use_like_and_long_ones_the_index() {
+        assert!(ListFilter::new("ab").sql.contains("LIKE"));
+        assert_eq!(ListFilter::new("a%").argument.as_deref(), Some(r"%a\%%"));
+        let long = ListFilter::new("O\"Br");
+        assert!(long.sql.contains("MATCH"));
+        assert_eq!(long.argument.as_deref(), Some("\"o\"\"br\""));
+        assert_eq!(ListFilter::new("").argument, None);
+    }
+}
