@@ -124,7 +124,9 @@ mod tests {
         assert!(ListQuery::parse(None, None, None, Some("0")).is_err());
         assert!(ListQuery::parse(None, None, None, Some("101")).is_err());
         assert_eq!(
-            ListQuery::parse(None, None, None, Some("100")).unwrap().per_page,
+            ListQuery::parse(None, None, None, Some("100"))
+                .unwrap()
+                .per_page,
             100
         );
         assert!(ListQuery::parse(None, None, Some("0"), None).is_err());

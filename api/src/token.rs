@@ -121,10 +121,16 @@ mod tests {
     fn rejects_malformed_tokens() {
         let token = format_token(&[1; 32]);
         assert_eq!(check_format("abc"), Err(TokenFormatError::Prefix));
-        assert_eq!(check_format(&token[..TOKEN_CHARS - 1]), Err(TokenFormatError::Length));
+        assert_eq!(
+            check_format(&token[..TOKEN_CHARS - 1]),
+            Err(TokenFormatError::Length)
+        );
         let mut bad = token.clone().into_bytes();
         bad[10] = b'-';
-        assert_eq!(check_format(std::str::from_utf8(&bad).unwrap()), Err(TokenFormatError::Alphabet));
+        assert_eq!(
+            check_format(std::str::from_utf8(&bad).unwrap()),
+            Err(TokenFormatError::Alphabet)
+        );
     }
 
     proptest! {

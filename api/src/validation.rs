@@ -130,14 +130,19 @@ pub fn check_roles(roles: &[String], catalogue: &[String]) -> Result<Vec<String>
 }
 
 /// Checks an identity provider name against the company's providers.
-pub fn check_identity_provider(provider: &str, providers: &[String]) -> Result<String, Vec<String>> {
+pub fn check_identity_provider(
+    provider: &str,
+    providers: &[String],
+) -> Result<String, Vec<String>> {
     let provider = provider.trim();
     if provider.is_empty() {
         Err(vec!["can't be blank".to_string()])
     } else if providers.iter().any(|p| p == provider) {
         Ok(provider.to_string())
     } else {
-        Err(vec!["must be one of the company's identity providers".to_string()])
+        Err(vec![
+            "must be one of the company's identity providers".to_string()
+        ])
     }
 }
 
@@ -207,7 +212,10 @@ pub fn validate_patch(input: &UserPatch, ctx: Context<'_>) -> Result<ValidChange
         .identity_provider
         .as_deref()
         .map(|p| check_identity_provider(p, ctx.providers));
-    let roles = input.roles.as_deref().map(|r| check_roles(r, ctx.catalogue));
+    let roles = input
+        .roles
+        .as_deref()
+        .map(|r| check_roles(r, ctx.catalogue));
     let mut errors = FieldErrors::new();
     record(&mut errors, "first_name", first_name.as_ref());
     record(&mut errors, "last_name", last_name.as_ref());
@@ -242,7 +250,13 @@ mod tests {
     }
 
     fn catalogue() -> Vec<String> {
-        strings(&["Development", "Testing", "Staging", "Production", "Settings"])
+        strings(&[
+            "Development",
+            "Testing",
+            "Staging",
+            "Production",
+            "Settings",
+        ])
     }
 
     fn providers() -> Vec<String> {
@@ -262,7 +276,14 @@ mod tests {
     #[test]
     fn accepts_and_normalises_a_valid_user() {
         let (c, p) = (catalogue(), providers());
-        let user = validate_new_user(&valid_input(), Context { catalogue: &c, providers: &p }).unwrap();
+        let user = validate_new_user(
+            &valid_input(),
+            Context {
+                catalogue: &c,
+                providers: &p,
+            },
+        )
+        .unwrap();
         assert_eq!(user.first_name.as_str(), "Ada");
         assert_eq!(user.email.as_str(), "Ada@Example.com");
         assert_eq!(user.email.key(), "ada@example.com");
@@ -279,9 +300,19 @@ mod tests {
             identity_provider: "Nope".into(),
             roles: strings(&["Testing", "Root", "Testing", "Testing"]),
         };
-        let errors = validate_new_user(&input, Context { catalogue: &c, providers: &p }).unwrap_err();
+        let errors = validate_new_user(
+            &input,
+            Context {
+                catalogue: &c,
+                providers: &p,
+            },
+        )
+        .unwrap_err();
         assert_eq!(errors["first_name"], strings(&["can't be blank"]));
-        assert_eq!(errors["last_name"], strings(&["is too long (at most 100 characters)"]));
+        assert_eq!(
+            errors["last_name"],
+            strings(&["is too long (at most 100 characters)"])
+        );
         assert_eq!(
             errors["email"],
             strings(&["must not contain spaces", "must look like name@example.com"])
@@ -312,7 +343,9 @@ mod tests {
         for ok in ["a@b.co", "first.last+tag@sub.example.org", "A@B.C"] {
             assert!(Email::parse(ok).is_ok(), "{ok}");
         }
-        for bad in ["", "a", "a@b", "@b.co", "a@@b.co", "a@b..co", "a@.b.co", "a@b.co.", "a b@c.de"] {
+        for bad in [
+            "", "a", "a@b", "@b.co", "a@@b.co", "a@b..co", "a@.b.co", "a@b.co.", "a b@c.de",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad:?}");
         }
         let long = format!("{}@example.com", "a".repeat(243));
@@ -329,12 +362,26 @@ mod tests {
     #[test]
     fn patch_checks_only_present_fields() {
         let (c, p) = (catalogue(), providers());
-        let ctx = Context { catalogue: &c, providers: &p };
-        let ok = validate_patch(&UserPatch { roles: Some(vec![]), ..Default::default() }, ctx).unwrap();
+        let ctx = Context {
+            catalogue: &c,
+            providers: &p,
+        };
+        let ok = validate_patch(
+            &UserPatch {
+                roles: Some(vec![]),
+                ..Default::default()
+            },
+            ctx,
+        )
+        .unwrap();
         assert_eq!(ok.roles, Some(vec![]));
         assert_eq!(ok.email, None);
         let err = validate_patch(
-            &UserPatch { email: Some("x".into()), first_name: Some("".into()), ..Default::default() },
+            &UserPatch {
+                email: Some("x".into()),
+                first_name: Some("".into()),
+                ..Default::default()
+            },
             ctx,
         )
         .unwrap_err();
