@@ -3,9 +3,11 @@
 //! - `setup`  installs what the build and tests need (idempotent, quick when done)
 //! - `run`    builds the app in release and serves it with the API and demo data
 //! - `test`   fmt, clippy (native + wasm), native tests, browser tests, end-to-end
+//! - `bench`  app size, server latency/throughput, browser timings → bench/REPORT.md
 //!
 //! Written with std only so it compiles in seconds on a fresh machine.
 
+mod bench;
 mod run;
 mod setup;
 mod shell;
@@ -23,6 +25,7 @@ fn main() -> ExitCode {
         "setup" => setup::setup().map(drop),
         "run" => run::run(rest),
         "test" => test::test(rest),
+        "bench" => bench::bench(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())
@@ -47,4 +50,5 @@ tasks:
   run     build the app (release) and start the server with demo data
           [--addr 127.0.0.1:8080] [--data-dir data] [--no-demo]
   test    fmt, clippy (native and wasm32), native tests, browser tests, end-to-end tests
-          [--skip-e2e]";
+          [--skip-e2e]
+  bench   benchmarks; writes bench/REPORT.md (--quick: a smoke run on small data)";

@@ -13,6 +13,7 @@ const WASM_OPT_VERSION: &str = "version 132";
 const AXE_CORE_NPM: &str = "axe-core@4.14.1";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+pub const WRK: &str = "/usr/bin/wrk";
 
 /// Paths the other tasks use once setup has passed.
 pub struct Tools {

@@ -1,0 +1,252 @@
+//! Server figures at a given company size: seeding speed and size, latency
+//! of the list's queries (sequential keep-alive requests), and throughput
+//! at concurrency 16 with wrk.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Instant;
+
+use super::http::{percentile_ms, Connection};
+use crate::shell::{output, root, run};
+
+pub struct Latency {
+    pub name: String,
+    pub p50: f64,
+    pub p95: f64,
+    pub p99: f64,
+}
+
+pub struct ServerFigures {
+    pub users: u64,
+    pub seed_users_per_sec: f64,
+    pub db_bytes_per_100k: f64,
+    pub latencies: Vec<Latency>,
+    pub requests_per_sec: f64,
+}
+
+/// A running server for the benchmark; killed on drop.
+pub struct BenchServer {
+    child: Child,
+    pub addr: String,
+    pub token: String,
+}
+
+impl Drop for BenchServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Seeds (once per size; reused later) and starts a server of `users` users.
+pub fn start(server: &Path, users: u64) -> Result<(BenchServer, f64, u64), String> {
+    let dir = root().join("bench/work").join(format!("users-{users}"));
+    let marker = dir.join("seeded.txt");
+    let data_dir = dir.to_string_lossy().into_owned();
+    let bin = server.to_string_lossy().into_owned();
+    if !marker.exists() {
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+        admin_token(&bin, &data_dir)?;
+        println!("seeding {users} users…");
+        let started = Instant::now();
+        run(Command::new(&bin).args([
+            "--data-dir",
+            &data_dir,
+            "seed-demo",
+            "--users",
+            &users.to_string(),
+        ]))?;
+        let secs = started.elapsed().as_secs_f64();
+        std::fs::write(&marker, format!("{secs}")).map_err(|e| e.to_string())?;
+    }
+    let seed_secs: f64 = std::fs::read_to_string(&marker)
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .ok_or("unreadable seed marker")?;
+    let db_bytes = dir_size(&dir);
+    let token = admin_token(&bin, &data_dir)?;
+
+    let mut child = Command::new(&bin)
+        .args(["--data-dir", &data_dir, "serve", "--addr", "127.0.0.1:0"])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|e| format!("start server: {e}"))?;
+    let stdout = child.stdout.take().ok_or("no stdout")?;
+    let mut lines = BufReader::new(stdout).lines();
+    let addr = loop {
+        match lines.next() {
+            Some(Ok(line)) => {
+                if let Some(url) = line.trim().strip_prefix("Listening on http://") {
+                    break url.trim_end_matches('/').to_string();
+                }
+            }
+            _ => return Err("server exited before listening".into()),
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    Ok((
+        BenchServer { child, addr, token },
+        users as f64 / seed_secs,
+        db_bytes,
+    ))
+}
+
+fn admin_token(bin: &str, data_dir: &str) -> Result<String, String> {
+    let out = output(Command::new(bin).args([
+        "--data-dir",
+        data_dir,
+        "create-admin",
+        "--email",
+        "bench.admin@acme.example",
+        "--first-name",
+        "Bench",
+        "--last-name",
+        "Admin",
+    ]))
+    .ok_or("create-admin failed")?;
+    out.lines()
+        .last()
+        .map(str::to_string)
+        .ok_or_else(|| "create-admin printed nothing".into())
+}
+
+fn dir_size(dir: &Path) -> u64 {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .filter_map(|e| e.metadata().ok())
+                .map(|m| m.len())
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+/// Latency of each list query and throughput of the first page.
+pub fn measure(
+    server: &Path,
+    users: u64,
+    samples: usize,
+    load_secs: u32,
+) -> Result<ServerFigures, String> {
+    let (bench, seed_rate, db_bytes) = start(server, users)?;
+    let mut conn = Connection::open(&bench.addr, &bench.token)?;
+    let first = body_of(&mut conn, "/api/v1/users?per_page=25")?;
+    let last_page = number(&first, "total_pages").ok_or("no total_pages")?;
+    let middle = body_of(
+        &mut conn,
+        &format!("/api/v1/users?per_page=25&page={}", last_page / 2 + 1),
+    )?;
+    let email = string(&middle, "email").ok_or("no email on the middle page")?;
+    let queries = [
+        (
+            "first page".to_string(),
+            "/api/v1/users?per_page=25".to_string(),
+        ),
+        (
+            format!("last page ({last_page})"),
+            format!("/api/v1/users?per_page=25&page={last_page}"),
+        ),
+        ("search, 1 character".into(), "/api/v1/users?query=a".into()),
+        (
+            "search, 2 characters".into(),
+            "/api/v1/users?query=an".into(),
+        ),
+        (
+            "search, 3+ characters".into(),
+            "/api/v1/users?query=son".into(),
+        ),
+        (
+            "search, full email".into(),
+            format!("/api/v1/users?query={email}"),
+        ),
+        (
+            "archived tab".into(),
+            "/api/v1/users?status=archived".into(),
+        ),
+    ];
+    let mut latencies = Vec::new();
+    for (name, path) in queries {
+        for _ in 0..3 {
+            conn.get(&path)?; // warm-up
+        }
+        let mut times = Vec::with_capacity(samples);
+        for _ in 0..samples {
+            let (status, _, took) = conn.get(&path)?;
+            if status != 200 {
+                return Err(format!("{path} answered {status}"));
+            }
+            times.push(took);
+        }
+        times.sort();
+        latencies.push(Latency {
+            name,
+            p50: percentile_ms(&times, 50.0),
+            p95: percentile_ms(&times, 95.0),
+            p99: percentile_ms(&times, 99.0),
+        });
+    }
+    let requests_per_sec = throughput(&bench, load_secs)?;
+    Ok(ServerFigures {
+        users,
+        seed_users_per_sec: seed_rate,
+        db_bytes_per_100k: db_bytes as f64 * 100_000.0 / users as f64,
+        latencies,
+        requests_per_sec,
+    })
+}
+
+fn body_of(conn: &mut Connection, path: &str) -> Result<String, String> {
+    let (status, body, _) = conn.get(path)?;
+    if status != 200 {
+        return Err(format!(
+            "{path} answered {status}: {}",
+            String::from_utf8_lossy(&body)
+        ));
+    }
+    Ok(String::from_utf8_lossy(&body).into_owned())
+}
+
+/// wrk at 16 connections on the first page, authenticated.
+fn throughput(bench: &BenchServer, secs: u32) -> Result<f64, String> {
+    let out = Command::new(crate::setup::WRK)
+        .args([
+            "-t2",
+            "-c16",
+            &format!("-d{secs}s"),
+            "-H",
+            &format!("Access-Token: {}", bench.token),
+        ])
+        .arg(format!("http://{}/api/v1/users?per_page=25", bench.addr))
+        .output()
+        .map_err(|e| format!("wrk: {e}"))?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    if text.contains("Non-2xx") {
+        return Err(format!("wrk saw errors:\n{text}"));
+    }
+    text.lines()
+        .find_map(|l| l.strip_prefix("Requests/sec:"))
+        .and_then(|v| v.trim().parse().ok())
+        .ok_or_else(|| format!("no Requests/sec in wrk's output:\n{text}"))
+}
+
+/// The first `"key":123` number in a JSON text (no JSON parser in xtask).
+fn number(json: &str, key: &str) -> Option<u64> {
+    let start = json.find(&format!("\"{key}\":"))? + key.len() + 3;
+    json[start..]
+        .trim_start()
+        .split(|c: char| !c.is_ascii_digit())
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// The first `"key":"text"` string in a JSON text.
+fn string(json: &str, key: &str) -> Option<String> {
+    let start = json.find(&format!("\"{key}\":\""))? + key.len() + 4;
+    Some(json[start..].split('"').next()?.to_string())
+}
