@@ -1,5 +1,6 @@
 //! Building blocks of the pages.
 
+pub mod dialogs;
 pub mod error_view;
 pub mod frame;
 pub mod pagination;

@@ -1,0 +1,45 @@
+//! The dialogs opened from a row of the Users list: "Delete" and "Access
+//! token", on a shared native-`<dialog>` modal.
+
+pub mod delete_dialog;
+pub mod modal;
+pub mod replacement_picker;
+pub mod token_dialog;
+
+use leptos::prelude::*;
+
+use crate::state::row_action::{use_row_actions, RowActionKind};
+use delete_dialog::DeleteDialog;
+use token_dialog::TokenDialog;
+
+/// Shows the dialog of the row action chosen in the list, if any. Closing
+/// it clears the action; focus returns to the row's menu button.
+#[component]
+pub fn RowActionDialogs() -> impl IntoView {
+    let actions = use_row_actions();
+    let close = move || actions.0.set(None);
+    // Leaving the page closes the dialog for good (no reopening on return).
+    on_cleanup(move || {
+        let _ = actions.0.try_set(None);
+    });
+    move || {
+        actions.0.get().map(|action| match action.kind {
+            RowActionKind::AccessToken => view! {
+                <TokenDialog
+                    user=action.user
+                    return_focus_id=action.return_focus_id
+                    on_close=close
+                />
+            }
+            .into_any(),
+            RowActionKind::Delete => view! {
+                <DeleteDialog
+                    user=action.user
+                    return_focus_id=action.return_focus_id
+                    on_close=close
+                />
+            }
+            .into_any(),
+        })
+    }
+}
