@@ -12,6 +12,7 @@ use users_api::{ListQuery, Page, UserStatus, UserSummary};
 use wasm_bindgen::JsCast;
 
 use crate::api::{use_api, ApiError};
+use crate::components::dialogs::RowActionDialogs;
 use crate::components::error_view::ErrorView;
 use crate::components::pagination::Pagination;
 use crate::components::role_chips::RoleChips;
@@ -426,5 +427,6 @@ pub fn UsersList(directory: Option<String>) -> impl IntoView {
         >
             {body}
         </div>
+        <RowActionDialogs />
     }
 }

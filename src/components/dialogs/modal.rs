@@ -35,8 +35,8 @@ pub fn focusable_in(root: &web_sys::Element) -> Vec<HtmlElement> {
     (0..list.length())
         .filter_map(|i| list.item(i))
         .filter_map(|node| node.dyn_into::<HtmlElement>().ok())
-        // Elements that are not rendered (hidden, display: none) have no client rects.
-        .filter(|el| el.get_client_rects().length() > 0)
+        // Elements that are not rendered (hidden, display: none) have no offset parent.
+        .filter(|el| el.offset_parent().is_some())
         .collect()
 }
 

@@ -150,22 +150,18 @@ pub fn ReplacementPicker(
                     }));
                 }
             }
-            "Enter" => {
-                if open.get_untracked() {
-                    if let Some(i) = active.get_untracked() {
-                        ev.prevent_default();
-                        choose(i);
-                    }
+            "Enter" if open.get_untracked() && active.get_untracked().is_some() => {
+                ev.prevent_default();
+                if let Some(i) = active.get_untracked() {
+                    choose(i);
                 }
             }
-            "Escape" => {
-                if open.get_untracked() {
-                    // Close the list only, not the dialog.
-                    ev.prevent_default();
-                    ev.stop_propagation();
-                    open.set(false);
-                    active.set(None);
-                }
+            "Escape" if open.get_untracked() => {
+                // Close the list only, not the dialog.
+                ev.prevent_default();
+                ev.stop_propagation();
+                open.set(false);
+                active.set(None);
             }
             "Tab" => open.set(false),
             _ => {}

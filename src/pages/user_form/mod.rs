@@ -1,0 +1,147 @@
+//! The Add new (`/users/new`) and Edit (`/users/{id}/edit`) routes: they
+//! load what the form needs (the role catalogue, the identity providers and,
+//! for Edit, the user), then show [`form::UserForm`]. Without Settings the
+//! no-access view shows; in a directory-managed company, the directory
+//! notice and no form.
+
+pub mod form;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::{use_location, use_params_map};
+use users_api::{Role, UserDetail, UserId};
+
+use crate::api::{use_api, Api, ApiError};
+use crate::components::error_view::ErrorView;
+use crate::pages::no_access::NoAccess;
+use crate::state::list_url::with_search;
+use crate::state::session::use_session;
+use form::UserForm;
+
+/// `/users` with the query string this page was opened with (the list's state).
+pub fn back_href() -> impl Fn() -> String + Clone + Send + Sync + 'static {
+    let location = use_location();
+    move || with_search("/users", &location.search.get())
+}
+
+/// What the form offers: the role catalogue and the provider names.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FormOptions {
+    pub roles: Vec<Role>,
+    pub providers: Vec<String>,
+}
+
+impl FormOptions {
+    pub fn role_names(&self) -> Vec<String> {
+        self.roles.iter().map(|r| r.name.clone()).collect()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Load {
+    Loading,
+    Failed(ApiError),
+    Ready(FormOptions, Option<Box<UserDetail>>),
+}
+
+async fn load(api: Api, id: Option<UserId>) -> Result<(FormOptions, Option<UserDetail>), ApiError> {
+    let user = match id {
+        Some(id) => Some(api.call(|c| c.get_user(id)).await?),
+        None => None,
+    };
+    let roles = api.call(|c| c.roles()).await?;
+    let providers = api
+        .call(|c| c.identity_providers())
+        .await?
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
+    Ok((FormOptions { roles, providers }, user))
+}
+
+/// The heading, the way back, and either the form or why there is none.
+#[component]
+fn FormPage(title: &'static str, id: Option<UserId>) -> impl IntoView {
+    let api = use_api();
+    let me = use_session().me_untracked();
+    let back = back_href();
+    let head = view! {
+        <p class="back-link">
+            <a href=back.clone()>"Back to users"</a>
+        </p>
+        <h1>{title}</h1>
+    };
+    let Some(me) = me.filter(|me| me.can_manage_users) else {
+        return view! { <NoAccess /> }.into_any();
+    };
+    if let Some(directory) = me.company.directory {
+        return view! {
+            {head}
+            <p class="notice directory-notice" role="status">
+                {format!(
+                    "Users are managed in {}. Contact your AD administrator to add, edit or delete users.",
+                    directory.provider,
+                )}
+            </p>
+        }
+        .into_any();
+    }
+
+    let state = RwSignal::new(Load::Loading);
+    let start = move || {
+        state.set(Load::Loading);
+        spawn_local(async move {
+            let next = match load(api, id).await {
+                Ok((options, user)) => Load::Ready(options, user.map(Box::new)),
+                Err(e) => Load::Failed(e),
+            };
+            let _ = state.try_set(next);
+        });
+    };
+    start();
+
+    let body = move || {
+        match state.get() {
+        Load::Loading => view! { <p class="loading" role="status">"Loading…"</p> }.into_any(),
+        Load::Failed(ApiError::Unauthenticated) => ().into_any(),
+        Load::Failed(ApiError::NotFound) => view! {
+            <p class="notice" role="alert">"This user does not exist. They may have been deleted for good, or the link is wrong."</p>
+        }
+        .into_any(),
+        Load::Failed(e) => view! { <ErrorView error=e on_retry=start /> }.into_any(),
+        Load::Ready(options, user) => view! { <UserForm options=options user=user.map(|u| *u) /> }
+            .into_any(),
+    }
+    };
+
+    view! {
+        {head}
+        <div class="form-page">{body}</div>
+    }
+    .into_any()
+}
+
+/// `/users/new`.
+#[component]
+pub fn NewUserPage() -> impl IntoView {
+    view! { <FormPage title="Add new user" id=None /> }
+}
+
+/// `/users/{id}/edit`.
+#[component]
+pub fn EditUserPage() -> impl IntoView {
+    let params = use_params_map();
+    let id =
+        Memo::new(move |_| params.with(|p| p.get("id").and_then(|id| id.parse::<UserId>().ok())));
+    move || match id.get() {
+        Some(id) => view! { <FormPage title="Edit user" id=Some(id) /> }.into_any(),
+        None => view! {
+            <p class="back-link">
+                <a href=back_href()>"Back to users"</a>
+            </p>
+            <h1>"Edit user"</h1>
+            <p class="notice" role="alert">"This link does not name a user."</p>
+        }
+        .into_any(),
+    }
+}
