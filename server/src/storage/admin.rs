@@ -187,6 +187,97 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Adds a group with its roles to a company; returns its id.
+    pub async fn create_group(
+        &self,
+        company_id: i64,
+        name: &str,
+        description: &str,
+        roles: &[String],
+    ) -> StoreResult<i64> {
+        let mut tx = self.begin_write().await?;
+        let id: i64 =
+            sqlx::query_scalar("INSERT INTO user_groups (company_id, name, description) VALUES (?1, ?2, ?3) RETURNING id")
+                .bind(company_id)
+                .bind(name)
+                .bind(description)
+                .fetch_one(&mut *tx)
+                .await?;
+        sqlx::query(
+            "INSERT INTO group_roles (group_id, role_id)
+             SELECT ?1, id FROM roles WHERE name IN (SELECT value FROM json_each(?2))",
+        )
+        .bind(id)
+        .bind(serde_json::to_string(roles).expect("role names serialise"))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Puts a user into a group of the same company.
+    pub async fn add_group_member(&self, group_id: i64, user_id: i64) -> StoreResult<()> {
+        let done = sqlx::query(
+            "INSERT OR IGNORE INTO group_members (group_id, user_id)
+             SELECT g.id, u.id FROM user_groups g JOIN users u ON u.company_id = g.company_id
+             WHERE g.id = ?1 AND u.id = ?2",
+        )
+        .bind(group_id)
+        .bind(user_id)
+        .execute(&self.write)
+        .await?;
+        if done.rows_affected() == 0 {
+            let member: bool = sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM group_members WHERE group_id = ?1 AND user_id = ?2)",
+            )
+            .bind(group_id)
+            .bind(user_id)
+            .fetch_one(&self.read)
+            .await?;
+            if !member {
+                return Err(StoreError::NotFound);
+            }
+        }
+        Ok(())
+    }
+
+    /// Takes a user out of a group.
+    pub async fn remove_group_member(&self, group_id: i64, user_id: i64) -> StoreResult<()> {
+        sqlx::query("DELETE FROM group_members WHERE group_id = ?1 AND user_id = ?2")
+            .bind(group_id)
+            .bind(user_id)
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    /// Adds an agent owned by a user (of the company); returns its id.
+    pub async fn create_agent(
+        &self,
+        company_id: i64,
+        name: &str,
+        owner_id: i64,
+    ) -> StoreResult<i64> {
+        sqlx::query_scalar(
+            "INSERT INTO agents (company_id, name, owner_id)
+             SELECT ?1, ?2, id FROM users WHERE id = ?3 AND company_id = ?1 RETURNING id",
+        )
+        .bind(company_id)
+        .bind(name)
+        .bind(owner_id)
+        .fetch_optional(&self.write)
+        .await?
+        .ok_or(StoreError::NotFound)
+    }
+
+    /// The agents a user owns (id and name).
+    pub async fn agents_of(&self, user_id: i64) -> StoreResult<Vec<users_api::AgentRef>> {
+        let mut conn = self.read.acquire().await?;
+        super::read::owned_agents(&mut conn, user_id).await
+    }
+}
+
 /// Gives a user Settings directly if it holds it neither directly nor through
 /// a group (audited as an edit by that user).
 async fn grant_settings(

@@ -1,0 +1,445 @@
+//! Every error code of the contract, with its status and body.
+
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+use crate::common::{assert_error, send, TestServer};
+
+#[tokio::test]
+async fn bad_request_for_malformed_json_unknown_fields_and_bad_parameters() {
+    let s = TestServer::start().await;
+    let t = &s.admin.token;
+    let (status, body) = send(
+        s.req(Method::POST, "/api/v1/users", t)
+            .header("content-type", "application/json")
+            .body("{\"first_name\": "),
+    )
+    .await;
+    assert_error(status, &body, 400, "bad_request");
+    let (status, body) = s
+        .post(
+            "/api/v1/users",
+            t,
+            json!({"first_name": "A", "last_name": "B", "email": "a@b.co",
+                                         "identity_provider": "Avaamo", "admin": true}),
+        )
+        .await;
+    assert_error(status, &body, 400, "bad_request");
+    assert!(
+        body["error"]["message"].as_str().unwrap().contains("admin"),
+        "{body}"
+    );
+    let (status, body) = s.post("/api/v1/users", t, json!({"first_name": 5})).await;
+    assert_error(status, &body, 400, "bad_request");
+    let (status, body) = send(
+        s.req(Method::POST, "/api/v1/users", t)
+            .header("content-type", "text/plain")
+            .body("{}"),
+    )
+    .await;
+    assert_error(status, &body, 400, "bad_request");
+    let (status, body) = s
+        .patch("/api/v1/users/1", t, 1, json!({"nickname": "x"}))
+        .await;
+    assert_error(status, &body, 400, "bad_request");
+    let (status, body) = s
+        .delete(
+            &format!("/api/v1/users/{}", s.admin.id),
+            t,
+            json!({"replacement": 1}),
+        )
+        .await;
+    assert_error(status, &body, 400, "bad_request");
+    for query in [
+        "per_page=0",
+        "per_page=101",
+        "per_page=x",
+        "page=0",
+        "page=-1",
+        "status=deleted",
+    ] {
+        let (status, body) = s.get(&format!("/api/v1/users?{query}"), t).await;
+        assert_error(status, &body, 400, "bad_request");
+    }
+    for query in ["user_id=x", "per_page=101", "page=0"] {
+        let (status, body) = s.get(&format!("/api/v1/audit?{query}"), t).await;
+        assert_error(status, &body, 400, "bad_request");
+    }
+    let (status, body) = send(s.req(Method::PUT, "/api/v1/users", t)).await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(body["error"]["code"], "bad_request");
+}
+
+#[tokio::test]
+async fn not_found_for_unknown_ids_and_paths() {
+    let s = TestServer::start().await;
+    let t = &s.admin.token;
+    for path in [
+        "/api/v1/users/999999",
+        "/api/v1/users/abc",
+        "/api/v1/users/0",
+        "/api/v1/users/99999999999999999999",
+        "/api/v1/users/999999/access_token",
+        "/api/v1/nope",
+        "/api/v2/users",
+        "/api",
+    ] {
+        let (status, body) = s.get(path, t).await;
+        assert_error(status, &body, 404, "not_found");
+    }
+    let (status, body) = s.post("/api/v1/users/999999/restore", t, json!({})).await;
+    assert_error(status, &body, 404, "not_found");
+    let (status, body) = s.patch("/api/v1/users/999999", t, 1, json!({})).await;
+    assert_error(status, &body, 404, "not_found");
+    let (status, body) = s.delete("/api/v1/users/999999", t, json!({})).await;
+    assert_error(status, &body, 404, "not_found");
+}
+
+#[tokio::test]
+async fn invalid_reports_every_violation_together() {
+    let s = TestServer::start().await;
+    s.create_user("Taken", "User", "taken@acme.example", &[])
+        .await;
+    let (status, body) = s
+        .post("/api/v1/users", &s.admin.token, json!({"first_name": " ", "last_name": "x".repeat(101),
+            "email": "TAKEN@acme.example", "identity_provider": "Myspace", "roles": ["Root", "Testing", "Testing"]}))
+        .await;
+    assert_error(status, &body, 422, "invalid");
+    let fields = &body["error"]["fields"];
+    assert_eq!(fields["first_name"], json!(["can't be blank"]));
+    assert_eq!(
+        fields["last_name"],
+        json!(["is too long (at most 100 characters)"])
+    );
+    assert_eq!(fields["email"], json!(["is already taken"]));
+    assert_eq!(
+        fields["identity_provider"],
+        json!(["must be one of the company's identity providers"])
+    );
+    assert_eq!(
+        fields["roles"],
+        json!(["has an unknown role: Root", "lists Testing more than once"])
+    );
+
+    let (status, body) = s
+        .post(
+            "/api/v1/users",
+            &s.admin.token,
+            json!({"first_name": "A", "last_name": "B",
+            "email": "not an email", "identity_provider": ""}),
+        )
+        .await;
+    assert_error(status, &body, 422, "invalid");
+    assert_eq!(body["error"]["fields"].as_object().unwrap().len(), 2);
+
+    // Alone, a taken email is 422 too; on edit as well.
+    let other = s
+        .create_user("Other", "User", "other@acme.example", &[])
+        .await;
+    let (status, body) = s
+        .patch(
+            &format!("/api/v1/users/{}", other["id"]),
+            &s.admin.token,
+            1,
+            json!({"email": "Taken@Acme.example"}),
+        )
+        .await;
+    assert_error(status, &body, 422, "invalid");
+    assert_eq!(
+        body["error"]["fields"]["email"],
+        json!(["is already taken"])
+    );
+    let (status, body) = s
+        .patch(
+            &format!("/api/v1/users/{}", other["id"]),
+            &s.admin.token,
+            1,
+            json!({"first_name": "\u{7}", "roles": ["Nope"]}),
+        )
+        .await;
+    assert_error(status, &body, 422, "invalid");
+    assert_eq!(body["error"]["fields"].as_object().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn email_archived_on_create() {
+    let s = TestServer::start().await;
+    let user = s
+        .create_user("Gone", "Away", "gone@acme.example", &[])
+        .await;
+    let (status, _) = s
+        .delete(
+            &format!("/api/v1/users/{}", user["id"]),
+            &s.admin.token,
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = s
+        .post(
+            "/api/v1/users",
+            &s.admin.token,
+            json!({"first_name": "New", "last_name": "Person",
+            "email": "GONE@acme.example", "identity_provider": "Avaamo"}),
+        )
+        .await;
+    assert_error(status, &body, 409, "email_archived");
+    assert!(body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("Restore"));
+    assert!(body["error"]["fields"]["email"].is_array());
+}
+
+#[tokio::test]
+async fn stale_version_and_version_required() {
+    let s = TestServer::start().await;
+    let user = s.create_user("Ver", "Sion", "ver@acme.example", &[]).await;
+    let path = format!("/api/v1/users/{}", user["id"]);
+    let (status, _) = s
+        .patch(&path, &s.admin.token, 1, json!({"first_name": "Vera"}))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = s
+        .patch(&path, &s.admin.token, 1, json!({"first_name": "Veronica"}))
+        .await;
+    assert_error(status, &body, 412, "stale_version");
+    assert_eq!(body["current"]["version"], 2);
+    assert_eq!(body["current"]["first_name"], "Vera");
+    let (status, body) = send(
+        s.req(Method::PATCH, &path, &s.admin.token)
+            .json(&json!({"first_name": "X"})),
+    )
+    .await;
+    assert_error(status, &body, 428, "version_required");
+    let (status, body) = send(
+        s.req(Method::PATCH, &path, &s.admin.token)
+            .header("If-Match", "\"junk\"")
+            .json(&json!({"first_name": "X"})),
+    )
+    .await;
+    assert_error(status, &body, 412, "stale_version");
+    // Delete checks If-Match when sent.
+    let (status, body) = send(
+        s.req(Method::DELETE, &path, &s.admin.token)
+            .header("If-Match", "\"1\""),
+    )
+    .await;
+    assert_error(status, &body, 412, "stale_version");
+    let (_, after) = s.get(&path, &s.admin.token).await;
+    assert_eq!(after["first_name"], "Vera");
+    assert_eq!(after["status"], "active");
+}
+
+#[tokio::test]
+async fn payload_too_large() {
+    let s = TestServer::start().await;
+    let big = json!({"first_name": "x".repeat(70 * 1024), "last_name": "B", "email": "a@b.co", "identity_provider": "Avaamo"});
+    let (status, body) = s.post("/api/v1/users", &s.admin.token, big.clone()).await;
+    assert_error(status, &body, 413, "payload_too_large");
+    let (status, body) = s
+        .patch(
+            &format!("/api/v1/users/{}", s.admin.id),
+            &s.admin.token,
+            1,
+            big,
+        )
+        .await;
+    assert_error(status, &body, 413, "payload_too_large");
+}
+
+#[tokio::test]
+async fn archive_rails_owns_agents_self_and_last_admin() {
+    let s = TestServer::start().await;
+    let owner = s
+        .create_user("Olga", "Owner", "olga@acme.example", &[])
+        .await;
+    let owner_id = owner["id"].as_i64().unwrap();
+    let agent = s
+        .store
+        .create_agent(s.company_id, "Support bot", owner_id)
+        .await
+        .unwrap();
+    let (status, body) = s
+        .delete(
+            &format!("/api/v1/users/{owner_id}"),
+            &s.admin.token,
+            json!({}),
+        )
+        .await;
+    assert_error(status, &body, 409, "owns_agents");
+    assert_eq!(
+        body["agents"],
+        json!([{"id": agent, "name": "Support bot"}])
+    );
+
+    let (status, body) = s
+        .delete(
+            &format!("/api/v1/users/{}", s.admin.id),
+            &s.admin.token,
+            json!({}),
+        )
+        .await;
+    assert_error(status, &body, 409, "cannot_archive_self");
+
+    // The only Settings holder cannot drop Settings...
+    let path = format!("/api/v1/users/{}", s.admin.id);
+    let (status, body) = s
+        .patch(&path, &s.admin.token, 1, json!({"roles": ["Development"]}))
+        .await;
+    assert_error(status, &body, 409, "last_admin");
+    let (_, me) = s.get(&path, &s.admin.token).await;
+    assert_eq!(me["direct_roles"], json!(["Settings"]));
+    assert_eq!(me["version"], 1);
+    // ...until someone else holds it (through a group here).
+    let group = s
+        .store
+        .create_group(s.company_id, "Admins", "", &["Settings".into()])
+        .await
+        .unwrap();
+    s.store.add_group_member(group, owner_id).await.unwrap();
+    let (status, body) = s
+        .patch(&path, &s.admin.token, 1, json!({"roles": ["Development"]}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // The caller lost Settings: the very next request is forbidden.
+    let (status, body) = s.get("/api/v1/users", &s.admin.token).await;
+    assert_error(status, &body, 403, "forbidden");
+
+    // Archiving the last active Settings holder is refused as well.
+    let second = s
+        .store
+        .create_admin(
+            "Acme Robotics",
+            &crate::common::valid_user("Sam", "Second", "sam@acme.example", &[]),
+        )
+        .await
+        .unwrap();
+    s.store.remove_group_member(group, owner_id).await.unwrap();
+    s.store
+        .add_group_member(group, second.user_id)
+        .await
+        .unwrap();
+    let (status, _) = s
+        .patch(
+            &format!("/api/v1/users/{}", second.user_id),
+            &second.token,
+            1,
+            json!({"roles": []}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    // second holds Settings only through the group now; the group loses its last member...
+    let third = s
+        .store
+        .create_admin(
+            "Acme Robotics",
+            &crate::common::valid_user("Tia", "Third", "tia@acme.example", &[]),
+        )
+        .await
+        .unwrap();
+    let (status, body) = s
+        .delete(
+            &format!("/api/v1/users/{}", second.user_id),
+            &third.token,
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = s
+        .patch(
+            &format!("/api/v1/users/{}", third.user_id),
+            &third.token,
+            1,
+            json!({"roles": []}),
+        )
+        .await;
+    assert_error(status, &body, 409, "last_admin");
+}
+
+#[tokio::test]
+async fn failed_transfer_leaves_users_and_agents_unchanged() {
+    let s = TestServer::start().await;
+    let owner = s
+        .create_user("Olga", "Owner", "olga@acme.example", &[])
+        .await;
+    let owner_id = owner["id"].as_i64().unwrap();
+    let archived = s
+        .create_user("Arch", "Ived", "arch@acme.example", &[])
+        .await;
+    let archived_id = archived["id"].as_i64().unwrap();
+    s.delete(
+        &format!("/api/v1/users/{archived_id}"),
+        &s.admin.token,
+        json!({}),
+    )
+    .await;
+    let other = s.other_company_admin().await;
+    s.store
+        .create_agent(s.company_id, "Support bot", owner_id)
+        .await
+        .unwrap();
+    s.store
+        .create_agent(s.company_id, "FAQ bot", owner_id)
+        .await
+        .unwrap();
+    let path = format!("/api/v1/users/{owner_id}");
+    for bad in [owner_id, archived_id, other.id, 987654] {
+        let (status, body) = s
+            .delete(&path, &s.admin.token, json!({"replacement_owner_id": bad}))
+            .await;
+        assert_error(status, &body, 422, "invalid");
+        assert!(
+            body["error"]["fields"]["replacement_owner_id"].is_array(),
+            "{body}"
+        );
+    }
+    let (_, after) = s.get(&path, &s.admin.token).await;
+    assert_eq!(after["status"], "active");
+    assert_eq!(after["version"], 1);
+    assert_eq!(s.store.agents_of(owner_id).await.unwrap().len(), 2);
+    let actions: Vec<String> = s
+        .audit_of(owner_id)
+        .await
+        .iter()
+        .map(|e| e["action"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(actions, ["user.create"]);
+}
+
+#[tokio::test]
+async fn directory_managed_blocks_user_changes_but_not_reads() {
+    let s = TestServer::start().await;
+    let user = s.create_user("Dir", "Ected", "dir@acme.example", &[]).await;
+    let path = format!("/api/v1/users/{}", user["id"]);
+    s.store
+        .set_directory("Acme Robotics", Some("Azure AD"))
+        .await
+        .unwrap();
+    let new_user = json!({"first_name": "A", "last_name": "B", "email": "ab@acme.example", "identity_provider": "Avaamo"});
+    let (status, body) = s.post("/api/v1/users", &s.admin.token, new_user).await;
+    assert_error(status, &body, 403, "directory_managed");
+    assert!(body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("Azure AD"));
+    let (status, body) = s
+        .patch(&path, &s.admin.token, 1, json!({"first_name": "X"}))
+        .await;
+    assert_error(status, &body, 403, "directory_managed");
+    let (status, body) = s.delete(&path, &s.admin.token, json!({})).await;
+    assert_error(status, &body, 403, "directory_managed");
+    let (status, body) = s
+        .post(&format!("{path}/restore"), &s.admin.token, json!({}))
+        .await;
+    assert_error(status, &body, 403, "directory_managed");
+    let (status, _) = s.get("/api/v1/users", &s.admin.token).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, me) = s.get("/api/v1/me", &s.admin.token).await;
+    assert_eq!(me["company"]["directory"], json!({"provider": "Azure AD"}));
+    s.store.set_directory("Acme Robotics", None).await.unwrap();
+    let (status, _) = s
+        .patch(&path, &s.admin.token, 1, json!({"first_name": "X"}))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+}

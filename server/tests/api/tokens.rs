@@ -1,0 +1,86 @@
+//! Access tokens: reveal, regenerate, caching headers, storage at rest.
+
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+use crate::common::TestServer;
+
+#[tokio::test]
+async fn reveal_and_regenerate() {
+    let s = TestServer::start().await;
+    let user = s.account("Tok", "En", "token@acme.example", &[]).await;
+    let path = format!("/api/v1/users/{}/access_token", user.id);
+
+    let response = s
+        .req(Method::GET, &path, &s.admin.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let revealed: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(revealed["token"], user.token);
+    assert!(users_api::token::check_format(&user.token).is_ok());
+    assert!(revealed["created_at"].is_string());
+
+    // Using the token records last_used_at.
+    let (status, me) = s.get("/api/v1/me", &user.token).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        me["user"]["access_token"]["last_used_at"].is_string(),
+        "{me}"
+    );
+    assert_eq!(
+        me["user"]["access_token"]["hint"],
+        users_api::token::hint(&user.token)
+    );
+
+    let response = s
+        .req(Method::POST, &path, &s.admin.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let fresh: serde_json::Value = response.json().await.unwrap();
+    let fresh = fresh["token"].as_str().unwrap().to_string();
+    assert_ne!(fresh, user.token);
+    assert!(users_api::token::check_format(&fresh).is_ok());
+
+    // The old token fails at once; the new one works.
+    let (status, body) = s.get("/api/v1/me", &user.token).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["error"]["code"], "unauthenticated");
+    let (status, _) = s.get("/api/v1/me", &fresh).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, detail) = s
+        .get(&format!("/api/v1/users/{}", user.id), &s.admin.token)
+        .await;
+    assert_eq!(
+        detail["access_token"]["hint"],
+        users_api::token::hint(&fresh)
+    );
+
+    // Regenerating one's own token works too, and the old one stops.
+    let own = format!("/api/v1/users/{}/access_token", s.admin.id);
+    let (status, mine) = s.post(&own, &s.admin.token, json!(null)).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, _) = s.get("/api/v1/me", &s.admin.token).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _) = s.get("/api/v1/me", mine["token"].as_str().unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn tokens_are_not_stored_in_clear() {
+    let s = TestServer::start().await;
+    let user = s.account("Clear", "Text", "clear@acme.example", &[]).await;
+    s.store.close().await;
+    let mut bytes = Vec::new();
+    for entry in std::fs::read_dir(s.dir.path()).unwrap() {
+        bytes.extend(std::fs::read(entry.unwrap().path()).unwrap());
+    }
+    let haystack = String::from_utf8_lossy(&bytes);
+    assert!(!haystack.contains(&user.token));
+    assert!(!haystack.contains(&s.admin.token));
+}
