@@ -223,7 +223,9 @@ pub fn ReplacementPicker(
                 on:input=on_input
                 on:focus=on_focus
                 on:keydown=on_keydown
-                on:blur=move |_| open.set(false)
+                on:blur=move |_| {
+                    let _ = open.try_set(false);
+                }
             />
             <ul
                 id=LISTBOX_ID

@@ -8,13 +8,14 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_location, use_navigate};
 use users_api::validation::{validate_new_user, validate_patch, Context};
 use users_api::{FieldErrors, ListQuery, NewUser, UserDetail, UserPatch, UserStatus, UserSummary};
 use wasm_bindgen::JsCast;
 
-use super::{back_href, FormOptions};
+use super::FormOptions;
 use crate::api::{use_api, ApiError};
+use crate::state::list_url::with_search;
 use crate::state::notices::use_notices;
 
 /// The text fields and the select: (key in the contract, label, element id).
@@ -148,7 +149,6 @@ pub fn UserForm(options: FormOptions, user: Option<UserDetail>) -> impl IntoView
     let api = use_api();
     let notices = use_notices();
     let navigate = StoredValue::new_local(use_navigate());
-    let back = back_href();
     let editing = user.is_some();
     let catalogue = StoredValue::new(options.role_names());
     let providers = StoredValue::new(options.providers.clone());
@@ -189,6 +189,10 @@ pub fn UserForm(options: FormOptions, user: Option<UserDetail>) -> impl IntoView
     };
     // Re-checks one field, leaving the others' messages as they are.
     let check_field = move |key: &'static str| {
+        // Leaving the page removes the focused field, which blurs it: nothing to check then.
+        if errors.is_disposed() || original.is_disposed() {
+            return;
+        }
         let found = validate();
         errors.update(|e| match found.get(key) {
             Some(messages) => {
@@ -206,10 +210,10 @@ pub fn UserForm(options: FormOptions, user: Option<UserDetail>) -> impl IntoView
         }
     };
 
+    let location = use_location();
     let go_back = {
-        let back = back.clone();
         move || {
-            let to = back();
+            let to = with_search("/users", &location.search.get_untracked());
             navigate.with_value(|navigate| navigate(&to, Default::default()));
         }
     };

@@ -1,0 +1,436 @@
+//! The Add new and Edit forms: shared validation on blur and submit, server
+//! errors on their fields, group roles read-only, pending state, stale
+//! versions, the archived-email offer, the directory mode.
+
+mod common;
+
+use common::*;
+use users_api::{UserPatch, UserStatus};
+use users_console::api::{ApiClient, ApiError};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{HtmlElement, HtmlInputElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Opens a form route signed in as the administrator and waits for the form.
+async fn open_form(company: &Company, url: &str) -> Mounted {
+    let mounted = mount_at(&company.client, url, Some(&company.admin_token()));
+    wait_until("the form", || {
+        document()
+            .query_selector("form.user-form")
+            .unwrap()
+            .is_some()
+    })
+    .await;
+    mounted
+}
+
+fn blur(el: &HtmlElement) {
+    el.dispatch_event(&web_sys::Event::new("blur").unwrap())
+        .unwrap();
+}
+
+fn value_of(el: &HtmlElement) -> String {
+    el.unchecked_ref::<HtmlInputElement>().value()
+}
+
+fn checked(el: &HtmlElement) -> bool {
+    el.unchecked_ref::<HtmlInputElement>().checked()
+}
+
+/// The text of the elements an element's `aria-describedby` names.
+fn description(el: &web_sys::Element) -> String {
+    el.get_attribute("aria-describedby")
+        .unwrap_or_default()
+        .split_whitespace()
+        .map(|id| {
+            let target = document()
+                .get_element_by_id(id)
+                .expect("described-by target");
+            // One paragraph per message.
+            let paragraphs = target.query_selector_all("p").unwrap();
+            if paragraphs.length() == 0 {
+                text_of(&target)
+            } else {
+                (0..paragraphs.length())
+                    .map(|i| text_of(paragraphs.item(i).unwrap().unchecked_ref()))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn is_invalid(el: &web_sys::Element) -> bool {
+    el.get_attribute("aria-invalid").as_deref() == Some("true")
+}
+
+fn is_focused(el: &HtmlElement) -> bool {
+    active_element().as_ref() == Some(el.unchecked_ref())
+}
+
+/// Fills the Add form with a valid new user.
+fn fill_valid(first: &str, last: &str, email: &str) {
+    type_into(&by_label("First name"), first);
+    type_into(&by_label("Last name"), last);
+    type_into(&by_label("Email"), email);
+}
+
+fn notices_text() -> String {
+    document()
+        .query_selector(".notices")
+        .unwrap()
+        .map(|n| text_of(&n))
+        .unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn every_field_is_checked_on_blur_with_the_shared_rules() {
+    let company = Company::new(0);
+    let _app = open_form(&company, "/users/new").await;
+
+    let first = by_label("First name");
+    blur(&first);
+    leptos::task::tick().await;
+    assert!(is_invalid(&first));
+    assert_eq!(description(&first), "First name can't be blank");
+    type_into(&first, "Ad\u{7}a");
+    leptos::task::tick().await;
+    assert_eq!(
+        description(&first),
+        "First name must not contain control characters"
+    );
+    type_into(&first, "Ada");
+    leptos::task::tick().await;
+    assert!(!is_invalid(&first), "fixing the field clears its error");
+    assert_eq!(description(&first), "");
+
+    let last = by_label("Last name");
+    type_into(&last, &"x".repeat(101));
+    blur(&last);
+    leptos::task::tick().await;
+    assert!(is_invalid(&last));
+    assert_eq!(
+        description(&last),
+        "Last name is too long (at most 100 characters)"
+    );
+
+    let email = by_label("Email");
+    blur(&email);
+    leptos::task::tick().await;
+    assert_eq!(description(&email), "Email can't be blank");
+    type_into(&email, "ada at example");
+    blur(&email);
+    leptos::task::tick().await;
+    assert_eq!(
+        description(&email),
+        "Email must not contain spaces Email must look like name@example.com"
+    );
+    type_into(&email, &format!("{}@example.com", "a".repeat(250)));
+    leptos::task::tick().await;
+    assert_eq!(
+        description(&email),
+        "Email is too long (at most 254 characters)"
+    );
+
+    let provider = by_label("Identity provider");
+    assert_eq!(
+        value_of(&provider),
+        "Email",
+        "the first provider by default"
+    );
+    select_value(&provider, "");
+    leptos::task::tick().await;
+    assert!(is_invalid(&provider));
+    assert_eq!(description(&provider), "Identity provider can't be blank");
+    select_value(&provider, "Google");
+    leptos::task::tick().await;
+    assert!(!is_invalid(&provider));
+}
+
+#[wasm_bindgen_test]
+async fn submit_shows_every_error_and_focuses_the_first_invalid_field() {
+    let company = Company::new(0);
+    let _app = open_form(&company, "/users/new").await;
+    type_into(&by_label("First name"), "Ada");
+    type_into(&by_label("Email"), "nope");
+    click(&get_by_role("button", "Submit"));
+    leptos::task::tick().await;
+
+    let last = by_label("Last name");
+    assert!(is_focused(&last), "focus on the first invalid field");
+    assert_eq!(description(&last), "Last name can't be blank");
+    assert_eq!(
+        description(&by_label("Email")),
+        "Email must look like name@example.com"
+    );
+    assert!(!is_invalid(&by_label("First name")));
+    assert!(
+        !company.client.calls().iter().any(|c| c == "create_user"),
+        "nothing invalid leaves the browser"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_servers_duplicate_email_error_lands_on_email() {
+    let company = Company::new(0);
+    let _app = open_form(&company, "/users/new").await;
+    fill_valid("Mary", "Again", "MARY@acme.test");
+    click(&get_by_role("button", "Submit"));
+    let email = by_label("Email");
+    wait_until("the email error", || is_invalid(&email)).await;
+    assert_eq!(description(&email), "Email is already taken");
+    assert!(is_focused(&email));
+    assert!(url().starts_with("/users/new"), "stays on the form");
+}
+
+#[wasm_bindgen_test]
+async fn server_field_errors_on_roles_land_on_the_roles_fieldset() {
+    let company = Company::new(0);
+    let _app = open_form(&company, "/users/new").await;
+    fill_valid("Ada", "Lovelace", "ada@acme.test");
+    let mut fields = users_api::FieldErrors::new();
+    fields.insert("roles".into(), vec!["has an unknown role: Root".into()]);
+    company.client.fail_next(ApiError::Invalid { fields });
+    click(&get_by_role("button", "Submit"));
+    let fieldset = wait_for("the roles error", || {
+        document()
+            .query_selector("fieldset[aria-describedby]")
+            .unwrap()
+    })
+    .await;
+    assert_eq!(description(&fieldset), "Roles has an unknown role: Root");
+    assert!(is_focused(&by_label("Development")));
+}
+
+#[wasm_bindgen_test]
+async fn an_archived_users_email_offers_to_restore_them() {
+    let company = Company::new(0);
+    let _app = open_form(&company, "/users/new?q=zed").await;
+    fill_valid("Zed", "Again", "zed@acme.test");
+    click(&get_by_role("button", "Submit"));
+    let restore = find_by_role("button", "Restore Zed Archived").await;
+    assert!(description(&by_label("Email")).starts_with("Email belongs to an archived user"));
+    click(&restore);
+    wait_until("back on the list", || url() == "/users?q=zed").await;
+    wait_until("the announcement", || {
+        notices_text().contains("Zed Archived restored")
+    })
+    .await;
+    assert_eq!(
+        company.client.user(company.zed).unwrap().summary.status,
+        UserStatus::Active
+    );
+}
+
+#[wasm_bindgen_test]
+async fn adding_returns_to_the_list_with_its_query_and_announces() {
+    let company = Company::new(0);
+    let _app = open_form(&company, "/users/new?q=gr&per_page=50").await;
+    fill_valid("Grace", "Hopper", "grace@acme.test");
+    select_value(&by_label("Identity provider"), "Google");
+    click(&by_label("Testing"));
+    click(&get_by_role("button", "Submit"));
+    wait_until("back on the list", || url() == "/users?q=gr&per_page=50").await;
+    wait_until("the announcement", || {
+        notices_text().contains("User Grace Hopper added")
+    })
+    .await;
+    let role = document()
+        .query_selector(".notices [role=status], .notices")
+        .unwrap()
+        .unwrap();
+    assert!(
+        role.closest("[role=status]").unwrap().is_some(),
+        "announced in a status region"
+    );
+    wait_until("the new row", || row_names() == ["Grace Hopper"]).await;
+}
+
+#[wasm_bindgen_test]
+async fn submit_is_disabled_with_progress_while_saving() {
+    let company = Company::new(0);
+    let _app = open_form(&company, "/users/new").await;
+    fill_valid("Ada", "Lovelace", "ada@acme.test");
+    company.client.set_call_delay(400);
+    let submit = get_by_role("button", "Submit");
+    click(&submit);
+    leptos::task::tick().await;
+    assert!(submit.has_attribute("disabled"), "disabled while saving");
+    assert_eq!(submit.get_attribute("aria-busy").as_deref(), Some("true"));
+    assert!(body_text().contains("Saving…"));
+    // A second submit while pending sends nothing more.
+    click(&submit);
+    leptos::task::tick().await;
+    let creates = || {
+        company
+            .client
+            .calls()
+            .iter()
+            .filter(|c| *c == "create_user")
+            .count()
+    };
+    assert_eq!(creates(), 1);
+    wait_until("back on the list", || url() == "/users").await;
+    assert_eq!(creates(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn cancel_returns_to_the_list_with_its_query() {
+    let company = Company::new(0);
+    let _app = open_form(&company, "/users/new?status=archived&page=2").await;
+    type_into(&by_label("First name"), "Never saved");
+    click(&get_by_role("button", "Cancel"));
+    wait_until("back on the list", || {
+        url() == "/users?status=archived&page=2"
+    })
+    .await;
+    assert!(!company.client.calls().iter().any(|c| c == "create_user"));
+}
+
+#[wasm_bindgen_test]
+async fn edit_shows_group_roles_read_only_and_toggles_only_direct_roles() {
+    let company = Company::new(0);
+    let edit = format!("/users/{}/edit?q=smith", company.john);
+    let _app = open_form(&company, &edit).await;
+    assert_eq!(value_of(&by_label("First name")), "John");
+    assert_eq!(value_of(&by_label("Email")), "john.smith@acme.test");
+
+    // Direct roles are the checkboxes' state.
+    assert!(checked(&by_label("Development")));
+    assert!(checked(&by_label("Testing")));
+    assert!(!checked(&by_label("Staging")), "inherited only: not direct");
+    assert!(!checked(&by_label("Production")));
+    assert!(!checked(&by_label("Settings")));
+
+    // Roles from groups: each with its groups, not editable.
+    let section = document()
+        .query_selector("section[aria-labelledby=roles-from-groups]")
+        .unwrap()
+        .expect("Roles from groups");
+    assert_eq!(accessible_name(&section), "Roles from groups");
+    let items: Vec<String> = {
+        let list = section.query_selector_all("li").unwrap();
+        (0..list.length())
+            .map(|i| text_of(list.item(i).unwrap().unchecked_ref()))
+            .collect()
+    };
+    assert_eq!(
+        items,
+        [
+            "Testing from QA team, Release team",
+            "Staging from QA team",
+            "Production from Release team"
+        ]
+    );
+    assert!(section.query_selector("input").unwrap().is_none());
+    assert!(text_of(&section).contains("They change on the group"));
+
+    click(&by_label("Development"));
+    click(&by_label("Production"));
+    click(&get_by_role("button", "Submit"));
+    wait_until("back on the list", || url() == "/users?q=smith").await;
+    wait_until("the announcement", || {
+        notices_text().contains("User John Smith saved")
+    })
+    .await;
+    let after = company.client.user(company.john).unwrap();
+    assert_eq!(after.direct_roles, ["Testing", "Production"]);
+    let groups: Vec<&str> = after
+        .summary
+        .groups
+        .iter()
+        .map(|g| g.name.as_str())
+        .collect();
+    assert_eq!(groups, ["QA team", "Release team"], "groups untouched");
+    assert_eq!(after.version, 2);
+}
+
+#[wasm_bindgen_test]
+async fn a_stale_version_is_never_overwritten_and_reload_shows_theirs() {
+    let company = Company::new(0);
+    let _app = open_form(&company, &format!("/users/{}/edit", company.john)).await;
+
+    // Someone else renames John meanwhile.
+    company
+        .client
+        .update_user(
+            company.john,
+            1,
+            &UserPatch {
+                first_name: Some("Johnny".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+
+    type_into(&by_label("Email"), "js@acme.test");
+    click(&get_by_role("button", "Submit"));
+    let reload = find_by_role("button", "Reload").await;
+    let alert = reload.closest("[role=alert]").unwrap().unwrap();
+    assert!(text_of(&alert).contains("Someone else changed this user"));
+    assert!(
+        text_of(&alert).contains("Johnny Smith"),
+        "shows their version"
+    );
+    let now = company.client.user(company.john).unwrap();
+    assert_eq!(now.summary.email, "john.smith@acme.test", "not overwritten");
+    assert_eq!(now.summary.first_name, "Johnny");
+    assert!(url().ends_with("/edit"), "stays on the form");
+
+    click(&reload);
+    leptos::task::tick().await;
+    assert_eq!(value_of(&by_label("First name")), "Johnny");
+    assert_eq!(value_of(&by_label("Email")), "john.smith@acme.test");
+    assert!(by_role("button", "Reload").is_none());
+
+    // Saving again now edits their version.
+    type_into(&by_label("Email"), "js@acme.test");
+    click(&get_by_role("button", "Submit"));
+    wait_until("back on the list", || url() == "/users").await;
+    let saved = company.client.user(company.john).unwrap();
+    assert_eq!(saved.summary.email, "js@acme.test");
+    assert_eq!(saved.summary.first_name, "Johnny");
+}
+
+#[wasm_bindgen_test]
+async fn removing_the_last_settings_holder_is_explained_on_roles() {
+    let company = Company::new(0);
+    let _app = open_form(&company, &format!("/users/{}/edit", company.admin)).await;
+    click(&by_label("Settings"));
+    click(&get_by_role("button", "Submit"));
+    let fieldset = wait_for("the roles error", || {
+        document()
+            .query_selector("fieldset[aria-describedby]")
+            .unwrap()
+    })
+    .await;
+    assert!(description(&fieldset).starts_with("Roles must keep Settings"));
+    assert_eq!(
+        company.client.user(company.admin).unwrap().direct_roles,
+        ["Settings"]
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_directory_managed_company_gets_the_notice_and_no_form() {
+    let company = Company::new(0);
+    company.client.set_directory(Some("Azure AD"));
+    for url in [
+        "/users/new".to_string(),
+        format!("/users/{}/edit", company.john),
+    ] {
+        let _app = mount_at(&company.client, &url, Some(&company.admin_token()));
+        wait_until("the directory notice", || {
+            body_text().contains(
+                "Users are managed in Azure AD. Contact your AD administrator to add, edit or delete users.",
+            )
+        })
+        .await;
+        assert!(document().query_selector("form").unwrap().is_none());
+        assert!(by_role("button", "Submit").is_none());
+    }
+}
