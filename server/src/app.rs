@@ -40,7 +40,9 @@ pub enum AppError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("invalid CORS origin {0:?}")]
+    #[error(
+        "invalid CORS origin {0:?}: expected scheme://host[:port], e.g. https://console.example"
+    )]
     CorsOrigin(String),
 }
 
@@ -85,6 +87,13 @@ fn cors(origins: &[String]) -> Result<CorsLayer, AppError> {
         .iter()
         .map(|o| {
             let o = o.trim().trim_end_matches('/');
+            let host = o
+                .strip_prefix("https://")
+                .or_else(|| o.strip_prefix("http://"))
+                .unwrap_or("");
+            if host.is_empty() || host.contains(['/', '?', '#', ' ']) {
+                return Err(AppError::CorsOrigin(o.to_string()));
+            }
             HeaderValue::from_str(o).map_err(|_| AppError::CorsOrigin(o.to_string()))
         })
         .collect::<Result<Vec<_>, _>>()?;
@@ -99,4 +108,29 @@ fn cors(origins: &[String]) -> Result<CorsLayer, AppError> {
         ])
         .expose_headers([header::ETAG, header::LOCATION])
         .max_age(std::time::Duration::from_secs(600)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cors_origins_must_be_bare_origins() {
+        assert!(cors(&[
+            "https://console.example".into(),
+            "http://localhost:8080/".into()
+        ])
+        .is_ok());
+        for bad in [
+            "console.example",
+            "https://",
+            "https://a.example/path",
+            "ftp://a.example",
+        ] {
+            assert!(
+                matches!(cors(&[bad.into()]), Err(AppError::CorsOrigin(_))),
+                "{bad}"
+            );
+        }
+    }
 }

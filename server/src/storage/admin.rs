@@ -7,8 +7,9 @@ use users_api::validation::ValidNewUser;
 use users_api::SETTINGS_ROLE;
 
 use super::audit::record;
+use super::checks::set_direct_roles;
 use super::tokens::stored_token;
-use super::write::{insert_user, set_direct_roles};
+use super::write::insert_user;
 use super::{now, Store, StoreError, StoreResult};
 
 /// Identity providers every new company starts with (the first is the default).

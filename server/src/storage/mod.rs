@@ -11,6 +11,8 @@
 mod admin;
 mod audit;
 mod bulk;
+mod checks;
+mod provenance;
 mod read;
 mod tokens;
 mod write;
@@ -27,8 +29,8 @@ use crate::crypto::{KeyError, TokenCrypto};
 
 pub use admin::AdminUser;
 pub use bulk::{DemoGroup, DemoPlan, DemoUser, SeedSummary};
+pub use checks::Expected;
 pub use read::EmailUse;
-pub use write::Expected;
 
 /// The authenticated caller of a request, read from current data.
 #[derive(Debug, Clone)]

@@ -5,159 +5,16 @@
 use serde_json::{json, Map, Value};
 use sqlx::{Row, SqliteConnection};
 use users_api::validation::{ValidChanges, ValidNewUser};
-use users_api::{AgentRef, UserDetail, UserStatus, SETTINGS_ROLE};
+use users_api::{AgentRef, UserDetail, UserStatus};
 
 use super::audit::record;
+use super::checks::{
+    any_active_admin, check_directory, email_conflict, has_settings, provider_id, set_direct_roles,
+    unique_violation_is_email, Expected,
+};
 use super::read::{load_detail, owned_agents};
 use super::tokens::issue_token;
 use super::{now, sort_key, Store, StoreError, StoreResult};
-
-/// What an `If-Match` header accepts.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Expected {
-    /// `*`: any current version.
-    Any,
-    /// One of these versions (an unparsable tag matches none).
-    OneOf(Vec<i64>),
-}
-
-impl Expected {
-    /// Parses an `If-Match` value: `"3"`, `W/"3"`, `3`, lists, or `*`.
-    pub fn parse(header: &str) -> Expected {
-        if header.trim() == "*" {
-            return Expected::Any;
-        }
-        Expected::OneOf(
-            header
-                .split(',')
-                .filter_map(|tag| {
-                    let tag = tag.trim();
-                    let tag = tag.strip_prefix("W/").unwrap_or(tag);
-                    let tag = tag
-                        .strip_prefix('"')
-                        .and_then(|t| t.strip_suffix('"'))
-                        .unwrap_or(tag);
-                    tag.parse().ok()
-                })
-                .collect(),
-        )
-    }
-
-    pub fn matches(&self, version: i64) -> bool {
-        match self {
-            Expected::Any => true,
-            Expected::OneOf(versions) => versions.contains(&version),
-        }
-    }
-}
-
-fn has_settings(user: &UserDetail) -> bool {
-    user.summary.status == UserStatus::Active
-        && user.summary.roles.iter().any(|r| r.role == SETTINGS_ROLE)
-}
-
-/// Refuses user mutations while the company's users live in a directory.
-pub(super) async fn check_directory(
-    conn: &mut SqliteConnection,
-    company_id: i64,
-) -> StoreResult<()> {
-    let provider: Option<Option<String>> =
-        sqlx::query_scalar("SELECT directory_provider FROM companies WHERE id = ?1")
-            .bind(company_id)
-            .fetch_optional(&mut *conn)
-            .await?;
-    match provider {
-        None => Err(StoreError::NotFound),
-        Some(Some(provider)) => Err(StoreError::DirectoryManaged(provider)),
-        Some(None) => Ok(()),
-    }
-}
-
-/// Whether the company still has an active Settings holder (direct or group).
-pub(super) async fn any_active_admin(
-    conn: &mut SqliteConnection,
-    company_id: i64,
-) -> StoreResult<bool> {
-    let found: bool = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM user_roles ur
-                        JOIN roles r ON r.id = ur.role_id
-                        JOIN users u ON u.id = ur.user_id
-                        WHERE r.name = ?2 AND u.company_id = ?1 AND u.status = 'active')
-             OR EXISTS (SELECT 1 FROM group_roles gr
-                        JOIN roles r ON r.id = gr.role_id
-                        JOIN group_members gm ON gm.group_id = gr.group_id
-                        JOIN users u ON u.id = gm.user_id
-                        WHERE r.name = ?2 AND u.company_id = ?1 AND u.status = 'active')",
-    )
-    .bind(company_id)
-    .bind(SETTINGS_ROLE)
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok(found)
-}
-
-pub(super) async fn provider_id(
-    conn: &mut SqliteConnection,
-    company_id: i64,
-    name: &str,
-) -> StoreResult<i64> {
-    sqlx::query_scalar("SELECT id FROM identity_providers WHERE company_id = ?1 AND name = ?2")
-        .bind(company_id)
-        .bind(name)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or_else(|| StoreError::Conflict(format!("no identity provider named {name:?}")))
-}
-
-/// Replaces a user's direct roles with `roles` (catalogue names).
-pub(super) async fn set_direct_roles(
-    conn: &mut SqliteConnection,
-    user_id: i64,
-    roles: &[String],
-) -> StoreResult<()> {
-    sqlx::query("DELETE FROM user_roles WHERE user_id = ?1")
-        .bind(user_id)
-        .execute(&mut *conn)
-        .await?;
-    let names = serde_json::to_string(roles).expect("role names serialise");
-    sqlx::query(
-        "INSERT INTO user_roles (user_id, role_id)
-         SELECT ?1, id FROM roles WHERE name IN (SELECT value FROM json_each(?2))",
-    )
-    .bind(user_id)
-    .bind(names)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
-}
-
-/// Why an email cannot be used by a new user, if it cannot.
-async fn email_conflict(
-    conn: &mut SqliteConnection,
-    company_id: i64,
-    key: &str,
-) -> StoreResult<Option<StoreError>> {
-    let row = sqlx::query("SELECT company_id, status FROM users WHERE email_key = ?1")
-        .bind(key)
-        .fetch_optional(&mut *conn)
-        .await?;
-    Ok(row.map(|row| {
-        let (company, status): (i64, String) = (row.get(0), row.get(1));
-        // Another company's archived user is still "taken": do not reveal it.
-        if company == company_id && status == "archived" {
-            StoreError::EmailArchived
-        } else {
-            StoreError::EmailTaken
-        }
-    }))
-}
-
-fn unique_violation_is_email(err: sqlx::Error) -> StoreError {
-    match &err {
-        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::EmailTaken,
-        _ => StoreError::Database(err),
-    }
-}
 
 /// Inserts a user with its roles and a fresh token; returns the new id.
 pub(super) async fn insert_user(
@@ -461,21 +318,5 @@ async fn check_replacement(
         None => Err(StoreError::InvalidReplacement(
             "must be an active user of this company".into(),
         )),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn if_match_forms() {
-        assert!(Expected::parse("\"3\"").matches(3));
-        assert!(Expected::parse("W/\"3\"").matches(3));
-        assert!(Expected::parse("3").matches(3));
-        assert!(Expected::parse("\"1\", \"3\"").matches(3));
-        assert!(!Expected::parse("\"2\"").matches(3));
-        assert!(!Expected::parse("\"abc\"").matches(3));
-        assert!(Expected::parse("*").matches(3));
     }
 }

@@ -10,6 +10,7 @@ mod cli;
 mod errors;
 mod fuzz;
 mod listing;
+mod rails;
 mod site;
 mod tokens;
 mod users;
