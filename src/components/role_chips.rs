@@ -31,7 +31,7 @@ pub fn RoleChips(
                 <li>
                     <span class=class aria-describedby=description_id.clone() title=description.clone()>
                         <span class="chip-role">{role.role.clone()}</span>
-                        {via.map(|via| view! { <span class="chip-via">{via}</span> })}
+                        {via.map(|via| view! { " " <span class="chip-via">{via}</span> })}
                     </span>
                     <span id=description_id hidden>{description}</span>
                 </li>

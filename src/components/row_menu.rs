@@ -175,7 +175,8 @@ pub fn RowMenu(user: UserSummary, items: Vec<RowActionKind>) -> impl IntoView {
 
     // Focus leaving the whole widget (click elsewhere, Tab) closes the menu.
     let on_focusout = move |ev: FocusEvent| {
-        if !open.get_untracked() {
+        // Also fires while the row is being removed (the owner may be gone).
+        if !open.try_get_untracked().unwrap_or(false) {
             return;
         }
         let Some(wrapper) = wrapper_ref.get_untracked() else {

@@ -150,10 +150,12 @@ impl Session {
 
     /// Who is signed in, tracked.
     pub fn me(&self) -> Option<Me> {
-        self.state.with(|s| match s {
-            SessionState::SignedIn(me) => Some((**me).clone()),
-            _ => None,
-        })
+        self.state
+            .try_with(|s| match s {
+                SessionState::SignedIn(me) => Some((**me).clone()),
+                _ => None,
+            })
+            .flatten()
     }
 }
 
