@@ -42,6 +42,16 @@ pub async fn copy_to_clipboard(text: &str) -> Result<(), ()> {
         .map_err(|_| ())
 }
 
+/// Focuses a button once the pending render (enabling it, showing it) is done.
+fn focus_after_render(button: NodeRef<html::Button>) {
+    spawn_local(async move {
+        leptos::task::tick().await;
+        if let Some(button) = button.try_get_untracked().flatten() {
+            let _ = button.focus();
+        }
+    });
+}
+
 /// The confirmation step of "Regenerate access token".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Step {
@@ -162,19 +172,11 @@ pub fn TokenDialog(
     let ask_regenerate = move |_| {
         step.set(Step::Confirm);
         status.set(String::new());
-        request_animation_frame(move || {
-            if let Some(button) = confirm_cancel_ref.get_untracked() {
-                let _ = button.focus();
-            }
-        });
+        focus_after_render(confirm_cancel_ref);
     };
     let cancel_regenerate = move |_| {
         step.set(Step::Idle);
-        request_animation_frame(move || {
-            if let Some(button) = regenerate_ref.get_untracked() {
-                let _ = button.focus();
-            }
-        });
+        focus_after_render(regenerate_ref);
     };
     let confirm_regenerate = move |_| {
         if busy.get_untracked() {
@@ -193,11 +195,7 @@ pub fn TokenDialog(
                     let _ = status.try_set(
                         "New access token created. The previous one no longer works.".to_string(),
                     );
-                    request_animation_frame(move || {
-                        if let Some(button) = copy_ref.get_untracked() {
-                            let _ = button.focus();
-                        }
-                    });
+                    focus_after_render(copy_ref);
                 }
                 Err(ApiError::Unauthenticated) => {}
                 Err(e) => {
