@@ -36,7 +36,14 @@ impl ListFilter {
     /// ones a LIKE with `\`-escaped wildcards (a trigram index cannot serve them).
     fn new(query: &str) -> ListFilter {
         let needle = query.to_lowercase();
-        if needle.is_empty() {
+        if needle.chars().any(char::is_control) {
+            // No name or email holds a control character (validation refuses
+            // them), and SQLite would cut the pattern at a NUL: match nothing.
+            ListFilter {
+                sql: " AND 0",
+                argument: None,
+            }
+        } else if needle.is_empty() {
             ListFilter {
                 sql: "",
                 argument: None,
@@ -332,5 +339,6 @@ mod tests {
         assert!(long.sql.contains("MATCH"));
         assert_eq!(long.argument.as_deref(), Some("\"o\"\"br\""));
         assert_eq!(ListFilter::new("").argument, None);
+        assert_eq!(ListFilter::new("a\0b").sql, " AND 0");
     }
 }

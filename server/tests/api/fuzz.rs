@@ -1,4 +1,5 @@
-//! 2,000 random JSON bodies against create and edit never produce a 5xx.
+//! 2,000 random JSON bodies against create and edit, and random list
+//! parameters, never produce a 5xx.
 
 use proptest::prelude::*;
 use reqwest::Method;
@@ -96,5 +97,54 @@ fn random_bodies_never_cause_a_server_error() {
         });
         prop_assert!(!create_status.is_server_error(), "create {} -> {}", create, create_status);
         prop_assert!(!patch_status.is_server_error(), "patch {} -> {}", patch, patch_status);
+    });
+}
+
+#[test]
+fn random_list_parameters_never_cause_a_server_error() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let s = runtime.block_on(TestServer::start());
+    runtime.block_on(s.create_user("Para", "Meter", "param@acme.example", &[]));
+    let text = || {
+        prop_oneof![
+            any::<String>(),
+            "[%_'\\\"*()a-z0-9 \\x00-\\x1f+-]{0,12}".prop_map(String::from)
+        ]
+    };
+    let number = || {
+        prop_oneof![
+            Just(String::new()),
+            "[0-9]{1,3}".prop_map(String::from),
+            text()
+        ]
+    };
+    let status = prop_oneof![
+        Just(String::new()),
+        Just("active".to_string()),
+        Just("archived".to_string()),
+        text()
+    ];
+    let config = ProptestConfig {
+        cases: 300,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    };
+    proptest!(config, |(query in text(), page in number(), per_page in number(), status in status, path in 0usize..2)| {
+        let status_code = runtime.block_on(async {
+            let base = if path == 0 { "/api/v1/users" } else { "/api/v1/audit" };
+            let mut url = reqwest::Url::parse(&s.url(base)).unwrap();
+            url.query_pairs_mut()
+                .append_pair("query", &query)
+                .append_pair("page", &page)
+                .append_pair("per_page", &per_page)
+                .append_pair("status", &status)
+                .append_pair("user_id", &page);
+            s.client.get(url).header("Access-Token", &s.admin.token).send().await.unwrap().status()
+        });
+        prop_assert!(!status_code.is_server_error(), "{query:?} {page:?} {per_page:?} {status:?} -> {status_code}");
     });
 }
