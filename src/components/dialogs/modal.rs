@@ -47,7 +47,7 @@ pub fn focusable_in(root: &web_sys::Element) -> Vec<HtmlElement> {
 pub fn return_focus(id: String) {
     focus_id_or_heading(&id);
     spawn_local(async move {
-        for _ in 0..30 {
+        for _ in 0..20 {
             gloo_timers::future::TimeoutFuture::new(100).await;
             let lost = document()
                 .active_element()

@@ -211,11 +211,9 @@ pub fn UserForm(options: FormOptions, user: Option<UserDetail>) -> impl IntoView
     };
 
     let location = use_location();
-    let go_back = {
-        move || {
-            let to = with_search("/users", &location.search.get_untracked());
-            navigate.with_value(|navigate| navigate(&to, Default::default()));
-        }
+    let go_back = move || {
+        let to = with_search("/users", &location.search.get_untracked());
+        navigate.with_value(|navigate| navigate(&to, Default::default()));
     };
 
     // An archived user has the email: find them, to offer restoring.
@@ -239,7 +237,6 @@ pub fn UserForm(options: FormOptions, user: Option<UserDetail>) -> impl IntoView
     };
 
     let restore_archived = {
-        let go_back = go_back.clone();
         move |_| {
             let Some(user) = archived_match.get_untracked() else {
                 return;
@@ -248,7 +245,6 @@ pub fn UserForm(options: FormOptions, user: Option<UserDetail>) -> impl IntoView
                 return;
             }
             restoring.set(true);
-            let go_back = go_back.clone();
             spawn_local(async move {
                 let result = api.call(|c| c.restore_user(user.id)).await;
                 let _ = restoring.try_set(false);
@@ -285,7 +281,6 @@ pub fn UserForm(options: FormOptions, user: Option<UserDetail>) -> impl IntoView
     };
 
     let on_submit = {
-        let go_back = go_back.clone();
         move |ev: SubmitEvent| {
             ev.prevent_default();
             if pending.get_untracked() {
@@ -312,7 +307,6 @@ pub fn UserForm(options: FormOptions, user: Option<UserDetail>) -> impl IntoView
             }
             pending.set(true);
             archived_match.set(None);
-            let go_back = go_back.clone();
             spawn_local(async move {
                 let result = match &before {
                     None => {
@@ -383,7 +377,6 @@ pub fn UserForm(options: FormOptions, user: Option<UserDetail>) -> impl IntoView
     // The messages of one field ("Email is already taken"), plus the offer
     // to restore an archived user under Email.
     let field_errors = move |key: &'static str| {
-        let restore_archived = restore_archived.clone();
         move || {
             let messages = errors.with(|e| e.get(key).cloned()).unwrap_or_default();
             let label = label_of(key);
@@ -403,7 +396,7 @@ pub fn UserForm(options: FormOptions, user: Option<UserDetail>) -> impl IntoView
                                 type="button"
                                 class="button"
                                 disabled=move || restoring.get()
-                                on:click=restore_archived.clone()
+                                on:click=restore_archived
                             >
                                 {format!("Restore {name}")}
                             </button>
@@ -416,7 +409,6 @@ pub fn UserForm(options: FormOptions, user: Option<UserDetail>) -> impl IntoView
     let invalid = move |key: &'static str| move || errors.with(|e| e.contains_key(key));
 
     let text_field = {
-        let field_errors = field_errors.clone();
         move |key: &'static str, label: &'static str, id: &'static str| {
             let value = values.text(key);
             let messages = field_errors(key);
