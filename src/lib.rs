@@ -15,7 +15,8 @@ use leptos::prelude::*;
 /// Loads `config.json` and mounts the app on `<body>`.
 pub fn start() {
     console_error_panic_hook::set_once();
-    leptos::task::spawn_local(async {
+    // The reactive executor starts with the mount; until then, a plain future.
+    wasm_bindgen_futures::spawn_local(async {
         let config = api::http::Config::load().await;
         let client: Rc<dyn api::ApiClient> = Rc::new(api::http::HttpClient::new(&config));
         leptos::mount::mount_to_body(move || view! { <app::App client=client /> });
