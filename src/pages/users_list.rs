@@ -51,6 +51,16 @@ fn typing_in_field(target: Option<web_sys::EventTarget>) -> bool {
     matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") || el.is_content_editable()
 }
 
+/// An email that may wrap after its "@" (and nowhere else).
+fn email_with_break(email: &str) -> impl IntoView {
+    match email.split_once('@') {
+        Some((local, domain)) => {
+            view! { {format!("{local}@")}<wbr />{domain.to_string()} }.into_any()
+        }
+        None => email.to_string().into_any(),
+    }
+}
+
 fn mark_rows_painted() {
     request_animation_frame(|| {
         if let Some(performance) = window().performance() {
@@ -335,7 +345,7 @@ pub fn UsersList(directory: Option<String>) -> impl IntoView {
                 view! {
                     <tr>
                         <th scope="row" id=name_id.clone()>{user.full_name()}</th>
-                        <td class="email">{user.email.clone()}</td>
+                        <td class="email">{email_with_break(&user.email)}</td>
                         <td>{user.identity_provider.clone()}</td>
                         <td>
                             <RoleChips roles=user.roles.clone() id_prefix=format!("user-{}", user.id) />
