@@ -13,6 +13,17 @@ const WCAG_TAGS: [&str; 6] = [
 impl Browser {
     /// Runs axe-core on the page and panics listing every violation.
     pub async fn assert_accessible(&self, view: &str) {
+        let list = self.accessibility_violations().await;
+        assert!(
+            list.is_empty(),
+            "axe-core found {} violation(s) on {view}:\n{}",
+            list.len(),
+            serde_json::to_string_pretty(&list).unwrap_or_default()
+        );
+    }
+
+    /// axe-core's WCAG 2.x A/AA violations on the page as it is now.
+    pub async fn accessibility_violations(&self) -> Vec<Value> {
         let path = std::env::var("USERS_E2E_AXE")
             .map(std::path::PathBuf::from)
             .unwrap_or_else(|_| {
@@ -38,13 +49,7 @@ impl Browser {
             .execute_async(script, vec![json!(WCAG_TAGS)])
             .await
             .expect("run axe-core");
-        let list = violations.as_array().cloned().unwrap_or_default();
-        assert!(
-            list.is_empty(),
-            "axe-core found {} violation(s) on {view}:\n{}",
-            list.len(),
-            serde_json::to_string_pretty(&list).unwrap_or_default()
-        );
+        violations.as_array().cloned().unwrap_or_default()
     }
 
     /// Browser console entries at level SEVERE since the last call

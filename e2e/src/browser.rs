@@ -25,6 +25,8 @@ const BACKSPACE: char = '\u{e003}';
 pub struct By<'a> {
     pub role: &'a str,
     pub name: &'a str,
+    /// Match names that start with `name` (options that add an email, say).
+    pub prefix: bool,
 }
 
 impl Browser {
@@ -36,7 +38,29 @@ impl Browser {
 
 impl<'a> By<'a> {
     pub fn role(role: &'a str, name: &'a str) -> Self {
-        By { role, name }
+        By {
+            role,
+            name,
+            prefix: false,
+        }
+    }
+
+    pub fn role_starting(role: &'a str, name: &'a str) -> Self {
+        By {
+            role,
+            name,
+            prefix: true,
+        }
+    }
+
+    fn matches(&self, role: &str, name: &str) -> bool {
+        let name = name.trim();
+        role == self.role
+            && if self.prefix {
+                name.starts_with(self.name)
+            } else {
+                name == self.name
+            }
     }
 }
 
@@ -82,8 +106,8 @@ impl Browser {
                 return element;
             }
             if started.elapsed() > WAIT {
-                let body = self.client.source().await.unwrap_or_default();
-                panic!("no {} named {:?} appeared; page:\n{body}", by.role, by.name);
+                self.fail(&format!("no {} named {:?} appeared", by.role, by.name))
+                    .await;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
@@ -102,7 +126,7 @@ impl Browser {
             }
             let role = self.computed(&element, "computedrole").await;
             let name = self.computed(&element, "computedlabel").await;
-            if role == by.role && name.trim() == by.name {
+            if by.matches(&role, &name) {
                 return Some(element);
             }
         }
@@ -130,8 +154,7 @@ impl Browser {
                 return;
             }
             if started.elapsed() > WAIT {
-                let body = self.client.source().await.unwrap_or_default();
-                panic!("timed out waiting for {what}; page:\n{body}");
+                self.fail(&format!("timed out waiting for {what}")).await;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
@@ -194,7 +217,7 @@ impl Browser {
             if let Ok(focused) = self.client.active_element().await {
                 let role = self.computed(&focused, "computedrole").await;
                 let name = self.computed(&focused, "computedlabel").await;
-                if role == by.role && name.trim() == by.name {
+                if by.matches(&role, &name) {
                     return;
                 }
             }
@@ -203,8 +226,8 @@ impl Browser {
         panic!("Tab never reached the {} named {:?}", by.role, by.name);
     }
 
-    /// Lets the page write and read the clipboard, as a person's browser would
-    /// after they allowed it.
+    /// Lets the current page's origin write and read the clipboard, as a
+    /// person's browser would after they allowed it.
     pub async fn allow_clipboard(&self) {
         for name in ["clipboard-write", "clipboard-read"] {
             self.client
@@ -239,6 +262,24 @@ impl Browser {
         self.fill(By::role("textbox", "Access token"), token).await;
         self.click(By::role("button", "Sign in")).await;
         self.find(By::role("heading", "Users")).await;
+    }
+
+    /// Panics with `why`, the page's text and a screenshot saved under
+    /// target/e2e-failures/ for whoever reads the CI log.
+    async fn fail(&self, why: &str) -> ! {
+        let text = self.text().await;
+        let dir = workspace_root().join("target/e2e-failures");
+        let shot = match self.client.screenshot().await {
+            Ok(png) => {
+                let _ = std::fs::create_dir_all(&dir);
+                let path = dir.join(format!("{}.png", std::process::id()));
+                std::fs::write(&path, png)
+                    .map(|_| path.display().to_string())
+                    .unwrap_or_default()
+            }
+            Err(_) => String::new(),
+        };
+        panic!("{why}; screenshot {shot}; the page shows:\n{text}");
     }
 
     /// Ends the WebDriver session (closing Chromium), then the driver.
@@ -358,6 +399,9 @@ fn capabilities() -> Capabilities {
         std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
     let mut caps: Value = serde_json::from_str(&text).expect("webdriver.json is JSON");
     caps["goog:chromeOptions"]["binary"] = json!("/usr/bin/chromium");
+    if let Some(args) = caps["goog:chromeOptions"]["args"].as_array_mut() {
+        args.push(json!("--window-size=1280,900"));
+    }
     caps["goog:loggingPrefs"] = json!({"browser": "ALL"});
     match caps {
         Value::Object(map) => map,

@@ -73,3 +73,26 @@ async fn every_view_passes_the_accessibility_audit() {
     browser.assert_accessible("the access token dialog").await;
     browser.close().await;
 }
+
+#[tokio::test]
+async fn the_audit_does_report_violations() {
+    // Guards the audit itself: a field without a label must be caught.
+    let server = Server::start();
+    let browser = Browser::start().await;
+    browser.goto(&server.url("/sign-in")).await;
+    browser.find(By::role("button", "Sign in")).await;
+    browser
+        .client
+        .execute(
+            "document.querySelector('main').append(document.createElement('input'))",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let violations = browser.accessibility_violations().await;
+    assert!(
+        violations.iter().any(|v| v["id"] == "label"),
+        "{violations:?}"
+    );
+    browser.close().await;
+}

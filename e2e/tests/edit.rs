@@ -112,7 +112,7 @@ async fn edit_direct_roles_while_group_roles_stay_read_only() {
     browser
         .fill(By::role("searchbox", "Search users"), email)
         .await;
-    browser.wait_for_text("Showing 1–1 of 1 users").await;
+    browser.wait_for_text("Showing 1–1 of 1 user").await;
     browser.click(By::role("link", "Edit")).await;
     browser.wait_for_text("Roles from groups").await;
     browser.wait_for_text(&group_name).await;

@@ -31,7 +31,7 @@ async fn add_and_delete_a_user_with_the_keyboard_alone() {
     // Delete: "/" to search, Tab to the row's menu, open it, arrow to Delete.
     browser.press("/").await;
     browser.press("kim.keys").await;
-    browser.wait_for_text("Showing 1–1 of 1 users").await;
+    browser.wait_for_text("Showing 1–1 of 1 user").await;
     browser
         .tab_to(By::role("button", "More actions for Kim Keys"))
         .await;

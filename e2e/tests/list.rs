@@ -84,7 +84,7 @@ async fn search_by_name_and_email_page_deep_link_and_history() {
     browser
         .fill(By::role("searchbox", "Search users"), email)
         .await;
-    browser.wait_for_text("Showing 1–1 of 1 users").await;
+    browser.wait_for_text("Showing 1–1 of 1 user").await;
     browser.wait_for_text(email).await;
 
     // Clear the search, page forward and back.

@@ -14,8 +14,8 @@ async fn reveal_copy_and_regenerate_a_users_token() {
     let tail = &old_token[old_token.len() - 4..];
 
     let browser = Browser::start().await;
-    browser.allow_clipboard().await;
     browser.sign_in(&server.base_url, &server.admin_token).await;
+    browser.allow_clipboard().await; // granted per origin, so after loading it
     browser
         .click(By::role("button", "More actions for Tom Token"))
         .await;
