@@ -69,7 +69,15 @@ pub fn start(server: &Path, users: u64) -> Result<(BenchServer, f64, u64), Strin
     let token = admin_token(&bin, &data_dir)?;
 
     let mut child = Command::new(&bin)
-        .args(["--data-dir", &data_dir, "serve", "--addr", "127.0.0.1:0"])
+        .args([
+            "--data-dir",
+            &data_dir,
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--static-dir",
+        ])
+        .arg(root().join("dist"))
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
