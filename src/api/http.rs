@@ -75,31 +75,34 @@ impl HttpClient {
     }
 }
 
+/// Sends a request and reads the answer (generic only in the last step, so
+/// one copy of the fetch code serves every endpoint).
 async fn send<T: DeserializeOwned>(
     request: Result<Request, gloo_net::Error>,
 ) -> Result<T, ApiError> {
+    let body = fetch(request).await?;
+    serde_json::from_str(&body).map_err(|e| ApiError::Network(format!("unreadable answer: {e}")))
+}
+
+/// The body of a successful answer, or the decoded error.
+async fn fetch(request: Result<Request, gloo_net::Error>) -> Result<String, ApiError> {
     let request = request.map_err(|e| ApiError::Network(e.to_string()))?;
-    let response = request
+    let response: Response = request
         .send()
         .await
         .map_err(|e| ApiError::Network(e.to_string()))?;
-    decode(response).await
-}
-
-async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
     let status = response.status();
+    let body = response
+        .text()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
     if response.ok() {
-        response
-            .json::<T>()
-            .await
-            .map_err(|e| ApiError::Network(format!("unreadable answer: {e}")))
+        Ok(body)
     } else {
-        let body = response
-            .text()
-            .await
-            .ok()
-            .and_then(|text| serde_json::from_str::<ErrorBody>(&text).ok());
-        Err(ApiError::from_response(status, body))
+        Err(ApiError::from_response(
+            status,
+            serde_json::from_str::<ErrorBody>(&body).ok(),
+        ))
     }
 }
 
