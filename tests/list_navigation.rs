@@ -240,8 +240,26 @@ async fn next_previous_and_page_links_with_the_status_line() {
         None
     );
 
+    // Focus stays on the link followed, though the links are rebuilt.
+    wait_until("focus on Next page", || {
+        active_element() == Some(get_by_role("link", "Next page").into())
+    })
+    .await;
+
     click(&get_by_role("link", "Page 3"));
     wait_until("page 3", || status_line() == "Showing 51–63 of 63 users").await;
+    // "Next page" is disabled on the last page: focus goes to the current page.
+    click(&get_by_role("link", "Page 2"));
+    wait_until("page 2", || status_line() == "Showing 26–50 of 63 users").await;
+    click(&get_by_role("link", "Next page"));
+    wait_until("page 3 again", || {
+        status_line() == "Showing 51–63 of 63 users"
+    })
+    .await;
+    wait_until("focus on Page 3", || {
+        active_element() == Some(get_by_role("link", "Page 3").into())
+    })
+    .await;
     assert_eq!(row_names().len(), 13);
     assert_eq!(
         get_by_role("link", "Next page")
@@ -285,6 +303,10 @@ async fn rows_per_page_changes_the_page_size() {
     wait_until("10 per page", || url() == "/users?per_page=10").await;
     wait_until("10 rows", || status_line() == "Showing 1–10 of 63 users").await;
     assert_eq!(row_names().len(), 10);
+    wait_until("focus back on the select", || {
+        active_element().map(|e| e.id()) == Some("rows-per-page".into())
+    })
+    .await;
     assert_eq!(
         by_label("Rows per page")
             .unchecked_into::<web_sys::HtmlSelectElement>()

@@ -71,7 +71,18 @@ pub fn Pagination(
     total_pages: u64,
     shown: usize,
     on_per_page: impl Fn(u32) + 'static,
+    /// Called with a CSS selector of the control to focus once the page
+    /// that a link leads to has rendered (the links are rebuilt with it).
+    on_follow: impl Fn(String) + Clone + 'static,
 ) -> impl IntoView {
+    let follow = move |label: String| {
+        let on_follow = on_follow.clone();
+        move |_| {
+            on_follow(format!(
+                "nav[aria-label=Pagination] [aria-label=\"{label}\"]"
+            ))
+        }
+    };
     let total_pages = u32::try_from(total_pages).unwrap_or(u32::MAX);
     let current = query.page;
     let link_to = {
@@ -85,16 +96,36 @@ pub fn Pagination(
     };
     let previous = if current > 1 {
         let href = link_to(current.min(total_pages.max(1) + 1) - 1);
-        view! { <a class="page-link" href=href aria-label="Previous page" rel="prev">"‹ Previous"</a> }
-            .into_any()
+        view! {
+            <a
+                class="page-link"
+                href=href
+                aria-label="Previous page"
+                rel="prev"
+                on:click=follow("Previous page".into())
+            >
+                "‹ Previous"
+            </a>
+        }
+        .into_any()
     } else {
         view! { <a class="page-link" role="link" aria-disabled="true" aria-label="Previous page">"‹ Previous"</a> }
             .into_any()
     };
     let next = if current < total_pages {
         let href = link_to(current + 1);
-        view! { <a class="page-link" href=href aria-label="Next page" rel="next">"Next ›"</a> }
-            .into_any()
+        view! {
+            <a
+                class="page-link"
+                href=href
+                aria-label="Next page"
+                rel="next"
+                on:click=follow("Next page".into())
+            >
+                "Next ›"
+            </a>
+        }
+        .into_any()
     } else {
         view! { <a class="page-link" role="link" aria-disabled="true" aria-label="Next page">"Next ›"</a> }
             .into_any()
@@ -109,6 +140,7 @@ pub fn Pagination(
                         <a
                             class="page-link page-number"
                             href=link_to(page)
+                            on:click=follow(format!("Page {page}"))
                             aria-label=format!("Page {page}")
                             aria-current=is_current.then_some("page")
                         >

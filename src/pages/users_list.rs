@@ -61,6 +61,24 @@ fn email_with_break(email: &str) -> impl IntoView {
     }
 }
 
+/// Focuses the control matching `selector`, or the current page's link when
+/// that control is disabled now (e.g. "Next page" on the last page).
+fn focus_after_paging(selector: &str) {
+    let find = |selector: &str| {
+        document()
+            .query_selector(selector)
+            .ok()
+            .flatten()
+            .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+    };
+    let target = find(selector)
+        .filter(|el| el.get_attribute("aria-disabled").as_deref() != Some("true"))
+        .or_else(|| find("nav[aria-label=Pagination] [aria-current=page]"));
+    if let Some(el) = target {
+        let _ = el.focus();
+    }
+}
+
 fn mark_rows_painted() {
     request_animation_frame(|| {
         if let Some(performance) = window().performance() {
@@ -100,6 +118,9 @@ pub fn UsersList(directory: Option<String>) -> impl IntoView {
     let loading = RwSignal::new(true);
     let error = RwSignal::new(None::<ApiError>);
     let generation = StoredValue::new(0_u64);
+    // The control to focus once the next page has rendered (paging rebuilds
+    // the pagination controls, which would otherwise drop the focus).
+    let refocus = StoredValue::new(None::<String>);
     Effect::new(move |_| {
         let q = query.get();
         reload.0.track();
@@ -124,6 +145,10 @@ pub fn UsersList(directory: Option<String>) -> impl IntoView {
                     data.set(Some((q, page)));
                     error.set(None);
                     mark_rows_painted();
+                    if let Some(selector) = refocus.get_value() {
+                        refocus.set_value(None);
+                        request_animation_frame(move || focus_after_paging(&selector));
+                    }
                 }
                 Err(ApiError::Unauthenticated) => {} // the session sends us to sign-in
                 Err(e) => error.set(Some(e)),
@@ -204,6 +229,7 @@ pub fn UsersList(directory: Option<String>) -> impl IntoView {
         }
     };
     let on_per_page = move |per_page: u32| {
+        refocus.set_value(Some("#rows-per-page".into()));
         let q = query.get_untracked();
         go(
             ListQuery {
@@ -371,6 +397,7 @@ pub fn UsersList(directory: Option<String>) -> impl IntoView {
                         total_pages=page.total_pages
                         shown=page.entries.len()
                         on_per_page=on_per_page
+                        on_follow=move |selector| refocus.set_value(Some(selector))
                     />
                 }
             })
