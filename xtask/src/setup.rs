@@ -94,6 +94,10 @@ fn wasm_bindgen() -> Result<(), String> {
 pub fn locked_version(package: &str) -> Result<String, String> {
     let lock = std::fs::read_to_string(root().join("Cargo.lock"))
         .map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
+    version_in_lock(&lock, package)
+}
+
+fn version_in_lock(lock: &str, package: &str) -> Result<String, String> {
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
         if line == format!("name = \"{package}\"") {
@@ -174,4 +178,26 @@ fn major(version_line: &str) -> Option<&str> {
         .split_whitespace()
         .find(|w| w.chars().next().is_some_and(|c| c.is_ascii_digit()))
         .and_then(|v| v.split('.').next())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_exact_package_from_the_lockfile() {
+        let lock = "[[package]]\nname = \"wasm-bindgen-macro\"\nversion = \"9.9.9\"\n\n[[package]]\nname = \"wasm-bindgen\"\nversion = \"0.2.130\"\n";
+        assert_eq!(version_in_lock(lock, "wasm-bindgen").unwrap(), "0.2.130");
+        assert!(version_in_lock(lock, "leptos").is_err());
+    }
+
+    #[test]
+    fn major_versions_of_browser_and_driver() {
+        assert_eq!(
+            major("Chromium 156.0.8078.108 built on Debian"),
+            Some("156")
+        );
+        assert_eq!(major("ChromeDriver 156.0.8078.108 (abc)"), Some("156"));
+        assert_eq!(major("no version here"), None);
+    }
 }

@@ -103,3 +103,17 @@ pub fn percentile_ms(sorted: &[Duration], p: f64) -> f64 {
     let rank = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
     sorted[rank.min(sorted.len() - 1)].as_secs_f64() * 1000.0
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_pick_the_nearest_rank() {
+        let sorted: Vec<Duration> = (1..=100).map(Duration::from_millis).collect();
+        assert_eq!(percentile_ms(&sorted, 50.0), 51.0);
+        assert_eq!(percentile_ms(&sorted, 95.0), 95.0);
+        assert_eq!(percentile_ms(&sorted, 100.0), 100.0);
+        assert!(percentile_ms(&[], 50.0).is_nan());
+    }
+}

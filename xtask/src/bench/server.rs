@@ -258,3 +258,17 @@ fn string(json: &str, key: &str) -> Option<String> {
     let start = json.find(&format!("\"{key}\":\""))? + key.len() + 4;
     Some(json[start..].split('"').next()?.to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_numbers_and_strings_out_of_json_text() {
+        let json =
+            r#"{"entries":[{"id":7,"email":"a.b.1@acme.example"}],"total_pages":40,"per_page":25}"#;
+        assert_eq!(number(json, "total_pages"), Some(40));
+        assert_eq!(number(json, "missing"), None);
+        assert_eq!(string(json, "email").as_deref(), Some("a.b.1@acme.example"));
+    }
+}
