@@ -57,7 +57,7 @@ impl Browser {
     pub async fn console_errors(&self) -> Vec<String> {
         let entries = self
             .client
-            .issue_cmd(crate::browser::BrowserLog)
+            .issue_cmd(crate::browser::SessionCommand::browser_log())
             .await
             .unwrap_or(Value::Null);
         entries

@@ -135,11 +135,11 @@ impl Browser {
 
     /// Chromium's computed role or accessible name of an element.
     async fn computed(&self, element: &Element, what: &'static str) -> String {
-        let command = ElementQuery {
-            element: element.element_id().to_string(),
-            what,
-        };
-        match self.client.issue_cmd(command).await {
+        match self
+            .client
+            .issue_cmd(SessionCommand::element_query(element, what))
+            .await
+        {
             Ok(Value::String(s)) => s,
             _ => String::new(),
         }
@@ -231,7 +231,7 @@ impl Browser {
     pub async fn allow_clipboard(&self) {
         for name in ["clipboard-write", "clipboard-read"] {
             self.client
-                .issue_cmd(SetPermission(name))
+                .issue_cmd(SessionCommand::grant(name))
                 .await
                 .expect("grant clipboard permission");
         }
@@ -321,74 +321,54 @@ fn candidate_selector(role: &str) -> String {
     }
 }
 
-/// W3C WebDriver "Get Computed Role" / "Get Computed Label".
+/// A WebDriver command fantoccini has no method for: a path under the
+/// session (computed role/label, permissions, chromedriver's browser log).
 #[derive(Debug)]
-struct ElementQuery {
-    element: String,
-    what: &'static str,
+pub(crate) struct SessionCommand {
+    path: String,
+    body: Option<Value>,
 }
 
-impl WebDriverCompatibleCommand for ElementQuery {
+impl SessionCommand {
+    /// W3C "Get Computed Role" (`computedrole`) or "Get Computed Label" (`computedlabel`).
+    fn element_query(element: &Element, what: &str) -> Self {
+        let path = format!("element/{}/{what}", element.element_id());
+        SessionCommand { path, body: None }
+    }
+
+    /// W3C Permissions extension: grant a permission (e.g. clipboard access).
+    fn grant(permission: &str) -> Self {
+        let body = json!({"descriptor": {"name": permission}, "state": "granted"});
+        SessionCommand {
+            path: "permissions".into(),
+            body: Some(body),
+        }
+    }
+
+    /// chromedriver's browser-log endpoint (console messages, CSP reports).
+    pub(crate) fn browser_log() -> Self {
+        SessionCommand {
+            path: "se/log".into(),
+            body: Some(json!({"type": "browser"})),
+        }
+    }
+}
+
+impl WebDriverCompatibleCommand for SessionCommand {
     fn endpoint(
         &self,
         base_url: &url::Url,
         session_id: Option<&str>,
     ) -> Result<url::Url, url::ParseError> {
         let session = session_id.unwrap_or_default();
-        base_url.join(&format!(
-            "session/{session}/element/{}/{}",
-            self.element, self.what
-        ))
+        base_url.join(&format!("session/{session}/{}", self.path))
     }
 
     fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
-        (http::Method::GET, None)
-    }
-}
-
-/// W3C Permissions extension: grant a permission (e.g. clipboard access).
-#[derive(Debug)]
-struct SetPermission(&'static str);
-
-impl WebDriverCompatibleCommand for SetPermission {
-    fn endpoint(
-        &self,
-        base_url: &url::Url,
-        session_id: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        base_url.join(&format!(
-            "session/{}/permissions",
-            session_id.unwrap_or_default()
-        ))
-    }
-
-    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
-        let body = json!({"descriptor": {"name": self.0}, "state": "granted"});
-        (http::Method::POST, Some(body.to_string()))
-    }
-}
-
-/// chromedriver's browser-log endpoint (console messages, CSP reports).
-#[derive(Debug)]
-pub(crate) struct BrowserLog;
-
-impl WebDriverCompatibleCommand for BrowserLog {
-    fn endpoint(
-        &self,
-        base_url: &url::Url,
-        session_id: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        base_url.join(&format!(
-            "session/{}/se/log",
-            session_id.unwrap_or_default()
-        ))
-    }
-
-    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
-        (
-            http::Method::POST,
-            Some(r#"{"type":"browser"}"#.to_string()),
-        )
+        match &self.body {
+            Some(body) => (http::Method::POST, Some(body.to_string())),
+            None => (http::Method::GET, None),
+        }
     }
 }
 
