@@ -1,6 +1,6 @@
 //! Bulk loading of demo data (`seed-demo`): one transaction, multi-row
-//! inserts with explicit ids, and the search index filled in one statement
-//! at the end instead of row by row.
+//! inserts with explicit ids; the tab counts, gram counts and search index
+//! are filled in bulk at the end instead of by their per-row triggers.
 
 use std::collections::HashMap;
 
@@ -9,8 +9,12 @@ use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
 
 use super::admin::ensure_company;
 use super::audit::record;
+use super::list::user_grams;
 use super::{now, sort_key, Store, StoreError, StoreResult};
 use crate::crypto::TokenCrypto;
+
+/// Triggers on `users` that the bulk load replaces with set-based fills.
+const BULK_TRIGGERS: [&str; 3] = ["user_counts_insert", "user_grams_insert", "users_search_insert"];
 
 /// Rows per multi-row INSERT (well under SQLite's 32,766 bound parameters).
 const CHUNK: usize = 400;
@@ -113,16 +117,10 @@ impl Store {
             group_ids.push(id);
         }
 
-        // The per-row search-index trigger is set aside and the index filled
-        // in one statement below; the trigger's own SQL puts it back.
-        let trigger_sql: String = sqlx::query_scalar(
-            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'users_fts_insert'",
-        )
-        .fetch_one(&mut *conn)
-        .await?;
-        sqlx::query("DROP TRIGGER users_fts_insert")
-            .execute(&mut *conn)
-            .await?;
+        // The per-row triggers that keep the counts and the search index
+        // are set aside and their tables filled in bulk below; the triggers'
+        // own SQL puts them back (all inside this transaction).
+        let triggers = set_aside_triggers(conn, &BULK_TRIGGERS).await?;
 
         let at = now();
         let ids: Vec<i64> = (first_id..).take(plan.users.len()).collect();
@@ -203,14 +201,10 @@ impl Store {
             q.build().execute(&mut *conn).await?;
         }
 
-        sqlx::query(
-            "INSERT INTO users_fts (rowid, sort_key, email_key)
-             SELECT id, sort_key, email_key FROM users WHERE id >= ?1",
-        )
-        .bind(first_id)
-        .execute(&mut *conn)
-        .await?;
-        sqlx::query(&trigger_sql).execute(&mut *conn).await?;
+        fill_derived(conn, company_id, first_id, &plan.users).await?;
+        for sql in &triggers {
+            sqlx::query(sql).execute(&mut *conn).await?;
+        }
 
         let summary = SeedSummary {
             company_id,
@@ -262,5 +256,87 @@ async fn insert_tokens(
             .push_bind(at);
     });
     q.build().execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// Drops the named triggers, returning the SQL that creates them again.
+async fn set_aside_triggers(
+    conn: &mut SqliteConnection,
+    names: &[&str],
+) -> StoreResult<Vec<String>> {
+    let mut sqls = Vec::with_capacity(names.len());
+    for name in names {
+        let sql: String = sqlx::query_scalar(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?1",
+        )
+        .bind(name)
+        .fetch_one(&mut *conn)
+        .await?;
+        sqlx::query(&format!("DROP TRIGGER \"{name}\""))
+            .execute(&mut *conn)
+            .await?;
+        sqls.push(sql);
+    }
+    Ok(sqls)
+}
+
+/// What the set-aside triggers would have written for the users inserted
+/// from `first_id` on: tab counts, gram counts and the search index.
+async fn fill_derived(
+    conn: &mut SqliteConnection,
+    company_id: i64,
+    first_id: i64,
+    users: &[DemoUser],
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO user_counts (company_id, status, n)
+         SELECT company_id, status, COUNT(*) FROM users WHERE id >= ?1 GROUP BY company_id, status
+         ON CONFLICT (company_id, status) DO UPDATE SET n = n + excluded.n",
+    )
+    .bind(first_id)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO users_search (rowid, names, email)
+         SELECT (company_id << 33) + (status = 'archived') * 4294967296 + id,
+                sort_key || char(1, 1), email_key || char(1, 1)
+         FROM users WHERE id >= ?1",
+    )
+    .bind(first_id)
+    .execute(&mut *conn)
+    .await?;
+    // Gram counts from the same texts the rows got (sort_key() and the
+    // lower-cased email), per status.
+    let mut counts: [HashMap<String, i64>; 2] = [HashMap::new(), HashMap::new()];
+    for u in users {
+        let names = sort_key(&u.first_name, &u.last_name);
+        let email = u.email.to_lowercase();
+        let tab = &mut counts[usize::from(u.archived)];
+        for gram in user_grams(&names, &email) {
+            match tab.get_mut(gram) {
+                Some(n) => *n += 1,
+                None => {
+                    tab.insert(gram.to_string(), 1);
+                }
+            }
+        }
+    }
+    for (status, tab) in ["active", "archived"].iter().zip(&counts) {
+        let grams: Vec<(&String, &i64)> = tab.iter().collect();
+        for chunk in grams.chunks(CHUNK) {
+            let mut q: QueryBuilder<Sqlite> =
+                QueryBuilder::new("INSERT INTO user_gram_counts (company_id, status, gram, n) ");
+            q.push_values(chunk, |mut b, (gram, n)| {
+                b.push_bind(company_id)
+                    .push_bind(*status)
+                    .push_bind(gram.as_str())
+                    .push_bind(**n);
+            });
+            q.push(
+                " ON CONFLICT (company_id, status, gram) DO UPDATE SET n = n + excluded.n",
+            );
+            q.build().execute(&mut *conn).await?;
+        }
+    }
     Ok(())
 }

@@ -1,17 +1,12 @@
-//! Reads: the users list with role provenance, one user, the catalogue,
-//! groups, identity providers and the company.
-//!
-//! A page of users costs a fixed number of queries whatever its size: the
-//! count, the page rows, then direct roles, group memberships, group roles
-//! and agent counts for all the page's users at once (ids bound as one JSON
-//! array and expanded with `json_each`).
+//! Reads: one user, the catalogue, groups, identity providers and the
+//! company (the users list is in `list.rs`).
 
 use std::collections::HashMap;
 
 use sqlx::{Row, SqliteConnection};
 use users_api::{
-    AgentRef, Company, Directory, Group, GroupRef, IdentityProvider, ListQuery, Page, Role,
-    TokenHint, UserDetail, UserSummary,
+    AgentRef, Company, Directory, Group, GroupRef, IdentityProvider, Role,
+    TokenHint, UserDetail,
 };
 
 use super::provenance::{Provenance, UserRow, USER_SELECT};
@@ -25,105 +20,7 @@ pub enum EmailUse {
     Taken,
 }
 
-/// `status` and search filter of the users list, shared by count and page.
-struct ListFilter {
-    sql: &'static str,
-    argument: Option<String>,
-}
-
-impl ListFilter {
-    /// Queries of three or more characters use the trigram index; shorter
-    /// ones a LIKE with `\`-escaped wildcards (a trigram index cannot serve them).
-    fn new(query: &str) -> ListFilter {
-        let needle = query.to_lowercase();
-        if needle.chars().any(char::is_control) {
-            // No name or email holds a control character (validation refuses
-            // them), and SQLite would cut the pattern at a NUL: match nothing.
-            ListFilter {
-                sql: " AND 0",
-                argument: None,
-            }
-        } else if needle.is_empty() {
-            ListFilter {
-                sql: "",
-                argument: None,
-            }
-        } else if needle.chars().count() >= 3 {
-            ListFilter {
-                sql: " AND u.id IN (SELECT rowid FROM users_fts WHERE users_fts MATCH ?3)",
-                argument: Some(format!("\"{}\"", needle.replace('"', "\"\""))),
-            }
-        } else {
-            ListFilter {
-                sql: " AND (u.sort_key LIKE ?3 ESCAPE '\\' OR u.email_key LIKE ?3 ESCAPE '\\')",
-                argument: Some(format!("%{}%", escape_like(&needle))),
-            }
-        }
-    }
-}
-
-/// Escapes LIKE's wildcards and the escape character itself.
-pub(crate) fn escape_like(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
-
 impl Store {
-    /// One page of a company's users, alphabetical, with role provenance.
-    pub async fn list_users(
-        &self,
-        company_id: i64,
-        q: &ListQuery,
-    ) -> StoreResult<Page<UserSummary>> {
-        let filter = ListFilter::new(&q.query);
-        let mut tx = self.begin_read().await?;
-        let count_sql = format!(
-            "SELECT COUNT(*) FROM users u WHERE u.company_id = ?1 AND u.status = ?2{}",
-            filter.sql
-        );
-        let total: i64 = sqlx::query_scalar(&count_sql)
-            .bind(company_id)
-            .bind(q.status.as_str())
-            .bind(filter.argument.as_deref())
-            .fetch_one(&mut *tx)
-            .await?;
-        let total = u64::try_from(total).unwrap_or(0);
-        let offset = q.offset();
-        let rows: Vec<UserRow> = if offset >= total {
-            Vec::new()
-        } else {
-            let page_sql = format!(
-                "{USER_SELECT} WHERE u.company_id = ?1 AND u.status = ?2{}
-                 ORDER BY u.sort_key, u.email_key, u.id LIMIT ?4 OFFSET ?5",
-                filter.sql
-            );
-            sqlx::query_as(&page_sql)
-                .bind(company_id)
-                .bind(q.status.as_str())
-                .bind(filter.argument.as_deref())
-                .bind(i64::from(q.per_page))
-                .bind(i64::try_from(offset).unwrap_or(i64::MAX))
-                .fetch_all(&mut *tx)
-                .await?
-        };
-        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        let provenance = Provenance::load(&mut tx, &ids).await?;
-        tx.commit().await?;
-        Ok(Page {
-            entries: rows.iter().map(|r| provenance.summary(r)).collect(),
-            current_page: q.page,
-            per_page: q.per_page,
-            total_entries: total,
-            total_pages: total.div_ceil(u64::from(q.per_page)),
-        })
-    }
-
     /// One user of the company, with everything the form and dialogs need.
     pub async fn user_detail(&self, company_id: i64, user_id: i64) -> StoreResult<UserDetail> {
         let mut tx = self.begin_read().await?;
@@ -320,25 +217,4 @@ pub(super) async fn owned_agents(
             name: r.get(1),
         })
         .collect())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn like_wildcards_are_escaped() {
-        assert_eq!(escape_like(r"a%b_c\d'e"), r"a\%b\_c\\d'e");
-    }
-
-    #[test]
-    fn short_queries_use_like_and_long_ones_the_index() {
-        assert!(ListFilter::new("ab").sql.contains("LIKE"));
-        assert_eq!(ListFilter::new("a%").argument.as_deref(), Some(r"%a\%%"));
-        let long = ListFilter::new("O\"Br");
-        assert!(long.sql.contains("MATCH"));
-        assert_eq!(long.argument.as_deref(), Some("\"o\"\"br\""));
-        assert_eq!(ListFilter::new("").argument, None);
-        assert_eq!(ListFilter::new("a\0b").sql, " AND 0");
-    }
 }

@@ -1,0 +1,433 @@
+//! The users list and its search, planned to stay fast at a million users
+//! while totals stay exact (see migration 0002 for the tables).
+//!
+//! * Totals: `user_counts` for the whole tab; `user_gram_counts` for a
+//!   search of up to three characters. Longer searches count the rows
+//!   they find (or, when even their rarest trigram is common, scan the
+//!   covering list index once).
+//! * Pages of the list are read from the covering index
+//!   `users_list (company_id, status, sort_key, email_key, id)`: only ids,
+//!   and from whichever end of the tab is nearer, so the last page costs
+//!   what the first does. Only the page's own rows are then loaded.
+//! * A search whose matches are dense walks the same index in order with an
+//!   exact substring test (`instr` on the lower-cased texts: no wildcards to
+//!   escape) and stops at the page; a sparse one takes candidates from the
+//!   trigram index `users_search` (scoped to the tab by rowid range, its
+//!   rarest trigrams ANDed), checks each against the row, and sorts them.
+
+use std::collections::HashMap;
+
+use sqlx::{Row, SqliteConnection};
+use users_api::{ListQuery, Page, UserStatus, UserSummary};
+
+use super::provenance::{Provenance, UserRow, USER_SELECT};
+use super::{id_list, Store, StoreResult};
+
+/// Index entries a dense walk may be expected to visit for one page (a
+/// covering-index entry costs well under a microsecond).
+const WALK_BUDGET: u64 = 40_000;
+
+/// Candidate rows a trigram lookup may check one by one (a row lookup costs
+/// about a microsecond); above this a search counts by walking the index.
+const CANDIDATE_BUDGET: u64 = 60_000;
+
+/// At most this many of a search's rarest trigrams are ANDed in the index.
+const MAX_TERMS: usize = 3;
+
+/// The `users_search` rowids of one company's tab: `company_id << 33 |
+/// archived << 32 | id` (migration 0002).
+pub(super) fn search_scope(company_id: i64, status: UserStatus) -> (i64, i64) {
+    let archived = i64::from(status == UserStatus::Archived);
+    let low = (company_id << 33) | (archived << 32);
+    (low, low | 0xFFFF_FFFF)
+}
+
+/// The distinct 1-, 2- and 3-character substrings of a text, as
+/// `user_gram_counts` counts them (characters are Unicode scalar values, as
+/// SQLite's `substr` counts them).
+pub(crate) fn grams(text: &str, out: &mut Vec<(usize, usize)>) {
+    let bounds: Vec<usize> = text
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(text.len()))
+        .collect();
+    let chars = bounds.len() - 1;
+    for len in 1..=3 {
+        for start in 0..chars.saturating_sub(len - 1) {
+            out.push((bounds[start], bounds[start + len]));
+        }
+    }
+}
+
+/// The distinct grams of one user's two search texts.
+pub(crate) fn user_grams<'a>(sort_key: &'a str, email_key: &'a str) -> Vec<&'a str> {
+    let mut spans = Vec::new();
+    let mut found: Vec<&str> = Vec::new();
+    for text in [sort_key, email_key] {
+        spans.clear();
+        grams(text, &mut spans);
+        found.extend(spans.iter().map(|&(a, b)| &text[a..b]));
+    }
+    found.sort_unstable();
+    found.dedup();
+    found
+}
+
+/// The distinct trigrams of a search text.
+fn trigrams(needle: &str) -> Vec<&str> {
+    let bounds: Vec<usize> = needle
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(needle.len()))
+        .collect();
+    let mut out: Vec<&str> = bounds.windows(4).map(|w| &needle[w[0]..w[3]]).collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// An FTS5 query ANDing the given trigrams, each a quoted string.
+fn match_expression(terms: &[&str]) -> String {
+    terms
+        .iter()
+        .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
+        .collect::<Vec<_>>()
+        .join(" AND ")
+}
+
+/// Where a page sits in a tab (or in a search's matches) of `total` rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Window {
+    /// Rows before the page, counted from the start.
+    offset: u64,
+    /// Rows on the page (the last one may be short).
+    rows: u64,
+}
+
+impl Window {
+    fn new(total: u64, offset: u64, per_page: u64) -> Option<Window> {
+        (offset < total).then(|| Window {
+            offset,
+            rows: per_page.min(total - offset),
+        })
+    }
+
+    /// Rows after the page, counted from the end.
+    fn offset_from_end(&self, total: u64) -> u64 {
+        total - self.offset - self.rows
+    }
+
+    /// Reading from the end is shorter (the last pages).
+    fn from_end(&self, total: u64) -> bool {
+        self.offset_from_end(total) < self.offset
+    }
+
+    /// Index entries to visit to reach and read the page from the nearer
+    /// end, when `total` of the tab's `tab_size` entries match.
+    fn walk_estimate(&self, total: u64, tab_size: u64) -> u64 {
+        let skip = self.offset.min(self.offset_from_end(total));
+        let matched = u128::from(skip + self.rows);
+        let visited = matched * u128::from(tab_size.max(total)) / u128::from(total.max(1));
+        u64::try_from(visited).unwrap_or(u64::MAX)
+    }
+}
+
+/// The ids of one page of the tab, in list order, walking the covering
+/// index from the nearer end; with `needle`, only rows containing it.
+async fn walk_page(
+    conn: &mut SqliteConnection,
+    company_id: i64,
+    status: &str,
+    needle: Option<&str>,
+    total: u64,
+    window: Window,
+) -> StoreResult<Vec<i64>> {
+    let from_end = window.from_end(total);
+    let sql = match (needle.is_some(), from_end) {
+        (false, false) => {
+            "SELECT id FROM users INDEXED BY users_list WHERE company_id = ?1 AND status = ?2
+             ORDER BY sort_key, email_key, id LIMIT ?3 OFFSET ?4"
+        }
+        (false, true) => {
+            "SELECT id FROM users INDEXED BY users_list WHERE company_id = ?1 AND status = ?2
+             ORDER BY sort_key DESC, email_key DESC, id DESC LIMIT ?3 OFFSET ?4"
+        }
+        (true, false) => {
+            "SELECT id FROM users INDEXED BY users_list WHERE company_id = ?1 AND status = ?2
+               AND (instr(sort_key, ?5) > 0 OR instr(email_key, ?5) > 0)
+             ORDER BY sort_key, email_key, id LIMIT ?3 OFFSET ?4"
+        }
+        (true, true) => {
+            "SELECT id FROM users INDEXED BY users_list WHERE company_id = ?1 AND status = ?2
+               AND (instr(sort_key, ?5) > 0 OR instr(email_key, ?5) > 0)
+             ORDER BY sort_key DESC, email_key DESC, id DESC LIMIT ?3 OFFSET ?4"
+        }
+    };
+    let skip = if from_end {
+        window.offset_from_end(total)
+    } else {
+        window.offset
+    };
+    let mut ids: Vec<i64> = sqlx::query_scalar(sql)
+        .bind(company_id)
+        .bind(status)
+        .bind(i64::try_from(window.rows).unwrap_or(i64::MAX))
+        .bind(i64::try_from(skip).unwrap_or(i64::MAX))
+        .bind(needle)
+        .fetch_all(&mut *conn)
+        .await?;
+    if from_end {
+        ids.reverse();
+    }
+    Ok(ids)
+}
+
+/// Counts the tab's rows containing `needle` by walking the covering index.
+async fn walk_count(
+    conn: &mut SqliteConnection,
+    company_id: i64,
+    status: &str,
+    needle: &str,
+) -> StoreResult<u64> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM users INDEXED BY users_list WHERE company_id = ?1 AND status = ?2
+           AND (instr(sort_key, ?3) > 0 OR instr(email_key, ?3) > 0)",
+    )
+    .bind(company_id)
+    .bind(status)
+    .bind(needle)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
+/// Matches of `needle` among the trigram index's candidates for `terms`
+/// (all must occur), checked against each row: the total and one page.
+#[allow(clippy::too_many_arguments)]
+async fn candidates_page(
+    conn: &mut SqliteConnection,
+    company_id: i64,
+    status: UserStatus,
+    terms: &[&str],
+    needle: &str,
+    offset: u64,
+    per_page: u64,
+) -> StoreResult<(u64, Vec<i64>)> {
+    let (low, high) = search_scope(company_id, status);
+    let matched = "SELECT u.id, u.sort_key, u.email_key
+        FROM users_search s CROSS JOIN users u ON u.id = s.rowid - ?2
+        WHERE s.users_search MATCH ?1 AND s.rowid BETWEEN ?2 AND ?3
+          AND u.company_id = ?4 AND u.status = ?5
+          AND (instr(u.sort_key, ?6) > 0 OR instr(u.email_key, ?6) > 0)";
+    let expression = match_expression(terms);
+    let page_sql = format!(
+        "SELECT id, COUNT(*) OVER () FROM ({matched})
+         ORDER BY sort_key, email_key, id LIMIT ?7 OFFSET ?8"
+    );
+    let rows = sqlx::query(&page_sql)
+        .bind(&expression)
+        .bind(low)
+        .bind(high)
+        .bind(company_id)
+        .bind(status.as_str())
+        .bind(needle)
+        .bind(i64::try_from(per_page).unwrap_or(i64::MAX))
+        .bind(i64::try_from(offset).unwrap_or(i64::MAX))
+        .fetch_all(&mut *conn)
+        .await?;
+    if let Some(first) = rows.first() {
+        let total: i64 = first.get(1);
+        let ids = rows.iter().map(|r| r.get(0)).collect();
+        return Ok((u64::try_from(total).unwrap_or(0), ids));
+    }
+    // A page past the end still reports the true total.
+    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM ({matched})"))
+        .bind(&expression)
+        .bind(low)
+        .bind(high)
+        .bind(company_id)
+        .bind(status.as_str())
+        .bind(needle)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok((u64::try_from(total).unwrap_or(0), Vec::new()))
+}
+
+/// Users of the tab, by the `user_counts` table.
+async fn tab_size(conn: &mut SqliteConnection, company_id: i64, status: &str) -> StoreResult<u64> {
+    let n: Option<i64> =
+        sqlx::query_scalar("SELECT n FROM user_counts WHERE company_id = ?1 AND status = ?2")
+            .bind(company_id)
+            .bind(status)
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(n.and_then(|n| u64::try_from(n).ok()).unwrap_or(0))
+}
+
+/// Users of the tab containing each of `grams` (up to three characters).
+async fn gram_counts(
+    conn: &mut SqliteConnection,
+    company_id: i64,
+    status: &str,
+    grams: &[&str],
+) -> StoreResult<HashMap<String, u64>> {
+    let names = serde_json::to_string(grams).expect("strings serialise");
+    let rows = sqlx::query(
+        "SELECT gram, n FROM user_gram_counts
+         WHERE company_id = ?1 AND status = ?2 AND gram IN (SELECT value FROM json_each(?3))",
+    )
+    .bind(company_id)
+    .bind(status)
+    .bind(names)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.get(0), u64::try_from(r.get::<i64, _>(1)).unwrap_or(0)))
+        .collect())
+}
+
+/// The total and the page's ids (in list order) of one list request.
+async fn plan_page(
+    conn: &mut SqliteConnection,
+    company_id: i64,
+    q: &ListQuery,
+) -> StoreResult<(u64, Vec<i64>)> {
+    let status = q.status.as_str();
+    let per_page = u64::from(q.per_page);
+    let offset = q.offset();
+    let needle = q.query.to_lowercase();
+    if needle.chars().any(char::is_control) {
+        // No name or email holds a control character (validation refuses
+        // them; the search index's padding is one): match nothing.
+        return Ok((0, Vec::new()));
+    }
+    let size = tab_size(conn, company_id, status).await?;
+    if needle.is_empty() {
+        return Ok(match Window::new(size, offset, per_page) {
+            None => (size, Vec::new()),
+            Some(w) => (size, walk_page(conn, company_id, status, None, size, w).await?),
+        });
+    }
+    let length = needle.chars().count();
+    let (total, exact_count) = if length <= 3 {
+        let counts = gram_counts(conn, company_id, status, &[needle.as_str()]).await?;
+        (counts.get(&needle).copied().unwrap_or(0), true)
+    } else {
+        let trigrams = trigrams(&needle);
+        let counts = gram_counts(conn, company_id, status, &trigrams).await?;
+        let mut by_rarity: Vec<(u64, &str)> = trigrams
+            .iter()
+            .map(|t| (counts.get(*t).copied().unwrap_or(0), *t))
+            .collect();
+        by_rarity.sort_unstable();
+        let rarest = by_rarity.first().map_or(0, |(n, _)| *n);
+        if rarest == 0 {
+            return Ok((0, Vec::new()));
+        }
+        if rarest <= CANDIDATE_BUDGET {
+            let terms: Vec<&str> = by_rarity.iter().take(MAX_TERMS).map(|(_, t)| *t).collect();
+            return candidates_page(conn, company_id, q.status, &terms, &needle, offset, per_page)
+                .await;
+        }
+        (walk_count(conn, company_id, status, &needle).await?, false)
+    };
+    let Some(window) = Window::new(total, offset, per_page) else {
+        return Ok((total, Vec::new()));
+    };
+    let dense = window.walk_estimate(total, size) <= WALK_BUDGET;
+    if length == 3 && exact_count && !dense && total <= CANDIDATE_BUDGET {
+        let (_, ids) = candidates_page(
+            conn,
+            company_id,
+            q.status,
+            &[needle.as_str()],
+            &needle,
+            offset,
+            per_page,
+        )
+        .await?;
+        return Ok((total, ids));
+    }
+    let ids = walk_page(conn, company_id, status, Some(&needle), total, window).await?;
+    Ok((total, ids))
+}
+
+impl Store {
+    /// One page of a company's users, alphabetical, with role provenance.
+    pub async fn list_users(
+        &self,
+        company_id: i64,
+        q: &ListQuery,
+    ) -> StoreResult<Page<UserSummary>> {
+        let mut tx = self.begin_read().await?;
+        let (total, ids) = plan_page(&mut tx, company_id, q).await?;
+        let rows: Vec<UserRow> = if ids.is_empty() {
+            Vec::new()
+        } else {
+            let sql = format!("{USER_SELECT} WHERE u.id IN (SELECT value FROM json_each(?1))");
+            let mut rows: Vec<UserRow> = sqlx::query_as(&sql)
+                .bind(id_list(&ids))
+                .fetch_all(&mut *tx)
+                .await?;
+            let position: HashMap<i64, usize> =
+                ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+            rows.sort_by_key(|r| position.get(&r.id).copied().unwrap_or(usize::MAX));
+            rows
+        };
+        let provenance = Provenance::load(&mut tx, &ids).await?;
+        tx.commit().await?;
+        Ok(Page {
+            entries: rows.iter().map(|r| provenance.summary(r)).collect(),
+            current_page: q.page,
+            per_page: q.per_page,
+            total_entries: total,
+            total_pages: total.div_ceil(u64::from(q.per_page)),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grams_count_characters_not_bytes() {
+        let mut spans = Vec::new();
+        grams("zoë", &mut spans);
+        let text = "zoë";
+        let found: Vec<&str> = spans.iter().map(|&(a, b)| &text[a..b]).collect();
+        assert_eq!(found, ["z", "o", "ë", "zo", "oë", "zoë"]);
+        assert_eq!(user_grams("ab", "ba"), ["a", "ab", "b", "ba"]);
+        assert_eq!(trigrams("abcab"), ["abc", "bca", "cab"]);
+        assert!(trigrams("ab").is_empty());
+    }
+
+    #[test]
+    fn search_scopes_do_not_overlap() {
+        let (a_low, a_high) = search_scope(1, UserStatus::Active);
+        let (b_low, b_high) = search_scope(1, UserStatus::Archived);
+        let (c_low, _) = search_scope(2, UserStatus::Active);
+        assert_eq!(a_low, 1 << 33);
+        assert!(a_high < b_low && b_high < c_low);
+    }
+
+    #[test]
+    fn match_expressions_quote_every_term() {
+        assert_eq!(match_expression(&["o\"b", "abc"]), "\"o\"\"b\" AND \"abc\"");
+    }
+
+    #[test]
+    fn windows_read_from_the_nearer_end() {
+        assert_eq!(Window::new(10, 10, 5), None);
+        let last = Window::new(11, 10, 5).unwrap();
+        assert_eq!(last.rows, 1);
+        assert_eq!(last.offset_from_end(11), 0);
+        assert!(last.from_end(11));
+        let first = Window::new(11, 0, 5).unwrap();
+        assert!(!first.from_end(11));
+        // Every other row matches: twice the entries are visited.
+        assert_eq!(Window::new(50, 0, 5).unwrap().walk_estimate(50, 100), 10);
+        assert_eq!(Window::new(50, 45, 5).unwrap().walk_estimate(50, 100), 10);
+    }
+}
