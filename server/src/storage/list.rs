@@ -20,8 +20,8 @@ use std::collections::HashMap;
 use sqlx::{Row, SqliteConnection};
 use users_api::{ListQuery, Page, UserStatus, UserSummary};
 
-use super::provenance::{Provenance, UserRow, USER_SELECT};
-use super::{id_list, Store, StoreResult};
+use super::provenance::load_summaries;
+use super::{Store, StoreError, StoreResult};
 
 /// Index entries a dense walk may be expected to visit for one page (a
 /// covering-index entry costs well under a microsecond).
@@ -168,18 +168,23 @@ async fn walk_page(
     } else {
         window.offset
     };
-    let mut ids: Vec<i64> = sqlx::query_scalar(sql)
+    // One row (a JSON array of ids) rather than a row per id: each row is
+    // a round trip to the connection's thread. The order is restored when
+    // the page's rows are loaded.
+    let ids: String = sqlx::query_scalar(&format!("SELECT json_group_array(id) FROM ({sql})"))
         .bind(company_id)
         .bind(status)
         .bind(i64::try_from(window.rows).unwrap_or(i64::MAX))
         .bind(i64::try_from(skip).unwrap_or(i64::MAX))
         .bind(needle)
-        .fetch_all(&mut *conn)
+        .fetch_one(&mut *conn)
         .await?;
-    if from_end {
-        ids.reverse();
-    }
-    Ok(ids)
+    parse_ids(&ids)
+}
+
+/// A JSON array of ids as SQLite's `json_group_array` writes it.
+fn parse_ids(json: &str) -> StoreResult<Vec<i64>> {
+    serde_json::from_str(json).map_err(|e| StoreError::Conflict(format!("id list: {e}")))
 }
 
 /// Counts the tab's rows containing `needle` by walking the covering index.
@@ -221,10 +226,11 @@ async fn candidates_page(
           AND (instr(u.sort_key, ?6) > 0 OR instr(u.email_key, ?6) > 0)";
     let expression = match_expression(terms);
     let page_sql = format!(
-        "SELECT id, COUNT(*) OVER () FROM ({matched})
-         ORDER BY sort_key, email_key, id LIMIT ?7 OFFSET ?8"
+        "SELECT json_group_array(id), MAX(total) FROM (
+           SELECT id, COUNT(*) OVER () AS total FROM ({matched})
+           ORDER BY sort_key, email_key, id LIMIT ?7 OFFSET ?8)"
     );
-    let rows = sqlx::query(&page_sql)
+    let (ids, total): (String, Option<i64>) = sqlx::query_as(&page_sql)
         .bind(&expression)
         .bind(low)
         .bind(high)
@@ -233,12 +239,10 @@ async fn candidates_page(
         .bind(needle)
         .bind(i64::try_from(per_page).unwrap_or(i64::MAX))
         .bind(i64::try_from(offset).unwrap_or(i64::MAX))
-        .fetch_all(&mut *conn)
+        .fetch_one(&mut *conn)
         .await?;
-    if let Some(first) = rows.first() {
-        let total: i64 = first.get(1);
-        let ids = rows.iter().map(|r| r.get(0)).collect();
-        return Ok((u64::try_from(total).unwrap_or(0), ids));
+    if let Some(total) = total {
+        return Ok((u64::try_from(total).unwrap_or(0), parse_ids(&ids)?));
     }
     // A page past the end still reports the true total.
     let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM ({matched})"))
@@ -362,23 +366,10 @@ impl Store {
     ) -> StoreResult<Page<UserSummary>> {
         let mut tx = self.begin_read().await?;
         let (total, ids) = plan_page(&mut tx, company_id, q).await?;
-        let rows: Vec<UserRow> = if ids.is_empty() {
-            Vec::new()
-        } else {
-            let sql = format!("{USER_SELECT} WHERE u.id IN (SELECT value FROM json_each(?1))");
-            let mut rows: Vec<UserRow> = sqlx::query_as(&sql)
-                .bind(id_list(&ids))
-                .fetch_all(&mut *tx)
-                .await?;
-            let position: HashMap<i64, usize> =
-                ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
-            rows.sort_by_key(|r| position.get(&r.id).copied().unwrap_or(usize::MAX));
-            rows
-        };
-        let provenance = Provenance::load(&mut tx, &ids).await?;
+        let entries = load_summaries(&mut tx, &ids).await?;
         tx.commit().await?;
         Ok(Page {
-            entries: rows.iter().map(|r| provenance.summary(r)).collect(),
+            entries,
             current_page: q.page,
             per_page: q.per_page,
             total_entries: total,

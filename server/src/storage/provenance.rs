@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use sqlx::{Row, SqliteConnection};
 use users_api::{EffectiveRole, GroupRef, RoleSource, UserStatus, UserSummary};
 
-use super::{id_list, StoreResult};
+use super::{id_list, StoreError, StoreResult};
 
 /// Columns of one user row (summary and detail), joined with its provider,
 /// its archiver and its token hint.
@@ -39,6 +39,102 @@ pub(super) struct UserRow {
     pub(super) token_hint: Option<String>,
     pub(super) token_created_at: Option<String>,
     pub(super) token_last_used_at: Option<String>,
+}
+
+/// One user of a list page as [`SUMMARIES_SELECT`] encodes it: id, first
+/// name, last name, email, provider, status, created, archived, direct roles
+/// (position, name), groups (id, name) and the owned agents' count.
+type SummaryTuple = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Vec<(i64, String)>,
+    Vec<(i64, String)>,
+    u32,
+);
+
+/// A page's users and everything their summaries need, in one statement
+/// answering one row of two JSON arrays (a row per user would cost a
+/// round trip to the connection's thread each): the users in list order,
+/// and (group id, role position, role name) for the groups they are in.
+const SUMMARIES_SELECT: &str = "\
+SELECT json_group_array(json_array(
+           u.id, u.first_name, u.last_name, u.email, ip.name, u.status, u.created_at, u.archived_at,
+           json((SELECT json_group_array(json_array(r.position, r.name))
+                 FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = u.id)),
+           json((SELECT json_group_array(json_array(g.id, g.name))
+                 FROM group_members gm JOIN user_groups g ON g.id = gm.group_id
+                 WHERE gm.user_id = u.id)),
+           (SELECT COUNT(*) FROM agents a WHERE a.owner_id = u.id))
+         ORDER BY u.sort_key, u.email_key, u.id),
+       (SELECT json_group_array(json_array(gr.group_id, r.position, r.name))
+        FROM group_roles gr JOIN roles r ON r.id = gr.role_id
+        WHERE gr.group_id IN (SELECT gm.group_id FROM group_members gm
+                              WHERE gm.user_id IN (SELECT value FROM json_each(?1))))
+FROM users u JOIN identity_providers ip ON ip.id = u.identity_provider_id
+WHERE u.id IN (SELECT value FROM json_each(?1))";
+
+/// The summaries of the given users, in list order (name, email, id).
+pub(super) async fn load_summaries(
+    conn: &mut SqliteConnection,
+    ids: &[i64],
+) -> StoreResult<Vec<UserSummary>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (users, group_roles): (String, String) = sqlx::query_as(SUMMARIES_SELECT)
+        .bind(id_list(ids))
+        .fetch_one(&mut *conn)
+        .await?;
+    let decode = |e: serde_json::Error| StoreError::Conflict(format!("page encoding: {e}"));
+    let users: Vec<SummaryTuple> = serde_json::from_str(&users).map_err(decode)?;
+    let group_roles: Vec<(i64, i64, String)> =
+        serde_json::from_str(&group_roles).map_err(decode)?;
+    let mut p = Provenance::default();
+    for (group, position, name) in group_roles {
+        p.group_roles.entry(group).or_default().push((position, name));
+    }
+    for roles in p.group_roles.values_mut() {
+        roles.sort();
+    }
+    let mut rows = Vec::with_capacity(users.len());
+    for u in users {
+        let (id, first_name, last_name, email, provider, status, created_at, archived_at) =
+            (u.0, u.1, u.2, u.3, u.4, u.5, u.6, u.7);
+        let (mut direct, groups, agents) = (u.8, u.9, u.10);
+        direct.sort();
+        let mut groups: Vec<GroupRef> = groups
+            .into_iter()
+            .map(|(id, name)| GroupRef { id, name })
+            .collect();
+        groups.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+        p.direct.insert(id, direct);
+        p.groups.insert(id, groups);
+        p.agent_counts.insert(id, agents);
+        rows.push(UserRow {
+            id,
+            first_name,
+            last_name,
+            email,
+            provider,
+            status,
+            created_at,
+            archived_at,
+            version: 0,
+            updated_at: String::new(),
+            archived_by_id: None,
+            archived_by_name: None,
+            token_hint: None,
+            token_created_at: None,
+            token_last_used_at: None,
+        });
+    }
+    Ok(rows.iter().map(|r| p.summary(r)).collect())
 }
 
 /// Roles, groups and agent counts of a set of users.
