@@ -16,15 +16,43 @@ pub struct GroupRef {
     pub name: String,
 }
 
-/// Why a user holds a role.
+/// Why a user holds a role. On the wire an object tagged by `type`:
+/// `{"type":"direct"}` or `{"type":"group","group":{...}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
+// Read through a plain struct: serde's internally tagged enums buffer every
+// object first, which costs the browser app a lot of code.
+#[serde(try_from = "RoleSourceWire")]
 pub enum RoleSource {
     /// Assigned to the user directly (editable on the user).
     Direct,
     /// Inherited from a group the user belongs to (edited on the group).
     Group { group: GroupRef },
+}
+
+/// [`RoleSource`] as read: its tag and, for groups, the group.
+#[derive(Deserialize)]
+struct RoleSourceWire {
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(default)]
+    group: Option<GroupRef>,
+}
+
+impl TryFrom<RoleSourceWire> for RoleSource {
+    type Error = String;
+
+    fn try_from(wire: RoleSourceWire) -> Result<Self, String> {
+        match (wire.kind.as_str(), wire.group) {
+            ("direct", _) => Ok(RoleSource::Direct),
+            ("group", Some(group)) => Ok(RoleSource::Group { group }),
+            ("group", None) => Err("missing field `group`".into()),
+            (other, _) => Err(format!(
+                "unknown variant `{other}`, expected `direct` or `group`"
+            )),
+        }
+    }
 }
 
 /// One role of the union, with every reason the user has it
@@ -111,9 +139,13 @@ pub struct TokenHint {
     pub last_used_at: Option<String>,
 }
 
-/// One user with everything the edit form and dialogs need.
+/// One user with everything the edit form and dialogs need. On the wire one
+/// flat object: the summary's members, then the detail's own.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+// Read through a flat struct: serde's `flatten` buffers the whole object
+// first, which costs the browser app a lot of code.
+#[serde(from = "UserDetailWire")]
 pub struct UserDetail {
     #[serde(flatten)]
     pub summary: UserSummary,
@@ -126,6 +158,56 @@ pub struct UserDetail {
     /// Who archived the user, while archived.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived_by: Option<GroupRef>,
+}
+
+/// [`UserDetail`] as read: every member at the top level.
+#[derive(Deserialize)]
+struct UserDetailWire {
+    id: UserId,
+    first_name: String,
+    last_name: String,
+    email: String,
+    identity_provider: String,
+    status: UserStatus,
+    roles: Vec<EffectiveRole>,
+    groups: Vec<GroupRef>,
+    owned_agents: u32,
+    created_at: String,
+    #[serde(default)]
+    archived_at: Option<String>,
+    direct_roles: Vec<String>,
+    agents: Vec<AgentRef>,
+    access_token: TokenHint,
+    version: i64,
+    updated_at: String,
+    #[serde(default)]
+    archived_by: Option<GroupRef>,
+}
+
+impl From<UserDetailWire> for UserDetail {
+    fn from(w: UserDetailWire) -> Self {
+        UserDetail {
+            summary: UserSummary {
+                id: w.id,
+                first_name: w.first_name,
+                last_name: w.last_name,
+                email: w.email,
+                identity_provider: w.identity_provider,
+                status: w.status,
+                roles: w.roles,
+                groups: w.groups,
+                owned_agents: w.owned_agents,
+                created_at: w.created_at,
+                archived_at: w.archived_at,
+            },
+            direct_roles: w.direct_roles,
+            agents: w.agents,
+            access_token: w.access_token,
+            version: w.version,
+            updated_at: w.updated_at,
+            archived_by: w.archived_by,
+        }
+    }
 }
 
 /// The platform's pagination shape.
@@ -272,4 +354,137 @@ pub struct AuditEntry {
     pub target_user: Option<GroupRef>,
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub details: serde_json::Value,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn detail() -> UserDetail {
+        UserDetail {
+            summary: UserSummary {
+                id: 7,
+                first_name: "Ada".into(),
+                last_name: "Novak".into(),
+                email: "ada@example.com".into(),
+                identity_provider: "Email".into(),
+                status: UserStatus::Archived,
+                roles: vec![EffectiveRole {
+                    role: "Testing".into(),
+                    sources: vec![
+                        RoleSource::Direct,
+                        RoleSource::Group {
+                            group: GroupRef {
+                                id: 3,
+                                name: "QA team".into(),
+                            },
+                        },
+                    ],
+                }],
+                groups: vec![GroupRef {
+                    id: 3,
+                    name: "QA team".into(),
+                }],
+                owned_agents: 2,
+                created_at: "2024-01-02T03:04:05Z".into(),
+                archived_at: Some("2024-02-03T04:05:06Z".into()),
+            },
+            direct_roles: vec!["Testing".into()],
+            agents: vec![AgentRef {
+                id: 9,
+                name: "Crawler".into(),
+            }],
+            access_token: TokenHint {
+                hint: "uat_…abcd".into(),
+                created_at: "2024-01-02T03:04:05Z".into(),
+                last_used_at: None,
+            },
+            version: 4,
+            updated_at: "2024-02-03T04:05:06Z".into(),
+            archived_by: Some(GroupRef {
+                id: 1,
+                name: "Bo Admin".into(),
+            }),
+        }
+    }
+
+    const DETAIL_JSON: &str = concat!(
+        r#"{"id":7,"first_name":"Ada","last_name":"Novak","email":"ada@example.com","#,
+        r#""identity_provider":"Email","status":"archived","roles":[{"role":"Testing","#,
+        r#""sources":[{"type":"direct"},{"type":"group","group":{"id":3,"name":"QA team"}}]}],"#,
+        r#""groups":[{"id":3,"name":"QA team"}],"owned_agents":2,"#,
+        r#""created_at":"2024-01-02T03:04:05Z","archived_at":"2024-02-03T04:05:06Z","#,
+        r#""direct_roles":["Testing"],"agents":[{"id":9,"name":"Crawler"}],"#,
+        r#""access_token":{"hint":"uat_…abcd","created_at":"2024-01-02T03:04:05Z"},"#,
+        r#""version":4,"updated_at":"2024-02-03T04:05:06Z","#,
+        r#""archived_by":{"id":1,"name":"Bo Admin"}}"#
+    );
+
+    #[test]
+    fn user_detail_is_one_flat_object_both_ways() {
+        assert_eq!(serde_json::to_string(&detail()).unwrap(), DETAIL_JSON);
+        let read: UserDetail = serde_json::from_str(DETAIL_JSON).unwrap();
+        assert_eq!(read, detail());
+    }
+
+    #[test]
+    fn user_detail_optional_members_may_be_absent_and_unknown_ones_are_ignored() {
+        let mut d = detail();
+        d.summary.archived_at = None;
+        d.archived_by = None;
+        let json = serde_json::to_string(&d).unwrap();
+        assert!(!json.contains("archived_at") && !json.contains("archived_by"));
+        let with_extra = json.replacen('{', r#"{"extra":{"a":[1,2]},"#, 1);
+        let read: UserDetail = serde_json::from_str(&with_extra).unwrap();
+        assert_eq!(read, d);
+    }
+
+    #[test]
+    fn user_detail_needs_every_required_member() {
+        let without_version = DETAIL_JSON.replace(r#""version":4,"#, "");
+        let err = serde_json::from_str::<UserDetail>(&without_version).unwrap_err();
+        assert!(err.to_string().contains("missing field `version`"), "{err}");
+        let without_email = DETAIL_JSON.replace(r#""email":"ada@example.com","#, "");
+        let err = serde_json::from_str::<UserDetail>(&without_email).unwrap_err();
+        assert!(err.to_string().contains("missing field `email`"), "{err}");
+    }
+
+    #[test]
+    fn role_source_is_tagged_by_type() {
+        let direct = serde_json::to_string(&RoleSource::Direct).unwrap();
+        assert_eq!(direct, r#"{"type":"direct"}"#);
+        let group = RoleSource::Group {
+            group: GroupRef {
+                id: 3,
+                name: "QA team".into(),
+            },
+        };
+        let json = serde_json::to_string(&group).unwrap();
+        assert_eq!(
+            json,
+            r#"{"type":"group","group":{"id":3,"name":"QA team"}}"#
+        );
+        assert_eq!(serde_json::from_str::<RoleSource>(&json).unwrap(), group);
+        assert_eq!(
+            serde_json::from_str::<RoleSource>(r#"{"type":"direct"}"#).unwrap(),
+            RoleSource::Direct
+        );
+        // The tag may come after the group.
+        assert_eq!(
+            serde_json::from_str::<RoleSource>(
+                r#"{"group":{"id":3,"name":"QA team"},"type":"group"}"#
+            )
+            .unwrap(),
+            group
+        );
+    }
+
+    #[test]
+    fn role_source_rejects_a_missing_group_or_an_unknown_type() {
+        let err = serde_json::from_str::<RoleSource>(r#"{"type":"group"}"#).unwrap_err();
+        assert!(err.to_string().contains("missing field `group`"), "{err}");
+        let err = serde_json::from_str::<RoleSource>(r#"{"type":"team"}"#).unwrap_err();
+        assert!(err.to_string().contains("unknown variant `team`"), "{err}");
+        assert!(serde_json::from_str::<RoleSource>(r#"{"group":null}"#).is_err());
+    }
 }
