@@ -16,11 +16,12 @@
 //!   rarest trigrams ANDed), checks each against the row, and sorts them.
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use sqlx::{Row, SqliteConnection};
 use users_api::{ListQuery, Page, UserStatus, UserSummary};
 
-use super::provenance::load_summaries;
+use super::provenance::{decode_summaries, load_summaries, summaries_sql};
 use super::{Store, StoreError, StoreResult};
 
 /// Index entries a dense walk may be expected to visit for one page (a
@@ -132,36 +133,25 @@ impl Window {
     }
 }
 
-/// The ids of one page of the tab, in list order, walking the covering
-/// index from the nearer end; with `needle`, only rows containing it.
+/// The ids of one page of the tab's rows containing `needle`, walking the
+/// covering index from the nearer end.
 async fn walk_page(
     conn: &mut SqliteConnection,
     company_id: i64,
     status: &str,
-    needle: Option<&str>,
+    needle: &str,
     total: u64,
     window: Window,
 ) -> StoreResult<Vec<i64>> {
     let from_end = window.from_end(total);
-    let sql = match (needle.is_some(), from_end) {
-        (false, false) => {
-            "SELECT id FROM users INDEXED BY users_list WHERE company_id = ?1 AND status = ?2
-             ORDER BY sort_key, email_key, id LIMIT ?3 OFFSET ?4"
-        }
-        (false, true) => {
-            "SELECT id FROM users INDEXED BY users_list WHERE company_id = ?1 AND status = ?2
-             ORDER BY sort_key DESC, email_key DESC, id DESC LIMIT ?3 OFFSET ?4"
-        }
-        (true, false) => {
-            "SELECT id FROM users INDEXED BY users_list WHERE company_id = ?1 AND status = ?2
-               AND (instr(sort_key, ?5) > 0 OR instr(email_key, ?5) > 0)
-             ORDER BY sort_key, email_key, id LIMIT ?3 OFFSET ?4"
-        }
-        (true, true) => {
-            "SELECT id FROM users INDEXED BY users_list WHERE company_id = ?1 AND status = ?2
-               AND (instr(sort_key, ?5) > 0 OR instr(email_key, ?5) > 0)
-             ORDER BY sort_key DESC, email_key DESC, id DESC LIMIT ?3 OFFSET ?4"
-        }
+    let sql = if from_end {
+        "SELECT id FROM users INDEXED BY users_list WHERE company_id = ?1 AND status = ?2
+           AND (instr(sort_key, ?5) > 0 OR instr(email_key, ?5) > 0)
+         ORDER BY sort_key DESC, email_key DESC, id DESC LIMIT ?3 OFFSET ?4"
+    } else {
+        "SELECT id FROM users INDEXED BY users_list WHERE company_id = ?1 AND status = ?2
+           AND (instr(sort_key, ?5) > 0 OR instr(email_key, ?5) > 0)
+         ORDER BY sort_key, email_key, id LIMIT ?3 OFFSET ?4"
     };
     let skip = if from_end {
         window.offset_from_end(total)
@@ -307,12 +297,6 @@ async fn plan_page(
         return Ok((0, Vec::new()));
     }
     let size = tab_size(conn, company_id, status).await?;
-    if needle.is_empty() {
-        return Ok(match Window::new(size, offset, per_page) {
-            None => (size, Vec::new()),
-            Some(w) => (size, walk_page(conn, company_id, status, None, size, w).await?),
-        });
-    }
     let length = needle.chars().count();
     let (total, exact_count) = if length <= 3 {
         let counts = gram_counts(conn, company_id, status, &[needle.as_str()]).await?;
@@ -353,9 +337,37 @@ async fn plan_page(
         .await?;
         return Ok((total, ids));
     }
-    let ids = walk_page(conn, company_id, status, Some(&needle), total, window).await?;
+    let ids = walk_page(conn, company_id, status, &needle, total, window).await?;
     Ok((total, ids))
 }
+
+/// One page of the whole tab in one statement (so one snapshot, and one
+/// round trip): the total from `user_counts`, the page's ids from the
+/// covering index read from the nearer end (the branch not taken has
+/// LIMIT 0), and the users' summaries. ?1 company, ?2 status, ?3 offset,
+/// ?4 per page.
+static TAB_PAGE: LazyLock<String> = LazyLock::new(|| {
+    summaries_sql(
+        "WITH tab(total) AS (
+             SELECT COALESCE((SELECT n FROM user_counts WHERE company_id = ?1 AND status = ?2), 0)),
+         win(total, rows, skip_back) AS (
+             SELECT total, MAX(MIN(?4, total - ?3), 0), MAX(total - ?3 - MIN(?4, total - ?3), 0)
+             FROM tab),
+         page(id) AS MATERIALIZED (
+             SELECT id FROM (
+                 SELECT id FROM users INDEXED BY users_list WHERE company_id = ?1 AND status = ?2
+                 ORDER BY sort_key, email_key, id
+                 LIMIT (SELECT CASE WHEN skip_back < ?3 THEN 0 ELSE rows END FROM win) OFFSET ?3)
+             UNION ALL
+             SELECT id FROM (
+                 SELECT id FROM users INDEXED BY users_list WHERE company_id = ?1 AND status = ?2
+                 ORDER BY sort_key DESC, email_key DESC, id DESC
+                 LIMIT (SELECT CASE WHEN skip_back < ?3 THEN rows ELSE 0 END FROM win)
+                 OFFSET (SELECT skip_back FROM win)))",
+        "(SELECT total FROM win),",
+        "SELECT id FROM page",
+    )
+});
 
 impl Store {
     /// One page of a company's users, alphabetical, with role provenance.
@@ -364,10 +376,26 @@ impl Store {
         company_id: i64,
         q: &ListQuery,
     ) -> StoreResult<Page<UserSummary>> {
-        let mut tx = self.begin_read().await?;
-        let (total, ids) = plan_page(&mut tx, company_id, q).await?;
-        let entries = load_summaries(&mut tx, &ids).await?;
-        tx.commit().await?;
+        let (total, entries) = if q.query.is_empty() {
+            let (total, users, group_roles): (i64, String, String) =
+                sqlx::query_as(TAB_PAGE.as_str())
+                    .bind(company_id)
+                    .bind(q.status.as_str())
+                    .bind(i64::try_from(q.offset()).unwrap_or(i64::MAX))
+                    .bind(i64::from(q.per_page))
+                    .fetch_one(&self.read)
+                    .await?;
+            (
+                u64::try_from(total).unwrap_or(0),
+                decode_summaries(&users, &group_roles)?,
+            )
+        } else {
+            let mut tx = self.begin_read().await?;
+            let (total, ids) = plan_page(&mut tx, company_id, q).await?;
+            let entries = load_summaries(&mut tx, &ids).await?;
+            tx.commit().await?;
+            (total, entries)
+        };
         Ok(Page {
             entries,
             current_page: q.page,

@@ -41,7 +41,7 @@ pub(super) struct UserRow {
     pub(super) token_last_used_at: Option<String>,
 }
 
-/// One user of a list page as [`SUMMARIES_SELECT`] encodes it: id, first
+/// One user of a list page as [`summaries_sql`] encodes it: id, first
 /// name, last name, email, provider, status, created, archived, direct roles
 /// (position, name), groups (id, name) and the owned agents' count.
 type SummaryTuple = (
@@ -58,12 +58,15 @@ type SummaryTuple = (
     u32,
 );
 
-/// A page's users and everything their summaries need, in one statement
-/// answering one row of two JSON arrays (a row per user would cost a
-/// round trip to the connection's thread each): the users in list order,
-/// and (group id, role position, role name) for the groups they are in.
-const SUMMARIES_SELECT: &str = "\
-SELECT json_group_array(json_array(
+/// A statement answering, in one row, a page's users and everything their
+/// summaries need as two JSON arrays (a row per user would cost a round
+/// trip to the connection's thread each): the users in list order, and
+/// (group id, role position, role name) for the groups they are in.
+/// `ids` is a subquery giving the users' ids; `lead` is prepended to the
+/// statement and `first` to its columns.
+pub(super) fn summaries_sql(lead: &str, first: &str, ids: &str) -> String {
+    format!(
+        "{lead} SELECT {first} json_group_array(json_array(
            u.id, u.first_name, u.last_name, u.email, ip.name, u.status, u.created_at, u.archived_at,
            json((SELECT json_group_array(json_array(r.position, r.name))
                  FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = u.id)),
@@ -74,10 +77,14 @@ SELECT json_group_array(json_array(
          ORDER BY u.sort_key, u.email_key, u.id),
        (SELECT json_group_array(json_array(gr.group_id, r.position, r.name))
         FROM group_roles gr JOIN roles r ON r.id = gr.role_id
-        WHERE gr.group_id IN (SELECT gm.group_id FROM group_members gm
-                              WHERE gm.user_id IN (SELECT value FROM json_each(?1))))
-FROM users u JOIN identity_providers ip ON ip.id = u.identity_provider_id
-WHERE u.id IN (SELECT value FROM json_each(?1))";
+        WHERE gr.group_id IN (SELECT gm.group_id FROM group_members gm WHERE gm.user_id IN ({ids})))
+     FROM users u JOIN identity_providers ip ON ip.id = u.identity_provider_id
+     WHERE u.id IN ({ids})"
+    )
+}
+
+static SUMMARIES_BY_IDS: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| summaries_sql("", "", "SELECT value FROM json_each(?1)"));
 
 /// The summaries of the given users, in list order (name, email, id).
 pub(super) async fn load_summaries(
@@ -87,14 +94,19 @@ pub(super) async fn load_summaries(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let (users, group_roles): (String, String) = sqlx::query_as(SUMMARIES_SELECT)
+    let (users, group_roles): (String, String) = sqlx::query_as(SUMMARIES_BY_IDS.as_str())
         .bind(id_list(ids))
         .fetch_one(&mut *conn)
         .await?;
+    decode_summaries(&users, &group_roles)
+}
+
+/// The summaries from the two JSON arrays of [`summaries_sql`].
+pub(super) fn decode_summaries(users: &str, group_roles: &str) -> StoreResult<Vec<UserSummary>> {
     let decode = |e: serde_json::Error| StoreError::Conflict(format!("page encoding: {e}"));
-    let users: Vec<SummaryTuple> = serde_json::from_str(&users).map_err(decode)?;
+    let users: Vec<SummaryTuple> = serde_json::from_str(users).map_err(decode)?;
     let group_roles: Vec<(i64, i64, String)> =
-        serde_json::from_str(&group_roles).map_err(decode)?;
+        serde_json::from_str(group_roles).map_err(decode)?;
     let mut p = Provenance::default();
     for (group, position, name) in group_roles {
         p.group_roles.entry(group).or_default().push((position, name));
