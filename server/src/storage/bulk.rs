@@ -14,7 +14,11 @@ use super::{now, sort_key, Store, StoreError, StoreResult};
 use crate::crypto::TokenCrypto;
 
 /// Triggers on `users` that the bulk load replaces with set-based fills.
-const BULK_TRIGGERS: [&str; 3] = ["user_counts_insert", "user_grams_insert", "users_search_insert"];
+const BULK_TRIGGERS: [&str; 3] = [
+    "user_counts_insert",
+    "user_grams_insert",
+    "users_search_insert",
+];
 
 /// Rows per multi-row INSERT (well under SQLite's 32,766 bound parameters).
 const CHUNK: usize = 400;
@@ -332,9 +336,7 @@ async fn fill_derived(
                     .push_bind(gram.as_str())
                     .push_bind(**n);
             });
-            q.push(
-                " ON CONFLICT (company_id, status, gram) DO UPDATE SET n = n + excluded.n",
-            );
+            q.push(" ON CONFLICT (company_id, status, gram) DO UPDATE SET n = n + excluded.n");
             q.build().execute(&mut *conn).await?;
         }
     }

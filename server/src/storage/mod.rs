@@ -11,8 +11,8 @@
 mod admin;
 mod audit;
 mod bulk;
-mod list;
 mod checks;
+mod list;
 mod provenance;
 mod read;
 mod tokens;
@@ -138,8 +138,11 @@ impl Store {
             .pragma("cache_size", "-32768")
             .pragma("temp_store", "memory")
             .statement_cache_capacity(256);
+        // No ping before handing out a connection: for SQLite it is one
+        // more round trip to the connection's thread on every query.
         let write = SqlitePoolOptions::new()
             .max_connections(1)
+            .test_before_acquire(false)
             .acquire_timeout(Duration::from_secs(60))
             .connect_with(options.clone())
             .await?;
@@ -147,6 +150,7 @@ impl Store {
         let read = SqlitePoolOptions::new()
             .max_connections(READ_CONNECTIONS)
             .min_connections(READ_CONNECTIONS)
+            .test_before_acquire(false)
             .connect_with(options.read_only(true))
             .await?;
         Ok(Store {

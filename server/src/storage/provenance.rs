@@ -105,11 +105,13 @@ pub(super) async fn load_summaries(
 pub(super) fn decode_summaries(users: &str, group_roles: &str) -> StoreResult<Vec<UserSummary>> {
     let decode = |e: serde_json::Error| StoreError::Conflict(format!("page encoding: {e}"));
     let users: Vec<SummaryTuple> = serde_json::from_str(users).map_err(decode)?;
-    let group_roles: Vec<(i64, i64, String)> =
-        serde_json::from_str(group_roles).map_err(decode)?;
+    let group_roles: Vec<(i64, i64, String)> = serde_json::from_str(group_roles).map_err(decode)?;
     let mut p = Provenance::default();
     for (group, position, name) in group_roles {
-        p.group_roles.entry(group).or_default().push((position, name));
+        p.group_roles
+            .entry(group)
+            .or_default()
+            .push((position, name));
     }
     for roles in p.group_roles.values_mut() {
         roles.sort();

@@ -5,8 +5,7 @@ use std::collections::HashMap;
 
 use sqlx::{Row, SqliteConnection};
 use users_api::{
-    AgentRef, Company, Directory, Group, GroupRef, IdentityProvider, Role,
-    TokenHint, UserDetail,
+    AgentRef, Company, Directory, Group, GroupRef, IdentityProvider, Role, TokenHint, UserDetail,
 };
 
 use super::provenance::{Provenance, UserRow, USER_SELECT};
