@@ -116,17 +116,28 @@ pub fn render(
         for l in &s.latencies {
             let _ = writeln!(
                 r,
-                "| {} | {:.2} | {:.2} | {:.2} |",
-                l.name, l.p50, l.p95, l.p99
+                "| {}{} | {:.2} | {:.2} | {:.2} |",
+                l.name,
+                if l.targeted { "" } else { " †" },
+                l.p50,
+                l.p95,
+                l.p99
             );
         }
-        let worst = s.latencies.iter().map(|l| l.p95).fold(0.0, f64::max);
+        let worst = s
+            .latencies
+            .iter()
+            .filter(|l| l.targeted)
+            .map(|l| l.p95)
+            .fold(0.0, f64::max);
         let _ = writeln!(
             r,
-            "\nWorst p95 {worst:.2} ms (budget ≤ {LIST_P95_BUDGET_MS} ms: {}). Throughput, first page, 16 connections (wrk): **{:.0} requests/s** (budget ≥ {THROUGHPUT_BUDGET}: {}).\n",
+            "\nSearches rotate through the texts shown; each row is {} sequential keep-alive requests. † Not one of the issue's targeted queries: shown for context.\n\nWorst targeted p95 {worst:.2} ms (budget ≤ {LIST_P95_BUDGET_MS} ms: {}). Throughput, first page, 16 connections (wrk): **{:.0} requests/s** (budget ≥ {THROUGHPUT_BUDGET}: {}); the server used {:.0} µs of CPU per request.\n",
+            s.samples,
             verdict(worst <= LIST_P95_BUDGET_MS),
             s.requests_per_sec,
-            verdict(s.requests_per_sec >= THROUGHPUT_BUDGET)
+            verdict(s.requests_per_sec >= THROUGHPUT_BUDGET),
+            s.server_cpu_us_per_request
         );
     }
 
