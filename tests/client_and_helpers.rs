@@ -245,4 +245,15 @@ fn paging_text_and_window() {
         [Some(1), Some(2), Some(3), Some(4), None, Some(40)]
     );
     assert_eq!(page_window(40, 40), [Some(1), None, Some(39), Some(40)]);
+    assert_eq!(
+        page_window(2, 8),
+        [Some(1), Some(2), Some(3), None, Some(8)]
+    );
+    assert_eq!(
+        page_window(7, 8),
+        [Some(1), None, Some(6), Some(7), Some(8)]
+    );
+    // A page past the end (the list shrank): first and last only.
+    assert_eq!(page_window(50, 40), [Some(1), None, Some(40)]);
+    assert_eq!(page_window(41, 40), [Some(1), None, Some(40)]);
 }

@@ -38,13 +38,15 @@ pub fn page_window(current: u32, total_pages: u32) -> Vec<Option<u32>> {
     if total_pages <= 7 {
         return (1..=total_pages).map(Some).collect();
     }
-    let mut wanted: Vec<u32> = vec![1, total_pages];
+    // Ascending by construction (every candidate lies in 1..=total_pages),
+    // so no sort is needed: only duplicates go.
+    let mut wanted: Vec<u32> = vec![1];
     for p in current.saturating_sub(1)..=current.saturating_add(1) {
         if (1..=total_pages).contains(&p) {
             wanted.push(p);
         }
     }
-    wanted.sort_unstable();
+    wanted.push(total_pages);
     wanted.dedup();
     let mut out = Vec::new();
     let mut previous = 0;
