@@ -631,16 +631,20 @@ pub fn UserForm(options: FormOptions, user: Option<UserDetail>) -> impl IntoView
         })
     };
 
+    // Built in a loop: one copy of the field's code, not one per field.
+    let [first_name_field, last_name_field, email_field] =
+        [FIELDS[0], FIELDS[1], FIELDS[2]].map(|(key, label, id)| text_field(key, label, id));
+
     view! {
         <form class="user-form card" on:submit=on_submit novalidate>
             {stale_view}
             {move || form_error.get().map(|e| view! { <p class="alert alert-error" role="alert">{e}</p> })}
             <p class="form-status" role="status">{move || form_status.get()}</p>
             <div class="field-row">
-                {text_field(FIELDS[0].0, FIELDS[0].1, FIELDS[0].2)}
-                {text_field(FIELDS[1].0, FIELDS[1].1, FIELDS[1].2)}
+                {first_name_field}
+                {last_name_field}
             </div>
-            {text_field(FIELDS[2].0, FIELDS[2].1, FIELDS[2].2)}
+            {email_field}
             {provider_field}
             {roles_fieldset}
             {from_groups}
