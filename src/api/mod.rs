@@ -124,11 +124,18 @@ impl Api {
         };
         let result = future.await;
         if let Err(ApiError::Unauthenticated) = &result {
-            if let Some(hook) = self.on_unauthenticated.try_get_value().flatten() {
-                hook();
-            }
+            self.unauthenticated();
         }
         result
+    }
+
+    /// Runs the 401 hook, if one is installed. Not generic (and not
+    /// inlined), so every `call::<T>` shares it.
+    #[inline(never)]
+    fn unauthenticated(&self) {
+        if let Some(hook) = self.on_unauthenticated.try_get_value().flatten() {
+            hook();
+        }
     }
 }
 
