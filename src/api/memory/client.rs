@@ -1,0 +1,159 @@
+//! [`ApiClient`] for [`MemoryClient`]: each call is logged, checked for
+//! authorization like the server does, then answered from the store.
+
+use users_api::{
+    AuditEntry, DeleteResult, DeleteUser, Group, IdentityProvider, ListQuery, Me, NewUser, Page,
+    RevealedToken, Role, UserDetail, UserId, UserPatch, UserSummary,
+};
+
+use super::MemoryClient;
+use crate::api::{ApiClient, ApiFuture};
+
+impl ApiClient for MemoryClient {
+    fn set_token(&self, token: Option<String>) {
+        *self.token.borrow_mut() = token;
+    }
+
+    fn me(&self) -> ApiFuture<Me> {
+        self.answer("me".into(), self.delay(), |this, store| {
+            let caller = this.caller(store)?;
+            let user = store.user(caller)?;
+            Ok(Me {
+                can_manage_users: store.holds_settings(user),
+                user: store.detail(user),
+                company: store.company.clone(),
+            })
+        })
+    }
+
+    fn list_users(&self, query: &ListQuery) -> ApiFuture<Page<UserSummary>> {
+        let delay = self
+            .list_delay
+            .borrow()
+            .as_ref()
+            .map_or_else(|| self.delay(), |f| f(query));
+        let call = format!(
+            "list_users status={} query={} page={} per_page={}",
+            query.status.as_str(),
+            query.query,
+            query.page,
+            query.per_page
+        );
+        let query = query.clone();
+        self.answer(call, delay, move |this, store| {
+            this.admin(store)?;
+            store.list_users(&query)
+        })
+    }
+
+    fn get_user(&self, id: UserId) -> ApiFuture<UserDetail> {
+        self.answer(
+            format!("get_user {id}"),
+            self.delay(),
+            move |this, store| {
+                this.admin(store)?;
+                store.detail_of(id)
+            },
+        )
+    }
+
+    fn create_user(&self, user: &NewUser) -> ApiFuture<UserDetail> {
+        let input = user.clone();
+        self.answer("create_user".into(), self.delay(), move |this, store| {
+            let caller = this.mutating_admin(store)?;
+            store.create_user(caller, &input)
+        })
+    }
+
+    fn update_user(&self, id: UserId, version: i64, patch: &UserPatch) -> ApiFuture<UserDetail> {
+        let patch = patch.clone();
+        self.answer(
+            format!("update_user {id}"),
+            self.delay(),
+            move |this, store| {
+                let caller = this.mutating_admin(store)?;
+                store.update_user(caller, id, version, &patch)
+            },
+        )
+    }
+
+    fn delete_user(&self, id: UserId, body: &DeleteUser) -> ApiFuture<DeleteResult> {
+        let replacement = body.replacement_owner_id;
+        self.answer(
+            format!("delete_user {id}"),
+            self.delay(),
+            move |this, store| {
+                let caller = this.mutating_admin(store)?;
+                store.delete_user(caller, id, replacement)
+            },
+        )
+    }
+
+    fn restore_user(&self, id: UserId) -> ApiFuture<UserDetail> {
+        self.answer(
+            format!("restore_user {id}"),
+            self.delay(),
+            move |this, store| {
+                let caller = this.mutating_admin(store)?;
+                store.restore_user(caller, id)
+            },
+        )
+    }
+
+    fn reveal_token(&self, id: UserId) -> ApiFuture<RevealedToken> {
+        self.answer(
+            format!("reveal_token {id}"),
+            self.delay(),
+            move |this, store| {
+                let caller = this.admin(store)?;
+                store.reveal_token(caller, id)
+            },
+        )
+    }
+
+    fn regenerate_token(&self, id: UserId) -> ApiFuture<RevealedToken> {
+        self.answer(
+            format!("regenerate_token {id}"),
+            self.delay(),
+            move |this, store| {
+                let caller = this.admin(store)?;
+                store.regenerate_token(caller, id)
+            },
+        )
+    }
+
+    fn roles(&self) -> ApiFuture<Vec<Role>> {
+        self.answer("roles".into(), self.delay(), |this, store| {
+            this.admin(store)?;
+            Ok(store.catalogue.clone())
+        })
+    }
+
+    fn groups(&self) -> ApiFuture<Vec<Group>> {
+        self.answer("groups".into(), self.delay(), |this, store| {
+            this.admin(store)?;
+            let mut groups = store.groups.clone();
+            groups.sort_by(|a, b| a.name.cmp(&b.name));
+            Ok(groups)
+        })
+    }
+
+    fn identity_providers(&self) -> ApiFuture<Vec<IdentityProvider>> {
+        self.answer("identity_providers".into(), self.delay(), |this, store| {
+            this.admin(store)?;
+            Ok(store.providers.clone())
+        })
+    }
+
+    fn audit(
+        &self,
+        user_id: Option<UserId>,
+        page: u32,
+        per_page: u32,
+    ) -> ApiFuture<Page<AuditEntry>> {
+        self.answer("audit".into(), self.delay(), move |this, store| {
+            this.admin(store)?;
+            Ok(store.audit_page(user_id, page, per_page))
+        })
+    }
+}

@@ -1,0 +1,84 @@
+//! Reading the user list the way the server does: substring search,
+//! alphabetical order by "first last" (then email, then id) and paging
+//! with true totals; the audit log is paged the same way, newest first.
+
+use users_api::{AuditEntry, ListQuery, Page, UserId, UserSummary};
+
+use super::store::{Store, StoredUser};
+use crate::api::ApiError;
+
+impl StoredUser {
+    fn sort_key(&self) -> (String, String, UserId) {
+        (self.name().to_lowercase(), self.email.clone(), self.id)
+    }
+
+    fn matches(&self, needle: &str) -> bool {
+        needle.is_empty()
+            || self.first_name.to_lowercase().contains(needle)
+            || self.last_name.to_lowercase().contains(needle)
+            || self.name().to_lowercase().contains(needle)
+            || self.email.to_lowercase().contains(needle)
+    }
+}
+
+impl Store {
+    /// `GET /users`: one page of the users with the query's status whose
+    /// names or email contain the search text.
+    pub(super) fn list_users(&self, query: &ListQuery) -> Result<Page<UserSummary>, ApiError> {
+        if query.page == 0 || query.per_page == 0 || query.per_page > users_api::MAX_PER_PAGE {
+            return Err(ApiError::BadRequest("bad page or per_page".into()));
+        }
+        let needle = query.query.trim().to_lowercase();
+        let mut found: Vec<&StoredUser> = self
+            .users
+            .iter()
+            .filter(|u| u.status == query.status && u.matches(&needle))
+            .collect();
+        found.sort_by_key(|u| u.sort_key());
+        let total = found.len() as u64;
+        let per_page = u64::from(query.per_page);
+        Ok(Page {
+            entries: found
+                .into_iter()
+                .skip(query.offset() as usize)
+                .take(query.per_page as usize)
+                .map(|u| self.summary(u))
+                .collect(),
+            current_page: query.page,
+            per_page: query.per_page,
+            total_entries: total,
+            total_pages: total.div_ceil(per_page),
+        })
+    }
+
+    /// `GET /audit`: one page of the log, newest first, optionally only the
+    /// entries about one user.
+    pub(super) fn audit_page(
+        &self,
+        user_id: Option<UserId>,
+        page: u32,
+        per_page: u32,
+    ) -> Page<AuditEntry> {
+        let page = page.max(1);
+        let per_page = per_page.clamp(1, users_api::MAX_PER_PAGE);
+        let entries: Vec<&AuditEntry> = self
+            .audit
+            .iter()
+            .rev()
+            .filter(|e| user_id.is_none_or(|id| e.target_user.as_ref().is_some_and(|t| t.id == id)))
+            .collect();
+        let total = entries.len() as u64;
+        Page {
+            entries: entries
+                .into_iter()
+                .skip(((page - 1) * per_page) as usize)
+                .take(per_page as usize)
+                .cloned()
+                .collect(),
+            current_page: page,
+            per_page,
+            total_entries: total,
+            total_pages: total.div_ceil(u64::from(per_page)),
+        }
+    }
+}
