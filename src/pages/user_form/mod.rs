@@ -4,7 +4,12 @@
 //! no-access view shows; in a directory-managed company, the directory
 //! notice and no form.
 
+mod archived;
+mod fields;
 pub mod form;
+mod roles;
+mod state;
+mod submit;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;

@@ -1,0 +1,210 @@
+//! The form's fields: which there are (key in the contract, label, element
+//! id), the text inputs and the identity provider select, the error lines
+//! under each (`aria-invalid`, `aria-describedby`), and focusing the first
+//! invalid one.
+
+use leptos::ev::MouseEvent;
+use leptos::prelude::*;
+use users_api::FieldErrors;
+use wasm_bindgen::JsCast;
+
+use super::archived;
+use super::state::{invalid, FormState};
+
+/// The text fields and the select: (key in the contract, label, element id).
+pub(super) const FIELDS: [(&str, &str, &str); 4] = [
+    ("first_name", "First name", "user-first-name"),
+    ("last_name", "Last name", "user-last-name"),
+    ("email", "Email", "user-email"),
+    (
+        "identity_provider",
+        "Identity provider",
+        "user-identity-provider",
+    ),
+];
+pub(super) const ROLES_KEY: &str = "roles";
+/// The order errors are visited in (the form's order).
+pub(super) const ORDER: [&str; 5] = [
+    "first_name",
+    "last_name",
+    "email",
+    "identity_provider",
+    ROLES_KEY,
+];
+
+pub(super) fn error_id(key: &str) -> String {
+    format!("user-{}-error", key.replace('_', "-"))
+}
+
+pub(super) fn role_checkbox_id(i: usize) -> String {
+    format!("user-role-{i}")
+}
+
+fn label_of(key: &str) -> &str {
+    FIELDS
+        .iter()
+        .find(|(k, _, _)| *k == key)
+        .map(|(_, label, _)| *label)
+        .unwrap_or(if key == ROLES_KEY { "Roles" } else { key })
+}
+
+/// The element focus goes to for a field with an error.
+fn focus_target(key: &str) -> Option<String> {
+    if key == ROLES_KEY {
+        return Some(role_checkbox_id(0));
+    }
+    FIELDS
+        .iter()
+        .find(|(k, _, _)| *k == key)
+        .map(|(_, _, id)| id.to_string())
+}
+
+pub(super) fn focus_id(id: &str) {
+    if let Some(el) = document()
+        .get_element_by_id(id)
+        .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = el.focus();
+    }
+}
+
+/// Focuses the first field (in form order) that has an error.
+pub(super) fn focus_first_invalid(errors: &FieldErrors) {
+    if let Some(id) = ORDER
+        .iter()
+        .find(|k| errors.contains_key(**k))
+        .and_then(|k| focus_target(k))
+    {
+        focus_id(&id);
+    }
+}
+
+/// The messages of one field ("Email is already taken"), plus the offer
+/// to restore an archived user under Email (`restore` restores them).
+pub(super) fn field_errors(
+    form: FormState,
+    restore: impl Fn(MouseEvent) + Copy + Send + Sync + 'static,
+    key: &'static str,
+) -> impl IntoView {
+    let FormState {
+        errors,
+        archived_match,
+        restoring,
+        ..
+    } = form;
+    move || {
+        let messages = errors.with(|e| e.get(key).cloned()).unwrap_or_default();
+        let label = label_of(key);
+        let lines = messages
+            .into_iter()
+            .map(|m| view! { <p>{format!("{label} {m}")}</p> })
+            .collect_view();
+        let offer = (key == "email")
+            .then(|| archived::offer(archived_match, restoring, restore))
+            .flatten();
+        view! { {lines} {offer} }
+    }
+}
+
+/// A text input of [`FIELDS`], re-checked on blur (and on typing once it
+/// shows an error).
+pub(super) fn text_field(
+    form: FormState,
+    restore: impl Fn(MouseEvent) + Copy + Send + Sync + 'static,
+    (key, label, id): (&'static str, &'static str, &'static str),
+) -> impl IntoView {
+    let FormState {
+        values,
+        errors,
+        archived_match,
+        ..
+    } = form;
+    let checks = form.checks();
+    let value = values.text(key);
+    let messages = field_errors(form, restore, key);
+    let (kind, autocomplete) = match key {
+        "email" => ("email", "off"),
+        "first_name" => ("text", "off"),
+        _ => ("text", "off"),
+    };
+    view! {
+        <div class="field" class:has-error=invalid(errors, key)>
+            <label for=id>{label}</label>
+            <input
+                id=id
+                name=key
+                type=kind
+                autocomplete=autocomplete
+                spellcheck="false"
+                prop:value=move || value.get()
+                aria-invalid=move || invalid(errors, key)().then_some("true")
+                aria-describedby=move || invalid(errors, key)().then(|| error_id(key))
+                on:input=move |ev| {
+                    value.set(event_target_value(&ev));
+                    if key == "email" {
+                        archived_match.set(None);
+                    }
+                    checks.recheck_if_shown(key);
+                }
+                on:blur=move |_| checks.check_field(key)
+            />
+            <div id=error_id(key) class="field-error">{messages}</div>
+        </div>
+    }
+}
+
+/// The identity provider select: the company's providers, plus the user's
+/// current one if the company no longer offers it.
+pub(super) fn provider_field(
+    form: FormState,
+    restore: impl Fn(MouseEvent) + Copy + Send + Sync + 'static,
+    mut names: Vec<String>,
+) -> impl IntoView {
+    let FormState { values, errors, .. } = form;
+    let checks = form.checks();
+    let messages = field_errors(form, restore, FIELDS[3].0);
+    let (key, label, id) = FIELDS[3];
+    let current = values.identity_provider.get_untracked();
+    if !current.is_empty() && !names.contains(&current) {
+        // A provider the company no longer offers: shown, so it is not changed silently.
+        names.push(current);
+    }
+    let options_view = names
+        .into_iter()
+        .map(|name| {
+            let selected_name = name.clone();
+            let value = name.clone();
+            view! {
+                <option
+                    value=value
+                    selected=move || values.identity_provider.get() == selected_name
+                >
+                    {name}
+                </option>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="field" class:has-error=invalid(errors, key)>
+            <label for=id>{label}</label>
+            <select
+                id=id
+                name=key
+                prop:value=move || values.identity_provider.get()
+                aria-invalid=move || invalid(errors, key)().then_some("true")
+                aria-describedby=move || invalid(errors, key)().then(|| error_id(key))
+                on:change=move |ev| {
+                    values.identity_provider.set(event_target_value(&ev));
+                    checks.check_field(key);
+                }
+                on:blur=move |_| checks.check_field(key)
+            >
+                <option value="" selected=move || values.identity_provider.get().is_empty()>
+                    "Choose an identity provider"
+                </option>
+                {options_view}
+            </select>
+            <div id=error_id(key) class="field-error">{messages}</div>
+        </div>
+    }
+}

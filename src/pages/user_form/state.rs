@@ -1,0 +1,196 @@
+//! The form's values and reactive state, shared by its parts, and checking
+//! the input with the shared rules (`users_api::validation`).
+
+use leptos::prelude::*;
+use users_api::validation::{validate_new_user, validate_patch, Context};
+use users_api::{FieldErrors, NewUser, UserDetail, UserPatch, UserSummary};
+
+use super::FormOptions;
+use crate::api::{use_api, Api};
+use crate::state::notices::{use_notices, Notices};
+
+/// The form's values.
+#[derive(Clone, Copy)]
+pub(super) struct Values {
+    pub(super) first_name: RwSignal<String>,
+    pub(super) last_name: RwSignal<String>,
+    pub(super) email: RwSignal<String>,
+    pub(super) identity_provider: RwSignal<String>,
+    /// Direct roles, in catalogue order.
+    pub(super) roles: RwSignal<Vec<String>>,
+}
+
+impl Values {
+    pub(super) fn text(&self, key: &str) -> RwSignal<String> {
+        match key {
+            "first_name" => self.first_name,
+            "last_name" => self.last_name,
+            "email" => self.email,
+            _ => self.identity_provider,
+        }
+    }
+
+    pub(super) fn fill_from(&self, user: &UserDetail) {
+        self.first_name.set(user.summary.first_name.clone());
+        self.last_name.set(user.summary.last_name.clone());
+        self.email.set(user.summary.email.clone());
+        self.identity_provider
+            .set(user.summary.identity_provider.clone());
+        self.roles.set(user.direct_roles.clone());
+    }
+
+    pub(super) fn new_user(&self) -> NewUser {
+        NewUser {
+            first_name: self.first_name.get_untracked(),
+            last_name: self.last_name.get_untracked(),
+            email: self.email.get_untracked(),
+            identity_provider: self.identity_provider.get_untracked(),
+            roles: self.roles.get_untracked(),
+        }
+    }
+
+    /// What differs from `before`: only those fields are sent (and checked).
+    pub(super) fn patch(&self, before: &UserDetail) -> UserPatch {
+        let changed = |now: String, was: &str| (now.trim() != was).then_some(now);
+        let roles = self.roles.get_untracked();
+        UserPatch {
+            first_name: changed(self.first_name.get_untracked(), &before.summary.first_name),
+            last_name: changed(self.last_name.get_untracked(), &before.summary.last_name),
+            email: changed(self.email.get_untracked(), &before.summary.email),
+            identity_provider: changed(
+                self.identity_provider.get_untracked(),
+                &before.summary.identity_provider,
+            ),
+            roles: (roles != before.direct_roles).then_some(roles),
+        }
+    }
+}
+
+/// Everything the form's parts read and write. Handlers capture only the
+/// fields they use (or [`Checks`]), which keeps the closures small.
+#[derive(Clone, Copy)]
+pub(super) struct FormState {
+    pub(super) api: Api,
+    pub(super) notices: Notices,
+    pub(super) catalogue: StoredValue<Vec<String>>,
+    pub(super) providers: StoredValue<Vec<String>>,
+    pub(super) values: Values,
+    /// The version being edited (what `If-Match` carries); `None` adds.
+    pub(super) original: RwSignal<Option<UserDetail>>,
+    pub(super) errors: RwSignal<FieldErrors>,
+    pub(super) pending: RwSignal<bool>,
+    pub(super) form_error: RwSignal<Option<String>>,
+    pub(super) form_status: RwSignal<Option<String>>,
+    pub(super) stale: RwSignal<Option<UserDetail>>,
+    pub(super) archived_match: RwSignal<Option<UserSummary>>,
+    pub(super) restoring: RwSignal<bool>,
+}
+
+impl FormState {
+    /// The state for editing `user`, or for adding one when `None`.
+    pub(super) fn new(options: &FormOptions, user: Option<UserDetail>) -> Self {
+        let api = use_api();
+        let notices = use_notices();
+        let catalogue = StoredValue::new(options.role_names());
+        let providers = StoredValue::new(options.providers.clone());
+
+        let values = Values {
+            first_name: RwSignal::new(String::new()),
+            last_name: RwSignal::new(String::new()),
+            email: RwSignal::new(String::new()),
+            // A new user gets the first provider unless another is chosen.
+            identity_provider: RwSignal::new(
+                options.providers.first().cloned().unwrap_or_default(),
+            ),
+            roles: RwSignal::new(Vec::new()),
+        };
+        if let Some(user) = &user {
+            values.fill_from(user);
+        }
+        FormState {
+            api,
+            notices,
+            catalogue,
+            providers,
+            values,
+            original: RwSignal::new(user),
+            errors: RwSignal::new(FieldErrors::new()),
+            pending: RwSignal::new(false),
+            form_error: RwSignal::new(None),
+            form_status: RwSignal::new(None),
+            stale: RwSignal::new(None),
+            archived_match: RwSignal::new(None),
+            restoring: RwSignal::new(false),
+        }
+    }
+
+    /// What checking the input needs.
+    pub(super) fn checks(self) -> Checks {
+        Checks {
+            catalogue: self.catalogue,
+            providers: self.providers,
+            values: self.values,
+            original: self.original,
+            errors: self.errors,
+        }
+    }
+}
+
+/// What checking the input needs: the part of [`FormState`] the field
+/// handlers hold (small, so the closures that capture it stay small).
+#[derive(Clone, Copy)]
+pub(super) struct Checks {
+    catalogue: StoredValue<Vec<String>>,
+    providers: StoredValue<Vec<String>>,
+    values: Values,
+    original: RwSignal<Option<UserDetail>>,
+    errors: RwSignal<FieldErrors>,
+}
+
+impl Checks {
+    /// Every violation of the current input, by field (only changed fields in Edit).
+    pub(super) fn validate(self) -> FieldErrors {
+        let (catalogue, providers) = (self.catalogue.get_value(), self.providers.get_value());
+        let ctx = Context {
+            catalogue: &catalogue,
+            providers: &providers,
+        };
+        match self.original.get_untracked() {
+            None => validate_new_user(&self.values.new_user(), ctx).err(),
+            Some(before) => validate_patch(&self.values.patch(&before), ctx).err(),
+        }
+        .unwrap_or_default()
+    }
+
+    /// Re-checks one field, leaving the others' messages as they are.
+    pub(super) fn check_field(self, key: &'static str) {
+        // Leaving the page removes the focused field, which blurs it: nothing to check then.
+        if self.errors.is_disposed() || self.original.is_disposed() {
+            return;
+        }
+        let found = self.validate();
+        self.errors.update(|e| match found.get(key) {
+            Some(messages) => {
+                e.insert(key.to_string(), messages.clone());
+            }
+            None => {
+                e.remove(key);
+            }
+        });
+    }
+
+    /// While a field shows an error, typing re-checks it (so fixing it clears it).
+    pub(super) fn recheck_if_shown(self, key: &'static str) {
+        if self.errors.with_untracked(|e| e.contains_key(key)) {
+            self.check_field(key);
+        }
+    }
+}
+
+/// Whether the field `key` shows an error (reactive).
+pub(super) fn invalid(
+    errors: RwSignal<FieldErrors>,
+    key: &'static str,
+) -> impl Fn() -> bool + Copy + Send + Sync + 'static {
+    move || errors.with(|e| e.contains_key(key))
+}
