@@ -89,6 +89,9 @@ pub fn test(args: &[String]) -> Result<(), String> {
         )
         .env("USERS_E2E_DIST", root().join("dist"))
         .env("USERS_E2E_AXE", &tools.axe_core))?;
+
+        step("benchmark smoke run (cargo xtask bench --quick; no figure is asserted)");
+        crate::bench::bench(&["--quick".to_string()])?;
     }
 
     println!("\n== all checks passed in {:.0?}", started.elapsed());
