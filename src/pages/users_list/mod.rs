@@ -1,0 +1,198 @@
+//! `/users`: the Users page — tabs, search, the table with role provenance,
+//! row actions and pagination, all driven by the URL.
+
+mod loading;
+mod rows;
+mod search;
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
+use users_api::{ListQuery, UserStatus};
+
+use crate::api::use_api;
+use crate::components::dialogs::RowActionDialogs;
+use crate::components::error_view::ErrorView;
+use crate::components::pagination::Pagination;
+use crate::components::tabs::{tab_id, StatusTabs, PANEL_ID};
+use crate::pages::no_access::NoAccess;
+use crate::state::list_url::{list_query_from, new_url, users_url};
+use crate::state::notices::use_notices;
+use crate::state::row_action::use_list_reload;
+use crate::state::session::use_session;
+use loading::{load_list, Listing};
+
+/// How long typing must pause before the search runs.
+pub const SEARCH_DEBOUNCE_MS: u32 = 250;
+
+/// The performance mark set each time rows have been painted.
+pub const ROWS_PAINTED_MARK: &str = "users-rows-painted";
+
+/// The Users page: the list for administrators, the no-access view for others.
+#[component]
+pub fn UsersPage() -> impl IntoView {
+    let me = use_session().me_untracked();
+    match me {
+        Some(me) if me.can_manage_users => {
+            let directory = me.company.directory.map(|d| d.provider);
+            view! { <UsersList directory=directory /> }.into_any()
+        }
+        _ => view! { <NoAccess /> }.into_any(),
+    }
+}
+
+/// The list itself. `directory` is the provider when users are managed in a
+/// directory: then nothing here can add, edit, delete or restore.
+#[component]
+pub fn UsersList(directory: Option<String>) -> impl IntoView {
+    let api = use_api();
+    let notices = use_notices();
+    let reload = use_list_reload();
+    let navigate = StoredValue::new_local(use_navigate());
+    let query_map = use_query_map();
+    let query = Memo::new(move |_| query_map.with(|m| list_query_from(|k| m.get(k))));
+    let managed = directory.is_some();
+
+    // One URL, one navigation: replace while typing, push otherwise.
+    let go = move |q: ListQuery, replace: bool| {
+        navigate.with_value(|navigate| {
+            navigate(
+                &users_url(&q),
+                NavigateOptions {
+                    replace,
+                    scroll: false,
+                    ..Default::default()
+                },
+            )
+        });
+    };
+
+    // --- Loading: the newest request wins; older answers are dropped. ---
+    let Listing {
+        data,
+        loading,
+        error,
+        refocus,
+    } = load_list(api, reload, query, go);
+
+    // --- Search: debounced, replaces the URL, resets to page 1. ---
+    let search = search::search_box(query, go);
+
+    // --- Tabs, page size. ---
+    let status = Signal::derive(move || query.with(|q| q.status));
+    let on_tab = move |status: UserStatus| {
+        let q = query.get_untracked();
+        if q.status != status {
+            go(
+                ListQuery {
+                    status,
+                    page: 1,
+                    ..q
+                },
+                false,
+            );
+        }
+    };
+    let on_per_page = move |per_page: u32| {
+        refocus.set_value(Some("#rows-per-page".into()));
+        let q = query.get_untracked();
+        go(
+            ListQuery {
+                per_page,
+                page: 1,
+                ..q
+            },
+            false,
+        );
+    };
+
+    let directory_notice = directory.clone().map(|provider| {
+        view! {
+            <p class="notice directory-notice" role="status">
+                {format!(
+                    "Users are managed in {provider}. Contact your AD administrator to add, edit or delete users.",
+                )}
+            </p>
+        }
+    });
+
+    let add_new = move || {
+        let q = query.get();
+        (!managed && q.status == UserStatus::Active).then(|| {
+            view! {
+                <a class="button primary" href=new_url(&q)>
+                    "Add new"
+                </a>
+            }
+        })
+    };
+
+    // --- The table body: skeleton, rows, or an empty state. ---
+    let rows = rows::rows(api, notices, reload, data, managed);
+
+    let pagination = move || {
+        data.get().and_then(|(q, page)| {
+            (page.total_entries > 0).then(|| {
+                view! {
+                    <Pagination
+                        query=q
+                        total_entries=page.total_entries
+                        total_pages=page.total_pages
+                        shown=page.entries.len()
+                        on_per_page=on_per_page
+                        on_follow=move |selector| refocus.set_value(Some(selector))
+                    />
+                }
+            })
+        })
+    };
+
+    let body = move || match error.get() {
+        Some(e) => view! { <ErrorView error=e on_retry=move || reload.reload() /> }.into_any(),
+        None => view! {
+            <div class="table-scroll">
+                <table
+                    class="users-table"
+                    class:is-loading=move || loading.get() && data.with(Option::is_some)
+                    aria-label="Users"
+                    aria-busy=move || if loading.get() { "true" } else { "false" }
+                >
+                    <thead>
+                        <tr>
+                            <th scope="col">"Name"</th>
+                            <th scope="col">"Email"</th>
+                            <th scope="col">"Identity provider"</th>
+                            <th scope="col">"Roles"</th>
+                            <th scope="col">"Groups"</th>
+                            <th scope="col">"Actions"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+            {pagination}
+        }
+        .into_any(),
+    };
+
+    view! {
+        <div class="page-head">
+            <h1>"Users"</h1>
+            {add_new}
+        </div>
+        {directory_notice}
+        <div class="toolbar">
+            <StatusTabs current=status on_select=on_tab />
+            {search}
+        </div>
+        <div
+            role="tabpanel"
+            id=PANEL_ID
+            class="panel"
+            aria-labelledby=move || tab_id(status.get())
+        >
+            {body}
+        </div>
+        <RowActionDialogs />
+    }
+}
