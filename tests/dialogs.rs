@@ -232,6 +232,41 @@ async fn delete_with_agents_requires_a_replacement_and_sends_it() {
 }
 
 #[wasm_bindgen_test]
+async fn a_choice_is_not_undone_by_a_search_still_pending() {
+    let company = Company::new(0);
+    company.client.add_agent(company.john, "Support bot");
+    let _app = company.open("/users").await;
+    choose_row_action("John Smith", "Delete").await;
+    let dialog = find_dialog("Delete John Smith?").await;
+    let input = by_label("Replacement user");
+    input.focus().unwrap();
+    wait_until("everyone else offered", || names_of("option").len() == 2).await;
+
+    // Type, then choose from the options already shown before the typed
+    // search has run: the later search must not reopen the list.
+    type_into(&input, "ma");
+    assert!(press(&input, "ArrowDown"));
+    assert!(press(&input, "Enter"));
+    leptos::task::tick().await;
+    assert_eq!(
+        input.get_attribute("aria-expanded").as_deref(),
+        Some("false")
+    );
+    sleep(600).await;
+    assert_eq!(
+        input.get_attribute("aria-expanded").as_deref(),
+        Some("false")
+    );
+    assert_eq!(
+        input.unchecked_ref::<web_sys::HtmlInputElement>().value(),
+        "Alice Admin"
+    );
+    assert!(
+        text_of(&dialog).contains("Alice Admin (alice@acme.test) becomes the owner of the agents.")
+    );
+}
+
+#[wasm_bindgen_test]
 async fn agents_added_meanwhile_are_answered_with_the_replacement_field() {
     let company = Company::new(0);
     let _app = company.open("/users").await;

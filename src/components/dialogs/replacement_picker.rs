@@ -95,6 +95,11 @@ pub fn ReplacementPicker(
         let Some(user) = results.with_untracked(|r| r.get(i).cloned()) else {
             return;
         };
+        // A choice ends the search: neither a pending keystroke's search nor
+        // one still in flight may reopen the list over the dialog's buttons.
+        debounce.set_value(None);
+        generation.update_value(|g| *g += 1);
+        searching.set(false);
         text.set(user.full_name());
         message.set(String::new());
         selected.set(Some(user));
