@@ -144,32 +144,35 @@ fn npm_tools() -> Result<(), String> {
     ))
 }
 
-/// Debian's Chromium and its driver (same major version).
+/// Debian's Chromium and its driver (same major version), and wrk (the
+/// benchmark's load generator, used by the smoke run in `xtask test`).
 fn browser() -> Result<(), String> {
     let chromium = output(&mut cmd(CHROMIUM, &["--version"]));
     let driver = output(&mut cmd(CHROMEDRIVER, &["--version"]));
-    if let (Some(chromium), Some(driver)) = (&chromium, &driver) {
+    let wrk = std::path::Path::new(WRK).exists();
+    if let (Some(chromium), Some(driver), true) = (&chromium, &driver, wrk) {
         if major(chromium) == major(driver) && major(chromium).is_some() {
-            println!(
-                "ok   {chromium}; {}",
-                driver.split(" (").next().unwrap_or(driver)
-            );
+            let driver = driver.split(" (").next().unwrap_or(driver);
+            println!("ok   {chromium}; {driver}; wrk");
             return Ok(());
         }
     }
     let is_root = output(&mut cmd("id", &["-u"])).as_deref() == Some("0");
-    let install = "apt-get update && apt-get install -y chromium chromium-driver";
+    let install = "apt-get update && apt-get install -y chromium chromium-driver wrk";
     if !is_root {
         return Err(format!(
-            "Chromium and chromedriver are missing or of different versions; run as root:\n    {install}"
+            "Chromium, chromedriver or wrk is missing (or browser and driver differ); run as root:\n    {install}"
         ));
     }
-    println!("install chromium and chromium-driver (found {chromium:?} / {driver:?})");
+    println!(
+        "install chromium, chromium-driver and wrk (found {chromium:?} / {driver:?} / wrk: {wrk})"
+    );
     run(&mut cmd("apt-get", &["update"]))?;
-    run(
-        cmd("apt-get", &["install", "-y", "chromium", "chromium-driver"])
-            .env("DEBIAN_FRONTEND", "noninteractive"),
+    run(cmd(
+        "apt-get",
+        &["install", "-y", "chromium", "chromium-driver", "wrk"],
     )
+    .env("DEBIAN_FRONTEND", "noninteractive"))
 }
 
 /// The major version in "Chromium 156.0…" / "ChromeDriver 156.0…".
