@@ -7,7 +7,7 @@ use users_api::{
     AgentRef, DeleteResult, GroupRef, NewUser, UserDetail, UserId, UserPatch, UserStatus,
 };
 
-use super::store::{field_error, Store, StoredUser};
+use super::store::{field_error, NewStoredUser, Store};
 use crate::api::ApiError;
 
 impl Store {
@@ -47,26 +47,13 @@ impl Store {
                 return Err(ApiError::Invalid { fields });
             }
         };
-        let id = self.id();
-        let now = self.now();
-        let token = self.new_token();
-        self.users.push(StoredUser {
-            id,
+        let id = self.insert_active_user(NewStoredUser {
             first_name: valid.first_name.into_string(),
             last_name: valid.last_name.into_string(),
             email: valid.email.into_string(),
             identity_provider: valid.identity_provider,
-            status: UserStatus::Active,
             direct_roles: valid.roles,
             groups: Vec::new(),
-            token,
-            token_created_at: now.clone(),
-            token_last_used_at: None,
-            created_at: now.clone(),
-            updated_at: now,
-            archived_at: None,
-            archived_by: None,
-            version: 1,
         });
         self.record(caller, "user.create", id, serde_json::Value::Null);
         self.detail_of(id)

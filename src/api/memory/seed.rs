@@ -4,7 +4,7 @@
 
 use users_api::{Directory, Group, UserDetail, UserId, UserStatus};
 
-use super::store::{StoredAgent, StoredUser};
+use super::store::{NewStoredUser, StoredAgent};
 use super::{MemoryClient, PROVIDERS};
 
 /// Deterministic first and last names for [`MemoryClient::seed_people`].
@@ -43,31 +43,17 @@ impl MemoryClient {
         groups: &[i64],
     ) -> UserId {
         let mut store = self.store.borrow_mut();
-        let id = store.id();
-        let now = store.now();
-        let token = store.new_token();
         for group in store.groups.iter_mut().filter(|g| groups.contains(&g.id)) {
             group.member_count += 1;
         }
-        store.users.push(StoredUser {
-            id,
+        store.insert_active_user(NewStoredUser {
             first_name: first_name.to_string(),
             last_name: last_name.to_string(),
             email: email.to_string(),
             identity_provider: PROVIDERS[0].to_string(),
-            status: UserStatus::Active,
             direct_roles: roles.iter().map(|r| r.to_string()).collect(),
             groups: groups.to_vec(),
-            token,
-            token_created_at: now.clone(),
-            token_last_used_at: None,
-            created_at: now.clone(),
-            updated_at: now,
-            archived_at: None,
-            archived_by: None,
-            version: 1,
-        });
-        id
+        })
     }
 
     /// Adds `count` active users with deterministic names ("Ada Novak 1"…)

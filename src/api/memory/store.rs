@@ -30,6 +30,16 @@ pub(super) struct StoredUser {
     pub(super) version: i64,
 }
 
+/// What a caller decides about a new user; the store fills in the rest.
+pub(super) struct NewStoredUser {
+    pub(super) first_name: String,
+    pub(super) last_name: String,
+    pub(super) email: String,
+    pub(super) identity_provider: String,
+    pub(super) direct_roles: Vec<String>,
+    pub(super) groups: Vec<i64>,
+}
+
 impl StoredUser {
     pub(super) fn name(&self) -> String {
         format!("{} {}", self.first_name, self.last_name)
@@ -105,6 +115,33 @@ impl Store {
     pub(super) fn id(&mut self) -> i64 {
         self.next_id += 1;
         self.next_id
+    }
+
+    /// Stores a new active user (fresh id, timestamps, token, version 1)
+    /// and returns its id: what create and the test seeders share.
+    pub(super) fn insert_active_user(&mut self, new: NewStoredUser) -> UserId {
+        let id = self.id();
+        let now = self.now();
+        let token = self.new_token();
+        self.users.push(StoredUser {
+            id,
+            first_name: new.first_name,
+            last_name: new.last_name,
+            email: new.email,
+            identity_provider: new.identity_provider,
+            status: UserStatus::Active,
+            direct_roles: new.direct_roles,
+            groups: new.groups,
+            token,
+            token_created_at: now.clone(),
+            token_last_used_at: None,
+            created_at: now.clone(),
+            updated_at: now,
+            archived_at: None,
+            archived_by: None,
+            version: 1,
+        });
+        id
     }
 
     pub(super) fn user(&self, id: UserId) -> Result<&StoredUser, ApiError> {
