@@ -2,6 +2,7 @@
 //! role-and-name queries tests use instead of CSS classes or test ids.
 
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
+use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -75,7 +76,10 @@ impl Browser {
         let driver_bin =
             std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
         let port = free_port();
+        // Its own process group, so dropping the Browser can end Chromium
+        // too, even when a failing test never closed the session.
         let driver = Command::new(&driver_bin)
+            .process_group(0)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -290,6 +294,9 @@ impl Browser {
 
 impl Drop for Browser {
     fn drop(&mut self) {
+        // The driver and the Chromium it started share a process group.
+        let group = format!("-{}", self.driver.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
