@@ -279,6 +279,17 @@ impl Store {
     }
 }
 
+/// A user's direct roles, in catalogue order.
+async fn direct_role_names(conn: &mut SqliteConnection, user_id: i64) -> StoreResult<Vec<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT r.name FROM user_roles ur JOIN roles r ON r.id = ur.role_id
+         WHERE ur.user_id = ?1 ORDER BY r.position",
+    )
+    .bind(user_id)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
 /// Gives a user Settings directly if it holds it neither directly nor through
 /// a group (audited as an edit by that user).
 async fn grant_settings(
@@ -286,13 +297,7 @@ async fn grant_settings(
     company_id: i64,
     user_id: i64,
 ) -> StoreResult<()> {
-    let direct: Vec<String> = sqlx::query_scalar(
-        "SELECT r.name FROM user_roles ur JOIN roles r ON r.id = ur.role_id
-         WHERE ur.user_id = ?1 ORDER BY r.position",
-    )
-    .bind(user_id)
-    .fetch_all(&mut *conn)
-    .await?;
+    let direct = direct_role_names(conn, user_id).await?;
     let through_group: bool = sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM group_members gm JOIN group_roles gr ON gr.group_id = gm.group_id
                         JOIN roles r ON r.id = gr.role_id WHERE gm.user_id = ?1 AND r.name = ?2)",
@@ -307,13 +312,7 @@ async fn grant_settings(
     let mut roles = direct.clone();
     roles.push(SETTINGS_ROLE.to_string());
     set_direct_roles(conn, user_id, &roles).await?;
-    let after: Vec<String> = sqlx::query_scalar(
-        "SELECT r.name FROM user_roles ur JOIN roles r ON r.id = ur.role_id
-         WHERE ur.user_id = ?1 ORDER BY r.position",
-    )
-    .bind(user_id)
-    .fetch_all(&mut *conn)
-    .await?;
+    let after = direct_role_names(conn, user_id).await?;
     sqlx::query("UPDATE users SET version = version + 1, updated_at = ?2 WHERE id = ?1")
         .bind(user_id)
         .bind(now())
