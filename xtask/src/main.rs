@@ -2,12 +2,15 @@
 //!
 //! - `setup`  installs what the build and tests need (idempotent, quick when done)
 //! - `run`    builds the app in release and serves it with the API and demo data
-//! - `test`   fmt, clippy (native + wasm), native tests, browser tests, end-to-end
+//! - `test`   fmt, clippy (native + wasm), native tests, server API tests on a
+//!   throwaway PostgreSQL cluster, browser tests, end-to-end
 //! - `bench`  app size, server latency/throughput, browser timings → bench/REPORT.md
+//! - `pg-check` starts a throwaway PostgreSQL cluster, queries it, stops it
 //!
 //! Written with std only so it compiles in seconds on a fresh machine.
 
 mod bench;
+mod postgres;
 mod run;
 mod setup;
 mod shell;
@@ -26,6 +29,7 @@ fn main() -> ExitCode {
         "run" => run::run(rest),
         "test" => test::test(rest),
         "bench" => bench::bench(rest),
+        "pg-check" => pg_check(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())
@@ -41,14 +45,31 @@ fn main() -> ExitCode {
     }
 }
 
+/// Starts a throwaway cluster, runs `select 1` on it and drops it: the
+/// quick way to see that `cargo xtask test` can use PostgreSQL here.
+fn pg_check(args: &[String]) -> Result<(), String> {
+    if !args.is_empty() {
+        return Err(format!("pg-check takes no options, got {args:?}"));
+    }
+    let cluster = postgres::Cluster::start("pg-check")?;
+    let answer = cluster.psql("postgres", "select version()")?;
+    println!("{} answers: {answer}", cluster.url());
+    Ok(())
+}
+
 const USAGE: &str = "\
 usage: cargo xtask <task> [options]
 
 tasks:
   setup   install the wasm32 target, Trunk, wasm-bindgen-cli, wasm-opt, axe-core,
-          Chromium and chromedriver when missing or at the wrong version
+          Chromium, chromedriver, wrk and PostgreSQL (with pg_trgm) when missing
+          or at the wrong version
   run     build the app (release) and start the server with demo data
           [--addr 127.0.0.1:8080] [--data-dir data] [--no-demo]
-  test    fmt, clippy (native and wasm32), native tests, browser tests, end-to-end tests
-          [--skip-e2e]
-  bench   benchmarks; writes bench/REPORT.md (--quick: a smoke run on small data)";
+  test    fmt, clippy (native and wasm32), native tests, the server's API tests on a
+          throwaway PostgreSQL cluster, browser tests, end-to-end tests [--skip-e2e]
+  bench   benchmarks, SQLite and PostgreSQL; writes bench/REPORT.md
+          [--quick: a smoke run on small data, written to target/bench-quick.md]
+          [--postgres-only: only the server on PostgreSQL; updates its sections
+           of bench/REPORT.md and keeps the others]
+  pg-check  start a throwaway PostgreSQL cluster (as `test` does), query it, stop it";

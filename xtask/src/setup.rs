@@ -28,6 +28,7 @@ pub fn setup() -> Result<Tools, String> {
     wasm_bindgen()?;
     npm_tools()?;
     browser()?;
+    postgresql()?;
     println!("== setup: all tools present");
     Ok(Tools {
         chromedriver: PathBuf::from(CHROMEDRIVER),
@@ -173,6 +174,46 @@ fn browser() -> Result<(), String> {
         &["install", "-y", "chromium", "chromium-driver", "wrk"],
     )
     .env("DEBIAN_FRONTEND", "noninteractive"))
+}
+
+/// Debian's PostgreSQL server programs and contrib's pg_trgm extension, for
+/// the server's PostgreSQL tests and benchmark (xtask starts throwaway
+/// clusters itself; the "main" cluster the package may create is not used).
+fn postgresql() -> Result<(), String> {
+    let version = crate::postgres::installed_versions().last().copied();
+    let trgm = version.is_some_and(|v| std::path::Path::new(&pg_trgm_control(v)).exists());
+    if let (Some(version), true) = (version, trgm) {
+        println!("ok   PostgreSQL {version} with pg_trgm");
+        return Ok(());
+    }
+    let is_root = output(&mut cmd("id", &["-u"])).as_deref() == Some("0");
+    let install = "apt-get update && apt-get install -y postgresql postgresql-contrib";
+    if !is_root {
+        return Err(format!(
+            "PostgreSQL or its pg_trgm extension is missing; run as root:\n    {install}"
+        ));
+    }
+    println!(
+        "install postgresql and postgresql-contrib (found version {version:?}, pg_trgm: {trgm})"
+    );
+    run(&mut cmd("apt-get", &["update"]))?;
+    run(cmd(
+        "apt-get",
+        &["install", "-y", "postgresql", "postgresql-contrib"],
+    )
+    .env("DEBIAN_FRONTEND", "noninteractive"))?;
+    match crate::postgres::installed_versions().last() {
+        Some(v) if std::path::Path::new(&pg_trgm_control(*v)).exists() => Ok(()),
+        _ => Err(
+            "PostgreSQL was installed but no initdb with pg_trgm is in /usr/lib/postgresql/<N>/bin"
+                .into(),
+        ),
+    }
+}
+
+/// Where contrib's pg_trgm extension of a major version is described.
+fn pg_trgm_control(version: u32) -> String {
+    format!("/usr/share/postgresql/{version}/extension/pg_trgm.control")
 }
 
 /// The major version in "Chromium 156.0…" / "ChromeDriver 156.0…".

@@ -1,5 +1,7 @@
 //! `cargo xtask test`: every check CI runs, in order, stopping at the first
-//! failure. Each runner prints its own summary lines.
+//! failure. Each runner prints its own summary lines. The server's API
+//! tests run twice: on SQLite with the other native tests, then on a
+//! throwaway PostgreSQL cluster (`USERS_TEST_POSTGRES_URL`).
 
 use crate::run::build_app_release;
 use crate::setup::setup;
@@ -59,6 +61,9 @@ pub fn test(args: &[String]) -> Result<(), String> {
         ],
     ))?;
 
+    step("server API tests on PostgreSQL (throwaway cluster)");
+    server_tests_on_postgres()?;
+
     step("browser tests (wasm-bindgen-test, headless Chromium)");
     run(cmd(
         "cargo",
@@ -96,6 +101,22 @@ pub fn test(args: &[String]) -> Result<(), String> {
 
     println!("\n== all checks passed in {:.0?}", started.elapsed());
     Ok(())
+}
+
+/// The environment variable that points the server's API tests at
+/// PostgreSQL (a superuser URL: the harness creates a database per test).
+pub const POSTGRES_URL_VAR: &str = "USERS_TEST_POSTGRES_URL";
+
+/// `cargo test -p users-server --test api` against a throwaway cluster,
+/// which is stopped and deleted whether the tests pass or fail.
+fn server_tests_on_postgres() -> Result<(), String> {
+    let cluster = crate::postgres::Cluster::start("the server's API tests")?;
+    let result = run(
+        cmd("cargo", &["test", "-p", "users-server", "--test", "api"])
+            .env(POSTGRES_URL_VAR, cluster.url()),
+    );
+    drop(cluster);
+    result
 }
 
 fn step(name: &str) {

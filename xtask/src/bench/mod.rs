@@ -1,35 +1,107 @@
-//! `cargo xtask bench [--quick]`: app size, server latency and throughput at
-//! 100,000 and 1,000,000 users, browser timings at 100,000 users, and seeding
-//! speed. Writes bench/REPORT.md and prints it. Benchmarks, not tests:
-//! nothing here fails on a slow figure; `--quick` is the smoke run that
-//! `cargo xtask test` uses to keep this working.
+//! `cargo xtask bench [--quick] [--postgres-only]`: app size, server
+//! latency and throughput at 100,000 and 1,000,000 users on SQLite and at
+//! 1,000,000 users on PostgreSQL (a throwaway cluster), browser timings at
+//! 100,000 users, and seeding speed. Writes bench/REPORT.md and prints it.
+//! Benchmarks, not tests: nothing here fails on a slow figure; `--quick`
+//! is the smoke run that `cargo xtask test` uses to keep this working
+//! (PostgreSQL included). `--postgres-only` measures the server on
+//! PostgreSQL alone and replaces just those sections of the report.
 
 mod app_size;
+mod backend;
 mod http;
+mod measure;
 mod report;
 mod server;
 
 use std::process::Command;
 
+use backend::Backend;
+use measure::measure;
+
+use crate::postgres::Cluster;
 use crate::run::build_app_release;
 use crate::setup::setup;
 use crate::shell::{cmd, root, run};
 
 pub struct Options {
     pub quick: bool,
+    /// Only the server on PostgreSQL: no SQLite server, no browser.
+    pub postgres_only: bool,
+    /// The PostgreSQL major version measured.
+    pub postgres_version: Option<u32>,
 }
 
+impl Options {
+    fn parse(args: &[String]) -> Result<Options, String> {
+        let mut options = Options {
+            quick: false,
+            postgres_only: false,
+            postgres_version: None,
+        };
+        for arg in args {
+            match arg.as_str() {
+                "--quick" => options.quick = true,
+                "--postgres-only" => options.postgres_only = true,
+                other => {
+                    return Err(format!(
+                        "bench: unknown option {other:?} (--quick, --postgres-only)"
+                    ))
+                }
+            }
+        }
+        Ok(options)
+    }
+
+    /// The options as typed, for the report: " --quick --postgres-only".
+    fn flags(&self) -> String {
+        let mut flags = String::new();
+        if self.quick {
+            flags.push_str(" --quick");
+        }
+        if self.postgres_only {
+            flags.push_str(" --postgres-only");
+        }
+        flags
+    }
+}
+
+/// Company sizes, samples per query, seconds of load, and the browser's.
+struct Sizes {
+    sqlite: &'static [u64],
+    postgres: &'static [u64],
+    samples: usize,
+    load_secs: u32,
+    browser_users: u64,
+    browser_runs: usize,
+}
+
+const QUICK: Sizes = Sizes {
+    sqlite: &[2_000],
+    postgres: &[2_000],
+    samples: 20,
+    load_secs: 2,
+    browser_users: 2_000,
+    browser_runs: 3,
+};
+
+const FULL: Sizes = Sizes {
+    sqlite: &[100_000, 1_000_000],
+    postgres: &[1_000_000],
+    samples: 300,
+    load_secs: 10,
+    browser_users: 100_000,
+    browser_runs: 20,
+};
+
 pub fn bench(args: &[String]) -> Result<(), String> {
-    let quick = match args {
-        [] => false,
-        [flag] if flag == "--quick" => true,
-        _ => return Err(format!("bench: unknown options {args:?} (only --quick)")),
-    };
+    let mut options = Options::parse(args)?;
+    let sizes = if options.quick { &QUICK } else { &FULL };
     let tools = setup()?;
     build_app_release()?;
     // The smoke run reuses the debug builds `cargo xtask test` already has;
     // real figures come from release builds.
-    let (profile, flag): (&str, &[&str]) = if quick {
+    let (profile, flag): (&str, &[&str]) = if options.quick {
         ("debug", &[])
     } else {
         ("release", &["--release"])
@@ -38,39 +110,94 @@ pub fn bench(args: &[String]) -> Result<(), String> {
         "cargo",
         &[&["build"], flag, &["-p", "users-server"]].concat(),
     ))?;
-    run(&mut cmd(
-        "cargo",
-        &[
-            &["build"],
-            flag,
-            &["-p", "users-e2e", "--bin", "browser-bench"],
-        ]
-        .concat(),
-    ))?;
+    if !options.postgres_only {
+        run(&mut cmd(
+            "cargo",
+            &[
+                &["build"],
+                flag,
+                &["-p", "users-e2e", "--bin", "browser-bench"],
+            ]
+            .concat(),
+        ))?;
+    }
     let server_bin = root().join("target").join(profile).join("users-server");
 
-    let sizes = app_size::measure(&root().join("dist"))?;
-    let (company_sizes, samples, load_secs, browser_users, runs): (&[u64], usize, u32, u64, usize) =
-        if quick {
-            (&[2_000], 20, 2, 2_000, 3)
-        } else {
-            (&[100_000, 1_000_000], 300, 10, 100_000, 20)
-        };
+    let app_sizes = app_size::measure(&root().join("dist"))?;
     let mut servers = Vec::new();
-    for &users in company_sizes {
-        println!("\n== server at {users} users");
-        servers.push(server::measure(&server_bin, users, samples, load_secs)?);
+    if !options.postgres_only {
+        for &users in sizes.sqlite {
+            println!("\n== server at {users} users (SQLite)");
+            let backend = Backend::sqlite(users);
+            servers.push(measure(
+                &server_bin,
+                &backend,
+                None,
+                users,
+                sizes.samples,
+                sizes.load_secs,
+            )?);
+        }
+    }
+    {
+        // One cluster for every size; stopped before the browser's run.
+        let cluster = Cluster::start("the benchmark")?;
+        options.postgres_version = Some(cluster.version());
+        for &users in sizes.postgres {
+            println!("\n== server at {users} users (PostgreSQL)");
+            let backend = Backend::postgres(&cluster, users)?;
+            servers.push(measure(
+                &server_bin,
+                &backend,
+                Some(&cluster),
+                users,
+                sizes.samples,
+                sizes.load_secs,
+            )?);
+        }
     }
 
-    println!("\n== browser at {browser_users} users");
-    let (bench_server, _, _) = server::start(&server_bin, browser_users)?;
+    let browser = if options.postgres_only {
+        None
+    } else {
+        Some(browser(&server_bin, profile, sizes, &tools.chromedriver)?)
+    };
+
+    let path = if options.quick {
+        root().join("target/bench-quick.md")
+    } else {
+        root().join("bench/REPORT.md")
+    };
+    let earlier = std::fs::read_to_string(&path).ok();
+    let text = match earlier {
+        Some(earlier) if options.postgres_only && !options.quick => {
+            report::merge_postgres(&earlier, &report::server_sections(&options, &servers))
+        }
+        _ => report::render(&options, &app_sizes, &servers, browser.as_ref()),
+    };
+    std::fs::create_dir_all(path.parent().expect("a parent")).map_err(|e| e.to_string())?;
+    std::fs::write(&path, &text).map_err(|e| e.to_string())?;
+    println!("\n{text}\nwritten to {}", path.display());
+    Ok(())
+}
+
+/// browser-bench against a SQLite server.
+fn browser(
+    server_bin: &std::path::Path,
+    profile: &str,
+    sizes: &Sizes,
+    chromedriver: &std::path::Path,
+) -> Result<report::BrowserFigures, String> {
+    let users = sizes.browser_users;
+    println!("\n== browser at {users} users");
+    let (bench_server, _, _) = server::start(server_bin, &Backend::sqlite(users), users)?;
     let out = Command::new(root().join("target").join(profile).join("browser-bench"))
         .args([
             format!("http://{}", bench_server.addr),
             bench_server.token.clone(),
-            runs.to_string(),
+            sizes.browser_runs.to_string(),
         ])
-        .env("CHROMEDRIVER", &tools.chromedriver)
+        .env("CHROMEDRIVER", chromedriver)
         .current_dir(root())
         .output()
         .map_err(|e| format!("browser-bench: {e}"))?;
@@ -81,17 +208,22 @@ pub fn bench(args: &[String]) -> Result<(), String> {
             String::from_utf8_lossy(&out.stderr)
         ));
     }
-    let browser =
-        report::BrowserFigures::parse(&String::from_utf8_lossy(&out.stdout), browser_users)?;
+    report::BrowserFigures::parse(&String::from_utf8_lossy(&out.stdout), users)
+}
 
-    let text = report::render(&Options { quick }, &sizes, &servers, &browser);
-    let path = if quick {
-        root().join("target/bench-quick.md")
-    } else {
-        root().join("bench/REPORT.md")
-    };
-    std::fs::create_dir_all(path.parent().expect("a parent")).map_err(|e| e.to_string())?;
-    std::fs::write(&path, &text).map_err(|e| e.to_string())?;
-    println!("\n{text}\nwritten to {}", path.display());
-    Ok(())
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_combine_and_unknown_ones_are_refused() {
+        let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let both = Options::parse(&args(&["--postgres-only", "--quick"])).unwrap();
+        assert!(both.quick && both.postgres_only);
+        assert_eq!(both.flags(), " --quick --postgres-only");
+        let none = Options::parse(&[]).unwrap();
+        assert!(!none.quick && !none.postgres_only);
+        assert_eq!(none.flags(), "");
+        assert!(Options::parse(&args(&["--slow"])).is_err());
+    }
 }

@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use super::app_size::FileSize;
-use super::server::ServerFigures;
+use super::measure::ServerFigures;
 use super::Options;
 
 /// Budgets from architecture.md and the benchmark issue.
@@ -61,25 +61,31 @@ fn kb(bytes: u64) -> f64 {
     bytes as f64 / 1000.0
 }
 
+/// "2026-11-29 15:35 UTC"
+fn now() -> String {
+    crate::shell::output(&mut crate::shell::cmd(
+        "date",
+        &["-u", "+%Y-%m-%d %H:%M UTC"],
+    ))
+    .unwrap_or_default()
+}
+
+/// The whole report. `browser` is `None` with --postgres-only.
 pub fn render(
     options: &Options,
     sizes: &[FileSize],
     servers: &[ServerFigures],
-    browser: &BrowserFigures,
+    browser: Option<&BrowserFigures>,
 ) -> String {
     let mut r = String::new();
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
-    let date = crate::shell::output(&mut crate::shell::cmd(
-        "date",
-        &["-u", "+%Y-%m-%d %H:%M UTC"],
-    ))
-    .unwrap_or_default();
+    let date = now();
     let _ = writeln!(r, "# Benchmark report\n");
     let _ = writeln!(
         r,
         "Measured {date} on {cores} cores{} with `cargo xtask bench{}`. Server and load generator share the machine.\n",
         if options.quick { " (smoke run: small data, few samples — not the real figures)" } else { "" },
-        if options.quick { " --quick" } else { "" }
+        options.flags()
     );
 
     let _ = writeln!(r, "## App transfer size\n\n| file | raw KB | gzip KB | brotli KB |\n| --- | ---: | ---: | ---: |");
@@ -115,13 +121,45 @@ pub fn render(
         );
     }
 
+    r.push_str(&server_sections(options, servers));
+    if let Some(browser) = browser {
+        r.push_str(&browser_section(browser));
+    }
+    r
+}
+
+/// One "## Server at N users (BACKEND)" section per figure set.
+pub fn server_sections(options: &Options, servers: &[ServerFigures]) -> String {
+    let mut r = String::new();
     for s in servers {
+        let size = s.db_bytes_per_100k.map_or_else(
+            || "database size not measured".to_string(),
+            |b| format!("database {:.1} MB per 100,000 users", b / 1e6),
+        );
         let _ = writeln!(
             r,
-            "## Server at {} users (SQLite)\n\nSeeding: {:.0} users/s; database {:.1} MB per 100,000 users.\n\n| query | p50 ms | p95 ms | p99 ms |\n| --- | ---: | ---: | ---: |",
-            s.users,
-            s.seed_users_per_sec,
-            s.db_bytes_per_100k / 1e6
+            "## Server at {} users ({})\n\nSeeding: {:.0} users/s; {size}.\n",
+            s.users, s.backend, s.seed_users_per_sec
+        );
+        if let Some(version) = options
+            .postgres_version
+            .filter(|_| s.backend == "PostgreSQL")
+        {
+            let _ = writeln!(
+                r,
+                "PostgreSQL {version} in a throwaway cluster on the same machine, started by xtask with fsync, synchronous_commit and full_page_writes off \
+                 (seeding is faster than a durable setup would be; reads are not affected), then `VACUUM (ANALYZE)` after seeding. \
+                 The size is `pg_database_size` (tables and indexes, no WAL).{}\n",
+                if options.postgres_only {
+                    format!(" Measured {} with `cargo xtask bench{}`; the other sections may come from an earlier run.", now(), options.flags())
+                } else {
+                    String::new()
+                }
+            );
+        }
+        let _ = writeln!(
+            r,
+            "| query | p50 ms | p95 ms | p99 ms |\n| --- | ---: | ---: | ---: |"
         );
         for l in &s.latencies {
             let _ = writeln!(
@@ -140,9 +178,14 @@ pub fn render(
             .filter(|l| l.targeted)
             .map(|l| l.p95)
             .fold(0.0, f64::max);
+        let database_cpu = s
+            .database_cpu_us_per_request
+            .map_or_else(String::new, |us| {
+                format!(" and PostgreSQL's processes {us:.0} µs")
+            });
         let _ = writeln!(
             r,
-            "\nSearches rotate through the texts shown; each row is {} sequential keep-alive requests. † Not one of the issue's targeted queries: shown for context.\n\nWorst targeted p95 {worst:.2} ms (budget ≤ {LIST_P95_BUDGET_MS} ms: {}). Throughput, first page, 16 connections (wrk): **{:.0} requests/s** (budget ≥ {THROUGHPUT_BUDGET}: {}); the server used {:.0} µs of CPU per request.\n",
+            "\nSearches rotate through the texts shown; each row is {} sequential keep-alive requests. † Not one of the issue's targeted queries: shown for context.\n\nWorst targeted p95 {worst:.2} ms (budget ≤ {LIST_P95_BUDGET_MS} ms: {}). Throughput, first page, 16 connections (wrk): **{:.0} requests/s** (budget ≥ {THROUGHPUT_BUDGET}: {}); the server used {:.0} µs of CPU per request{database_cpu}.\n",
             s.samples,
             verdict(worst <= LIST_P95_BUDGET_MS),
             s.requests_per_sec,
@@ -150,7 +193,11 @@ pub fn render(
             s.server_cpu_us_per_request
         );
     }
+    r
+}
 
+fn browser_section(browser: &BrowserFigures) -> String {
+    let mut r = String::new();
     let (n50, n95) = (
         pct(&browser.navigation, 50.0),
         pct(&browser.navigation, 95.0),
@@ -165,4 +212,95 @@ pub fn render(
         verdict(k50 <= KEYSTROKE_BUDGET_MS)
     );
     r
+}
+
+/// `report` with its PostgreSQL server sections replaced by `postgres`
+/// (the sections --postgres-only measured): after the last server section,
+/// else before the browser's, else at the end.
+pub fn merge_postgres(report: &str, postgres: &str) -> String {
+    let mut chunks: Vec<&str> = Vec::new();
+    let mut rest = report;
+    while let Some(at) = rest.get(1..).and_then(|r| r.find("\n## ")).map(|i| i + 2) {
+        chunks.push(&rest[..at]);
+        rest = &rest[at..];
+    }
+    chunks.push(rest);
+    let heading = |chunk: &str| chunk.lines().next().unwrap_or("").to_string();
+    chunks.retain(|c| {
+        !(heading(c).starts_with("## Server at ") && heading(c).ends_with("(PostgreSQL)"))
+    });
+    let at = match chunks
+        .iter()
+        .rposition(|c| heading(c).starts_with("## Server at "))
+    {
+        Some(i) => i + 1,
+        None => chunks
+            .iter()
+            .position(|c| heading(c).starts_with("## Browser"))
+            .unwrap_or(chunks.len()),
+    };
+    let mut merged: String = chunks[..at].concat();
+    if !merged.ends_with("\n\n") {
+        merged.push('\n');
+    }
+    merged.push_str(postgres);
+    merged.push_str(&chunks[at..].concat());
+    merged
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const REPORT: &str = "# Benchmark report\n\nMeasured then.\n\n## App transfer size\n\nsizes\n\n## Server at 10 users (SQLite)\n\nfast\n\n## Server at 10 users (PostgreSQL)\n\nold\n\n## Browser at 10 users (headless Chromium, 3 runs)\n\nbrowser\n";
+
+    #[test]
+    fn postgres_sections_replace_the_old_ones_after_sqlite() {
+        let merged = merge_postgres(REPORT, "## Server at 20 users (PostgreSQL)\n\nnew\n\n");
+        assert_eq!(
+            merged,
+            "# Benchmark report\n\nMeasured then.\n\n## App transfer size\n\nsizes\n\n## Server at 10 users (SQLite)\n\nfast\n\n## Server at 20 users (PostgreSQL)\n\nnew\n\n## Browser at 10 users (headless Chromium, 3 runs)\n\nbrowser\n"
+        );
+        // Merging again gives the same report.
+        assert_eq!(
+            merge_postgres(&merged, "## Server at 20 users (PostgreSQL)\n\nnew\n\n"),
+            merged
+        );
+    }
+
+    #[test]
+    fn postgres_sections_say_how_the_cluster_ran() {
+        let options = Options {
+            quick: false,
+            postgres_only: false,
+            postgres_version: Some(15),
+        };
+        let figures = ServerFigures {
+            backend: "PostgreSQL",
+            users: 1_000_000,
+            seed_users_per_sec: 9_000.0,
+            db_bytes_per_100k: None,
+            latencies: Vec::new(),
+            samples: 300,
+            requests_per_sec: 4_000.0,
+            server_cpu_us_per_request: 300.0,
+            database_cpu_us_per_request: Some(200.0),
+        };
+        let text = server_sections(&options, &[figures]);
+        assert!(text.starts_with("## Server at 1000000 users (PostgreSQL)\n\nSeeding: 9000 users/s; database size not measured.\n\nPostgreSQL 15 in a throwaway cluster"), "{text}");
+        assert!(
+            text.contains("300 µs of CPU per request and PostgreSQL's processes 200 µs."),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn without_server_sections_postgres_goes_before_the_browser_or_last() {
+        let report = "# R\n\n## Browser at 1 users\n\nb\n";
+        assert_eq!(
+            merge_postgres(report, "## Server at 1 users (PostgreSQL)\n\np\n\n"),
+            "# R\n\n## Server at 1 users (PostgreSQL)\n\np\n\n## Browser at 1 users\n\nb\n"
+        );
+        assert_eq!(merge_postgres("# R\n", "## P\n"), "# R\n\n## P\n");
+    }
 }

@@ -1,37 +1,12 @@
-//! Server figures at a given company size: seeding speed and size, latency
-//! of the list's queries (sequential keep-alive requests), and throughput
-//! at concurrency 16 with wrk.
+//! A seeded server for the benchmark, on either storage backend.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::Instant;
 
-use super::http::{percentile_ms, Connection};
-use crate::shell::{output, root, run};
-
-pub struct Latency {
-    pub name: String,
-    /// One of the issue's targeted queries (p95 ≤ 20 ms at 1,000,000
-    /// users); the others are shown for context.
-    pub targeted: bool,
-    pub p50: f64,
-    pub p95: f64,
-    pub p99: f64,
-}
-
-pub struct ServerFigures {
-    pub users: u64,
-    pub seed_users_per_sec: f64,
-    pub db_bytes_per_100k: f64,
-    pub latencies: Vec<Latency>,
-    pub samples: usize,
-    pub requests_per_sec: f64,
-    /// The server process's CPU time (user + system) per request during
-    /// the throughput run, in microseconds: what the figure costs, apart
-    /// from how busy the shared machine was.
-    pub server_cpu_us_per_request: f64,
-}
+use super::backend::Backend;
+use crate::shell::{root, run};
 
 /// A running server for the benchmark; killed on drop.
 pub struct BenchServer {
@@ -47,44 +22,33 @@ impl Drop for BenchServer {
     }
 }
 
-/// Seeds (once per size; reused later) and starts a server of `users` users.
-pub fn start(server: &Path, users: u64) -> Result<(BenchServer, f64, u64), String> {
-    let dir = root().join("bench/work").join(format!("users-{users}"));
-    let marker = dir.join("seeded.txt");
-    let data_dir = dir.to_string_lossy().into_owned();
-    let bin = server.to_string_lossy().into_owned();
-    if !marker.exists() {
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-        admin_token(&bin, &data_dir)?;
-        println!("seeding {users} users…");
+/// A started server of `users` users, the seeding rate (users per second)
+/// and the database's size in bytes (when known). Seeds when `backend`
+/// is not seeded yet (SQLite data is reused from an earlier run).
+pub fn start(
+    server: &Path,
+    backend: &Backend,
+    users: u64,
+) -> Result<(BenchServer, f64, Option<u64>), String> {
+    if backend.seeded_secs().is_none() {
+        backend.reset()?;
+        admin_token(server, backend)?;
+        println!("seeding {users} users ({})…", backend.label());
         let started = Instant::now();
-        run(Command::new(&bin).args([
-            "--data-dir",
-            &data_dir,
-            "seed-demo",
-            "--users",
-            &users.to_string(),
-        ]))?;
+        run(backend
+            .command(server)
+            .args(["seed-demo", "--users", &users.to_string()]))?;
         let secs = started.elapsed().as_secs_f64();
-        std::fs::write(&marker, format!("{secs}")).map_err(|e| e.to_string())?;
+        backend.settle()?;
+        backend.mark_seeded(secs)?;
     }
-    let seed_secs: f64 = std::fs::read_to_string(&marker)
-        .ok()
-        .and_then(|s| s.trim().parse().ok())
-        .ok_or("unreadable seed marker")?;
-    let db_bytes = dir_size(&dir);
-    let token = admin_token(&bin, &data_dir)?;
+    let seed_secs = backend.seeded_secs().ok_or("unreadable seed marker")?;
+    let db_bytes = backend.size_bytes();
+    let token = admin_token(server, backend)?;
 
-    let mut child = Command::new(&bin)
-        .args([
-            "--data-dir",
-            &data_dir,
-            "serve",
-            "--addr",
-            "127.0.0.1:0",
-            "--static-dir",
-        ])
+    let mut child = backend
+        .command(server)
+        .args(["serve", "--addr", "127.0.0.1:0", "--static-dir"])
         .arg(root().join("dist"))
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
@@ -111,263 +75,31 @@ pub fn start(server: &Path, users: u64) -> Result<(BenchServer, f64, u64), Strin
     ))
 }
 
-fn admin_token(bin: &str, data_dir: &str) -> Result<String, String> {
-    let out = output(Command::new(bin).args([
-        "--data-dir",
-        data_dir,
-        "create-admin",
-        "--email",
-        "bench.admin@acme.example",
-        "--first-name",
-        "Bench",
-        "--last-name",
-        "Admin",
-    ]))
-    .ok_or("create-admin failed")?;
-    out.lines()
+fn admin_token(server: &Path, backend: &Backend) -> Result<String, String> {
+    let out = backend
+        .command(server)
+        .args([
+            "create-admin",
+            "--email",
+            "bench.admin@acme.example",
+            "--first-name",
+            "Bench",
+            "--last-name",
+            "Admin",
+        ])
+        .output()
+        .map_err(|e| format!("cannot start the server's create-admin: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "create-admin ({}) failed: {}",
+            backend.label(),
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+    String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .lines()
         .last()
         .map(str::to_string)
         .ok_or_else(|| "create-admin printed nothing".into())
-}
-
-fn dir_size(dir: &Path) -> u64 {
-    std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .flatten()
-                .filter_map(|e| e.metadata().ok())
-                .map(|m| m.len())
-                .sum()
-        })
-        .unwrap_or(0)
-}
-
-/// Latency of each list query and throughput of the first page.
-pub fn measure(
-    server: &Path,
-    users: u64,
-    samples: usize,
-    load_secs: u32,
-) -> Result<ServerFigures, String> {
-    let (bench, seed_rate, db_bytes) = start(server, users)?;
-    let mut conn = Connection::open(&bench.addr, &bench.token)?;
-    let first = body_of(&mut conn, "/api/v1/users?per_page=25")?;
-    let last_page = number(&first, "total_pages").ok_or("no total_pages")?;
-    // Searches rotate through several texts per kind (what people type:
-    // parts of names, email fragments), so no single lucky string decides
-    // a figure; emails come from pages spread over the list.
-    let mut emails = Vec::new();
-    for page in [
-        2,
-        last_page / 4,
-        last_page / 2 + 1,
-        last_page * 3 / 4,
-        last_page,
-    ] {
-        let body = body_of(
-            &mut conn,
-            &format!("/api/v1/users?per_page=25&page={}", page.max(1)),
-        )?;
-        emails.push(string(&body, "email").ok_or("no email on a page")?);
-    }
-    let search = |texts: &[&str]| -> Vec<String> {
-        texts
-            .iter()
-            .map(|t| format!("/api/v1/users?query={}", encode(t)))
-            .collect()
-    };
-    let queries: Vec<(String, bool, Vec<String>)> = vec![
-        (
-            "first page".into(),
-            true,
-            vec!["/api/v1/users?per_page=25".into()],
-        ),
-        (
-            format!("last page ({last_page})"),
-            true,
-            vec![format!("/api/v1/users?per_page=25&page={last_page}")],
-        ),
-        (
-            "search, 1 character (a e j m s k)".into(),
-            true,
-            search(&["a", "e", "j", "m", "s", "k"]),
-        ),
-        (
-            "search, 2 characters (an ma jo li sa ch)".into(),
-            true,
-            search(&["an", "ma", "jo", "li", "sa", "ch"]),
-        ),
-        (
-            "search, 3 characters (son mar lee ann che ova)".into(),
-            true,
-            search(&["son", "mar", "lee", "ann", "che", "ova"]),
-        ),
-        (
-            "search, full email (5 users)".into(),
-            true,
-            search(&emails.iter().map(String::as_str).collect::<Vec<_>>()),
-        ),
-        (
-            "archived tab".into(),
-            true,
-            vec!["/api/v1/users?status=archived".into()],
-        ),
-        (
-            format!("middle page ({})", last_page / 2 + 1),
-            false,
-            vec![format!(
-                "/api/v1/users?per_page=25&page={}",
-                last_page / 2 + 1
-            )],
-        ),
-        (
-            "search, 4+ characters (lopez garcia john nakamura)".into(),
-            false,
-            search(&["lopez", "garcia", "john", "nakamura"]),
-        ),
-    ];
-    let mut latencies = Vec::new();
-    for (name, targeted, paths) in queries {
-        for path in &paths {
-            for _ in 0..2 {
-                conn.get(path)?; // warm-up
-            }
-        }
-        let mut times = Vec::with_capacity(samples);
-        for i in 0..samples {
-            let path = &paths[i % paths.len()];
-            let (status, _, took) = conn.get(path)?;
-            if status != 200 {
-                return Err(format!("{path} answered {status}"));
-            }
-            times.push(took);
-        }
-        times.sort();
-        latencies.push(Latency {
-            name,
-            targeted,
-            p50: percentile_ms(&times, 50.0),
-            p95: percentile_ms(&times, 95.0),
-            p99: percentile_ms(&times, 99.0),
-        });
-    }
-    let cpu_before = cpu_ticks(bench.child.id());
-    let (requests_per_sec, requests) = throughput(&bench, load_secs)?;
-    let cpu_after = cpu_ticks(bench.child.id());
-    let server_cpu_us_per_request = match (cpu_before, cpu_after) {
-        (Some(a), Some(b)) if requests > 0 => (b - a) as f64 * 1e6 / CLOCK_TICKS / requests as f64,
-        _ => f64::NAN,
-    };
-    Ok(ServerFigures {
-        users,
-        seed_users_per_sec: seed_rate,
-        db_bytes_per_100k: db_bytes as f64 * 100_000.0 / users as f64,
-        latencies,
-        samples,
-        requests_per_sec,
-        server_cpu_us_per_request,
-    })
-}
-
-/// Linux's USER_HZ: the unit of the CPU times in /proc/PID/stat.
-const CLOCK_TICKS: f64 = 100.0;
-
-/// User + system CPU time of a process so far, in clock ticks (Linux).
-fn cpu_ticks(pid: u32) -> Option<u64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // Fields after the parenthesised command name; utime and stime are the
-    // 14th and 15th fields of the whole line.
-    let rest = &stat[stat.rfind(')')? + 2..];
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let utime: u64 = fields.get(11)?.parse().ok()?;
-    let stime: u64 = fields.get(12)?.parse().ok()?;
-    Some(utime + stime)
-}
-
-/// Percent-encodes a query parameter value.
-fn encode(text: &str) -> String {
-    let mut out = String::new();
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-fn body_of(conn: &mut Connection, path: &str) -> Result<String, String> {
-    let (status, body, _) = conn.get(path)?;
-    if status != 200 {
-        return Err(format!(
-            "{path} answered {status}: {}",
-            String::from_utf8_lossy(&body)
-        ));
-    }
-    Ok(String::from_utf8_lossy(&body).into_owned())
-}
-
-/// wrk at 16 connections on the first page, authenticated: requests per
-/// second and the number of requests.
-fn throughput(bench: &BenchServer, secs: u32) -> Result<(f64, u64), String> {
-    let out = Command::new(crate::setup::WRK)
-        .args([
-            "-t2",
-            "-c16",
-            &format!("-d{secs}s"),
-            "-H",
-            &format!("Access-Token: {}", bench.token),
-        ])
-        .arg(format!("http://{}/api/v1/users?per_page=25", bench.addr))
-        .output()
-        .map_err(|e| format!("wrk: {e}"))?;
-    let text = String::from_utf8_lossy(&out.stdout);
-    if text.contains("Non-2xx") {
-        return Err(format!("wrk saw errors:\n{text}"));
-    }
-    let rate = text
-        .lines()
-        .find_map(|l| l.strip_prefix("Requests/sec:"))
-        .and_then(|v| v.trim().parse().ok())
-        .ok_or_else(|| format!("no Requests/sec in wrk's output:\n{text}"))?;
-    // "  12345 requests in 10.00s, 117.65MB read"
-    let requests = text
-        .lines()
-        .find(|l| l.contains(" requests in "))
-        .and_then(|l| l.split_whitespace().next())
-        .and_then(|n| n.parse().ok())
-        .ok_or_else(|| format!("no request count in wrk's output:\n{text}"))?;
-    Ok((rate, requests))
-}
-
-/// The first `"key":123` number in a JSON text (no JSON parser in xtask).
-fn number(json: &str, key: &str) -> Option<u64> {
-    let start = json.find(&format!("\"{key}\":"))? + key.len() + 3;
-    json[start..]
-        .trim_start()
-        .split(|c: char| !c.is_ascii_digit())
-        .next()?
-        .parse()
-        .ok()
-}
-
-/// The first `"key":"text"` string in a JSON text.
-fn string(json: &str, key: &str) -> Option<String> {
-    let start = json.find(&format!("\"{key}\":\""))? + key.len() + 4;
-    Some(json[start..].split('"').next()?.to_string())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reads_numbers_and_strings_out_of_json_text() {
-        let json =
-            r#"{"entries":[{"id":7,"email":"a.b.1@acme.example"}],"total_pages":40,"per_page":25}"#;
-        assert_eq!(number(json, "total_pages"), Some(40));
-        assert_eq!(number(json, "missing"), None);
-        assert_eq!(string(json, "email").as_deref(), Some("a.b.1@acme.example"));
-    }
 }
