@@ -27,7 +27,8 @@ type CliResult<T> = Result<T, Box<dyn std::error::Error>>;
     about = "The Users console's API server and operator tools."
 )]
 pub struct Cli {
-    /// Directory for the SQLite database and the token key.
+    /// Directory for the SQLite database and the token key (unused with a
+    /// postgres:// database URL and an explicit key).
     #[arg(
         long,
         global = true,
@@ -35,11 +36,15 @@ pub struct Cli {
         default_value = "./data"
     )]
     pub data_dir: PathBuf,
-    /// Database URL (default: sqlite://<data-dir>/users.db, created if missing).
+    /// Database URL: sqlite:PATH, or postgres://USER:PASSWORD@HOST/DATABASE
+    /// for several instances sharing one database (default:
+    /// <data-dir>/users.db, created if missing).
     #[arg(long, global = true, env = "USERS_CONSOLE_DATABASE_URL")]
     pub database_url: Option<String>,
-    /// File holding the 32-byte token encryption key (raw or hex; default:
-    /// <data-dir>/token.key, generated with mode 0600 on first start).
+    /// File holding the 32-byte token encryption key (raw or hex), generated
+    /// with mode 0600 when missing (default: <data-dir>/token.key). Every
+    /// instance on one database must use the same key; the key can instead
+    /// come from USERS_CONSOLE_TOKEN_KEY (64 hex digits).
     #[arg(long, global = true, env = "USERS_CONSOLE_TOKEN_KEY_FILE")]
     pub token_key_file: Option<PathBuf>,
     #[command(subcommand)]
@@ -157,24 +162,66 @@ pub async fn run(cli: Cli) -> CliResult<()> {
     result
 }
 
+/// The environment variable that may hold the token key itself (64 hex
+/// digits), for deployments that pass secrets through the environment.
+pub const TOKEN_KEY_VAR: &str = "USERS_CONSOLE_TOKEN_KEY";
+
 /// Opens the database, creating the data directory and the token key as needed.
 pub async fn open_store(
     data_dir: &std::path::Path,
     database_url: Option<&str>,
     key_file: Option<&std::path::Path>,
 ) -> CliResult<Store> {
+    let location = match database_url {
+        Some(url) => Location::Url(url.to_string()),
+        None => {
+            create_data_dir(data_dir)?;
+            Location::File(data_dir.join("users.db"))
+        }
+    };
+    let key = token_key(data_dir, &location, key_file)?;
+    Ok(Store::open(&location, TokenCrypto::new(&key)).await?)
+}
+
+/// The token key: from USERS_CONSOLE_TOKEN_KEY, else the key file (created
+/// when missing). A shared PostgreSQL database needs the key named
+/// explicitly: a key made up per machine would leave each instance unable
+/// to read the others' tokens.
+fn token_key(
+    data_dir: &std::path::Path,
+    location: &Location,
+    key_file: Option<&std::path::Path>,
+) -> CliResult<TokenKey> {
+    if let Ok(text) = std::env::var(TOKEN_KEY_VAR) {
+        return Ok(TokenKey::from_hex(&text)
+            .ok_or_else(|| format!("{TOKEN_KEY_VAR} must hold 64 hex digits (32 bytes)"))?);
+    }
+    let path = match key_file {
+        Some(path) => path.to_path_buf(),
+        None if location.is_postgres() => {
+            return Err(format!(
+                "a PostgreSQL database is shared by every instance, so they must share one \
+                 token key: give --token-key-file PATH (created when missing; copy it to every \
+                 instance) or set {TOKEN_KEY_VAR}"
+            )
+            .into())
+        }
+        None => {
+            create_data_dir(data_dir)?;
+            data_dir.join(crate::crypto::KEY_FILE_NAME)
+        }
+    };
+    Ok(TokenKey::load_or_create(&path)?)
+}
+
+fn create_data_dir(data_dir: &std::path::Path) -> CliResult<()> {
     std::fs::create_dir_all(data_dir).map_err(|e| {
         format!(
             "cannot create the data directory {}: {e}",
             data_dir.display()
         )
     })?;
-    let key = TokenKey::load_or_create(data_dir, key_file)?;
-    let location = match database_url {
-        Some(url) => Location::Url(url.to_string()),
-        None => Location::File(data_dir.join("users.db")),
-    };
-    Ok(Store::open(&location, TokenCrypto::new(&key)).await?)
+    Ok(())
 }
 
 /// Serves until Ctrl-C or SIGTERM; prints `Listening on http://ADDR` once bound.

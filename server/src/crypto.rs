@@ -59,13 +59,17 @@ impl TokenKey {
         Ok(TokenKey(bytes))
     }
 
-    /// Reads `explicit` when given (it must exist), else `<data_dir>/token.key`,
-    /// generating that file with mode 0600 when it does not exist yet.
-    pub fn load_or_create(data_dir: &Path, explicit: Option<&Path>) -> Result<Self, KeyError> {
-        if let Some(path) = explicit {
-            return Self::read(path);
-        }
-        let path = data_dir.join(KEY_FILE_NAME);
+    /// The key as 64 hex digits (the `USERS_TOKEN_KEY` variable).
+    pub fn from_hex(text: &str) -> Option<Self> {
+        let decoded = unhex(text.trim())?;
+        <[u8; 32]>::try_from(decoded.as_slice()).ok().map(TokenKey)
+    }
+
+    /// Reads the key file at `path`, generating it with mode 0600 when it
+    /// does not exist yet (two processes racing to create it share the
+    /// winner's key).
+    pub fn load_or_create(path: &Path) -> Result<Self, KeyError> {
+        let path = path.to_path_buf();
         if path.exists() {
             return Self::read(&path);
         }
@@ -149,6 +153,15 @@ impl TokenCrypto {
         let mut random = [0u8; 32];
         getrandom::getrandom(&mut random).map_err(KeyError::Random)?;
         Ok(users_api::token::format_token(&random))
+    }
+
+    /// Identifies the key without revealing it: stored in the database on
+    /// first use, so a server given another key refuses to start.
+    pub fn key_fingerprint(&self) -> String {
+        let mut mac =
+            <HmacSha256 as Mac>::new_from_slice(&self.lookup_key).expect("HMAC takes any key size");
+        mac.update(b"users-console/key-fingerprint/v1");
+        hex(&mac.finalize().into_bytes()[..16])
     }
 
     /// The keyed hash a token is found by.
@@ -252,8 +265,9 @@ mod tests {
     #[test]
     fn key_file_is_created_once_with_mode_0600_and_reread() {
         let dir = tempfile::tempdir().unwrap();
-        let first = TokenKey::load_or_create(dir.path(), None).unwrap();
-        let second = TokenKey::load_or_create(dir.path(), None).unwrap();
+        let path = dir.path().join(KEY_FILE_NAME);
+        let first = TokenKey::load_or_create(&path).unwrap();
+        let second = TokenKey::load_or_create(&path).unwrap();
         assert_eq!(first.0, second.0);
         #[cfg(unix)]
         {
@@ -266,16 +280,28 @@ mod tests {
         }
         let raw = dir.path().join("raw.key");
         fs::write(&raw, [5u8; 32]).unwrap();
-        assert_eq!(
-            TokenKey::load_or_create(dir.path(), Some(&raw)).unwrap().0,
-            [5; 32]
-        );
+        assert_eq!(TokenKey::load_or_create(&raw).unwrap().0, [5; 32]);
         let bad = dir.path().join("bad.key");
         fs::write(&bad, "not a key").unwrap();
         assert!(matches!(
-            TokenKey::load_or_create(dir.path(), Some(&bad)),
+            TokenKey::load_or_create(&bad),
             Err(KeyError::Format(_))
         ));
+    }
+
+    #[test]
+    fn keys_read_from_hex_and_fingerprints_tell_keys_apart() {
+        let key = TokenKey::from_hex(&format!("{}\n", "ab".repeat(32))).unwrap();
+        assert_eq!(key.0, [0xab; 32]);
+        assert!(TokenKey::from_hex("abcd").is_none());
+        assert!(TokenKey::from_hex(&"zz".repeat(32)).is_none());
+        let same = TokenCrypto::new(&key).key_fingerprint();
+        assert_eq!(same, TokenCrypto::new(&key).key_fingerprint());
+        assert_eq!(same.len(), 32);
+        assert_ne!(
+            same,
+            TokenCrypto::new(&TokenKey::from_bytes([1; 32])).key_fingerprint()
+        );
     }
 
     #[test]

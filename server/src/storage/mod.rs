@@ -1,45 +1,35 @@
-//! Storage: the only module that speaks SQL. Handlers and the CLI use the
-//! methods of [`Store`] with the contract's types; the SQLite implementation
-//! lives in the submodules. A PostgreSQL backend would add another
-//! implementation behind the same methods without touching the handlers.
+//! Storage: the only module that speaks SQL. Handlers and the CLI call the
+//! methods of [`Store`] with the contract's types; each backend implements
+//! the same methods with the same guarantees:
 //!
-//! Writes go through a one-connection pool and `BEGIN IMMEDIATE`, so a
-//! transaction's checks (unique email, last admin, versions) and its writes
-//! see the same data: no lost updates, no check-then-act races. Reads use a
-//! separate pool and, in WAL mode, never wait for the writer.
+//! * [`sqlite`] (the default): one embedded database file, writes
+//!   serialised by `BEGIN IMMEDIATE`.
+//! * [`postgres`]: one database shared by any number of stateless server
+//!   instances, writes to a company serialised by a transaction-level
+//!   advisory lock.
+//!
+//! Nothing here caches data between requests, so an instance always answers
+//! from what is committed, whichever instance committed it.
 
-mod admin;
-mod audit;
-mod bulk;
-mod checks;
-mod list;
+mod model;
+pub mod postgres;
 mod provenance;
-mod read;
-mod tokens;
-mod write;
+pub mod sqlite;
+mod window;
 
-use std::str::FromStr;
-use std::sync::Arc;
-use std::time::Duration;
-
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Sqlite, SqlitePool, Transaction};
-use users_api::{AgentRef, UserDetail};
+use users_api::validation::{ValidChanges, ValidNewUser};
+use users_api::{
+    AgentRef, AuditEntry, Company, Group, IdentityProvider, ListQuery, Page, RevealedToken, Role,
+    UserDetail, UserSummary,
+};
 
 use crate::crypto::{KeyError, TokenCrypto};
 
-pub use admin::AdminUser;
-pub use bulk::{DemoGroup, DemoPlan, DemoUser, SeedSummary};
-pub use checks::Expected;
-pub use read::EmailUse;
-
-/// Bytes of the database file mapped into memory by each connection (the
-/// mapping is shared through the OS page cache).
-const MMAP_BYTES: u64 = 16 << 30;
-
-/// Read connections: a few per core, so a slow search cannot hold up the
-/// list (each connection runs its queries on its own thread).
-const READ_CONNECTIONS: u32 = 6;
+pub use model::{
+    AdminUser, DemoGroup, DemoPlan, DemoUser, EmailUse, Expected, SeedSummary, DEFAULT_PROVIDERS,
+};
+pub use postgres::PgStore;
+pub use sqlite::SqliteStore;
 
 /// The authenticated caller of a request, read from current data.
 #[derive(Debug, Clone)]
@@ -79,102 +69,201 @@ pub enum StoreError {
     Conflict(String),
     #[error("stored token data is unreadable with this key (was the token key replaced?)")]
     TokenUnreadable,
+    #[error(
+        "this token key is not the one the database was set up with: every instance \
+         must use the same key (the file first used with this database)"
+    )]
+    WrongTokenKey,
     #[error(transparent)]
     Key(#[from] KeyError),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("database migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
-    #[error("unsupported database URL {0:?}: only sqlite: URLs are supported")]
+    #[error("unsupported database URL {0:?}: use sqlite:PATH or postgres://USER@HOST/DATABASE")]
     UnsupportedUrl(String),
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
-/// The storage handle; cheap to clone.
+/// Where the database is.
+#[derive(Debug, Clone)]
+pub enum Location {
+    /// A `sqlite:` or `postgres://` URL as given by the operator.
+    Url(String),
+    /// A SQLite database file (created when missing).
+    File(std::path::PathBuf),
+}
+
+impl Location {
+    /// Whether this is a PostgreSQL database (shared by several instances).
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, Location::Url(url) if url.starts_with("postgres://") || url.starts_with("postgresql://"))
+    }
+}
+
+/// The storage handle of one backend; cheap to clone.
 #[derive(Clone)]
-pub struct Store {
-    read: SqlitePool,
-    write: SqlitePool,
-    crypto: Arc<TokenCrypto>,
+pub enum Store {
+    Sqlite(SqliteStore),
+    Postgres(PgStore),
 }
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").finish_non_exhaustive()
+        f.write_str(match self {
+            Store::Sqlite(_) => "Store::Sqlite",
+            Store::Postgres(_) => "Store::Postgres",
+        })
     }
-}
-
-/// Where the database is.
-#[derive(Debug, Clone)]
-pub enum Location {
-    /// A `sqlite:` URL as given by the operator.
-    Url(String),
-    /// A database file (created when missing).
-    File(std::path::PathBuf),
 }
 
 impl Store {
-    /// Opens (creating when missing) the database and applies the embedded migrations.
+    /// Opens (creating when missing) the database, applies the backend's
+    /// embedded migrations and checks the token key against the database.
     pub async fn open(location: &Location, crypto: TokenCrypto) -> StoreResult<Store> {
-        let options = match location {
-            Location::Url(url) => {
-                if !url.starts_with("sqlite:") {
-                    return Err(StoreError::UnsupportedUrl(url.clone()));
-                }
-                SqliteConnectOptions::from_str(url)?
+        match location {
+            Location::File(path) => Ok(Store::Sqlite(SqliteStore::open_file(path, crypto).await?)),
+            Location::Url(url) if url.starts_with("sqlite:") => {
+                Ok(Store::Sqlite(SqliteStore::open_url(url, crypto).await?))
             }
-            Location::File(path) => SqliteConnectOptions::new().filename(path),
-        };
-        let options = options
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10))
-            // Reads of a large database come from the OS page cache through
-            // mmap (no copy into SQLite's cache); sorts stay in memory.
-            .pragma("mmap_size", MMAP_BYTES.to_string())
-            .pragma("cache_size", "-32768")
-            .pragma("temp_store", "memory")
-            .statement_cache_capacity(256);
-        // No ping before handing out a connection: for SQLite it is one
-        // more round trip to the connection's thread on every query.
-        let write = SqlitePoolOptions::new()
-            .max_connections(1)
-            .test_before_acquire(false)
-            .acquire_timeout(Duration::from_secs(60))
-            .connect_with(options.clone())
-            .await?;
-        sqlx::migrate!("./migrations").run(&write).await?;
-        let read = SqlitePoolOptions::new()
-            .max_connections(READ_CONNECTIONS)
-            .min_connections(READ_CONNECTIONS)
-            .test_before_acquire(false)
-            .connect_with(options.read_only(true))
-            .await?;
-        Ok(Store {
-            read,
-            write,
-            crypto: Arc::new(crypto),
-        })
+            Location::Url(url) if location.is_postgres() => {
+                Ok(Store::Postgres(PgStore::open(url, crypto).await?))
+            }
+            Location::Url(url) => Err(StoreError::UnsupportedUrl(url.clone())),
+        }
     }
 
-    /// A write transaction holding SQLite's write lock from its first statement.
-    async fn begin_write(&self) -> StoreResult<Transaction<'static, Sqlite>> {
-        Ok(self.write.begin_with("BEGIN IMMEDIATE").await?)
-    }
-
-    /// A read transaction: one consistent snapshot for multi-query reads.
-    async fn begin_read(&self) -> StoreResult<Transaction<'static, Sqlite>> {
-        Ok(self.read.begin().await?)
-    }
-
-    /// Closes both pools (waits for connections to finish).
+    /// Closes the backend's pools (waits for connections to finish).
     pub async fn close(&self) {
-        self.read.close().await;
-        self.write.close().await;
+        match self {
+            Store::Sqlite(s) => s.close().await,
+            Store::Postgres(s) => s.close().await,
+        }
     }
+
+    /// Role names (catalogue order) and provider names, for validation.
+    pub async fn validation_context(
+        &self,
+        company_id: i64,
+    ) -> StoreResult<(Vec<String>, Vec<String>)> {
+        let roles = self.roles().await?.into_iter().map(|r| r.name).collect();
+        let providers = self
+            .identity_providers(company_id)
+            .await?
+            .into_iter()
+            .map(|p| p.name)
+            .collect();
+        Ok((roles, providers))
+    }
+}
+
+/// Declares the storage interface once: each method is implemented by both
+/// backends with the same signature and forwarded to the open one.
+macro_rules! storage_interface {
+    ($( $(#[$doc:meta])* fn $name:ident(&self $(, $arg:ident: $ty:ty)* $(,)?) -> $ret:ty; )*) => {
+        impl Store {
+            $(
+                $(#[$doc])*
+                pub async fn $name(&self $(, $arg: $ty)*) -> $ret {
+                    match self {
+                        Store::Sqlite(s) => s.$name($($arg),*).await,
+                        Store::Postgres(s) => s.$name($($arg),*).await,
+                    }
+                }
+            )*
+        }
+    };
+}
+
+storage_interface! {
+    /// The active user a token belongs to, with its Settings right read from
+    /// current data; `None` for a malformed, unknown, replaced or archived
+    /// user's token. Records the use (at most once a minute per token).
+    fn authenticate(&self, token: &str) -> StoreResult<Option<Caller>>;
+    /// One user of the company, with everything the form and dialogs need.
+    fn user_detail(&self, company_id: i64, user_id: i64) -> StoreResult<UserDetail>;
+    /// The company, with its directory integration if any.
+    fn company(&self, company_id: i64) -> StoreResult<Company>;
+    /// The role catalogue, in catalogue order.
+    fn roles(&self) -> StoreResult<Vec<Role>>;
+    /// The company's groups by name, with roles and active member counts.
+    fn groups(&self, company_id: i64) -> StoreResult<Vec<Group>>;
+    /// The identity providers a user of the company can be given.
+    fn identity_providers(&self, company_id: i64) -> StoreResult<Vec<IdentityProvider>>;
+    /// Who uses an email key (case-insensitive), apart from `exclude`.
+    fn email_use(&self, company_id: i64, key: &str, exclude: Option<i64>) -> StoreResult<EmailUse>;
+    /// One page of a company's users, alphabetical, with role provenance
+    /// and exact totals.
+    fn list_users(&self, company_id: i64, q: &ListQuery) -> StoreResult<Page<UserSummary>>;
+    /// One page of the company's audit log, newest first, optionally only
+    /// the entries about one user.
+    fn audit_log(
+        &self,
+        company_id: i64,
+        target_user_id: Option<i64>,
+        page: u32,
+        per_page: u32,
+    ) -> StoreResult<Page<AuditEntry>>;
+    /// Adds a user (`user.create` audited).
+    fn create_user(&self, company_id: i64, actor_id: i64, user: &ValidNewUser) -> StoreResult<UserDetail>;
+    /// Edits a user at the expected version (`user.update` audited with the
+    /// before/after of each changed field). Nothing changed: no new version.
+    fn update_user(
+        &self,
+        company_id: i64,
+        actor_id: i64,
+        user_id: i64,
+        expected: &Expected,
+        changes: &ValidChanges,
+    ) -> StoreResult<UserDetail>;
+    /// Archives a user, giving all its agents to `replacement` in the same
+    /// transaction (`user.archive` audited). Archiving an archived user
+    /// changes nothing.
+    fn archive_user(
+        &self,
+        company_id: i64,
+        actor_id: i64,
+        user_id: i64,
+        expected: Option<&Expected>,
+        replacement: Option<i64>,
+    ) -> StoreResult<(UserDetail, Vec<AgentRef>)>;
+    /// Restores an archived user with the roles and groups it had
+    /// (`user.restore` audited). Restoring an active user changes nothing.
+    fn restore_user(
+        &self,
+        company_id: i64,
+        actor_id: i64,
+        user_id: i64,
+        expected: Option<&Expected>,
+    ) -> StoreResult<UserDetail>;
+    /// Reveals a user's token (`token.reveal` audited).
+    fn reveal_token(&self, company_id: i64, actor_id: i64, user_id: i64) -> StoreResult<RevealedToken>;
+    /// Replaces a user's token; the old one fails from the commit on, on
+    /// every instance (`token.regenerate` audited).
+    fn regenerate_token(&self, company_id: i64, actor_id: i64, user_id: i64) -> StoreResult<RevealedToken>;
+    /// Creates the company if missing and an active user holding Settings
+    /// directly; an existing active user with the email gets Settings and
+    /// has its token revealed instead.
+    fn create_admin(&self, company: &str, user: &ValidNewUser) -> StoreResult<AdminUser>;
+    /// The company's id and provider names, creating the company if missing.
+    fn ensure_company(&self, company: &str) -> StoreResult<(i64, Vec<String>)>;
+    /// Puts the company's users under a directory (`Some(provider)`) or back
+    /// under the console (`None`).
+    fn set_directory(&self, company: &str, provider: Option<&str>) -> StoreResult<i64>;
+    /// Adds a group with its roles to a company; returns its id.
+    fn create_group(&self, company_id: i64, name: &str, description: &str, roles: &[String]) -> StoreResult<i64>;
+    /// Puts a user into a group of the same company.
+    fn add_group_member(&self, group_id: i64, user_id: i64) -> StoreResult<()>;
+    /// Takes a user out of a group.
+    fn remove_group_member(&self, group_id: i64, user_id: i64) -> StoreResult<()>;
+    /// Adds an agent owned by a user of the company; returns its id.
+    fn create_agent(&self, company_id: i64, name: &str, owner_id: i64) -> StoreResult<i64>;
+    /// The agents a user owns (id and name).
+    fn agents_of(&self, user_id: i64) -> StoreResult<Vec<AgentRef>>;
+    /// Adds a demo plan to the company (created if missing). `plan` gets the
+    /// first new user id, so generated emails can be unique across runs.
+    fn seed_demo(&self, company: &str, plan: impl FnOnce(i64) -> DemoPlan) -> StoreResult<SeedSummary>;
 }
 
 /// The current time as stored and shown: RFC 3339 UTC, whole seconds.
@@ -199,11 +288,6 @@ pub fn format_time(at: time::OffsetDateTime) -> String {
 /// The lower-cased "first last" the list is sorted and searched by.
 pub fn sort_key(first_name: &str, last_name: &str) -> String {
     format!("{first_name} {last_name}").to_lowercase()
-}
-
-/// A JSON array of ids, bound as one parameter and expanded with `json_each`.
-fn id_list(ids: &[i64]) -> String {
-    serde_json::to_string(ids).expect("ids serialise")
 }
 
 #[cfg(test)]

@@ -1,18 +1,16 @@
-//! Role provenance for a set of users, loaded in a fixed number of queries
-//! whatever the number of users: direct roles, group memberships, the
-//! groups' roles and agent counts, each for all the users at once (ids bound
-//! as one JSON array and expanded with `json_each`).
+//! Role provenance: what both backends load for a set of users (direct
+//! roles, group memberships, the groups' roles, agent counts) and how it
+//! becomes the contract's summaries, with each role's sources.
 
 use std::collections::{BTreeMap, HashMap};
 
-use sqlx::{Row, SqliteConnection};
 use users_api::{EffectiveRole, GroupRef, RoleSource, UserStatus, UserSummary};
 
-use super::{id_list, StoreError, StoreResult};
+use super::{StoreError, StoreResult};
 
 /// Columns of one user row (summary and detail), joined with its provider,
 /// its archiver and its token hint.
-pub(super) const USER_SELECT: &str = "\
+pub(crate) const USER_SELECT: &str = "\
 SELECT u.id, u.first_name, u.last_name, u.email, ip.name AS provider, u.status, u.created_at,
        u.archived_at, u.version, u.updated_at, ab.id AS archived_by_id,
        ab.first_name || ' ' || ab.last_name AS archived_by_name,
@@ -23,22 +21,22 @@ LEFT JOIN users ab ON ab.id = u.archived_by
 LEFT JOIN access_tokens t ON t.user_id = u.id";
 
 #[derive(Debug, sqlx::FromRow)]
-pub(super) struct UserRow {
-    pub(super) id: i64,
-    pub(super) first_name: String,
-    pub(super) last_name: String,
-    pub(super) email: String,
-    pub(super) provider: String,
-    pub(super) status: String,
-    pub(super) created_at: String,
-    pub(super) archived_at: Option<String>,
-    pub(super) version: i64,
-    pub(super) updated_at: String,
-    pub(super) archived_by_id: Option<i64>,
-    pub(super) archived_by_name: Option<String>,
-    pub(super) token_hint: Option<String>,
-    pub(super) token_created_at: Option<String>,
-    pub(super) token_last_used_at: Option<String>,
+pub(crate) struct UserRow {
+    pub(crate) id: i64,
+    pub(crate) first_name: String,
+    pub(crate) last_name: String,
+    pub(crate) email: String,
+    pub(crate) provider: String,
+    pub(crate) status: String,
+    pub(crate) created_at: String,
+    pub(crate) archived_at: Option<String>,
+    pub(crate) version: i64,
+    pub(crate) updated_at: String,
+    pub(crate) archived_by_id: Option<i64>,
+    pub(crate) archived_by_name: Option<String>,
+    pub(crate) token_hint: Option<String>,
+    pub(crate) token_created_at: Option<String>,
+    pub(crate) token_last_used_at: Option<String>,
 }
 
 /// One user of a list page as [`summaries_sql`] encodes it: id, first
@@ -58,51 +56,8 @@ type SummaryTuple = (
     u32,
 );
 
-/// A statement answering, in one row, a page's users and everything their
-/// summaries need as two JSON arrays (a row per user would cost a round
-/// trip to the connection's thread each): the users in list order, and
-/// (group id, role position, role name) for the groups they are in.
-/// `ids` is a subquery giving the users' ids; `lead` is prepended to the
-/// statement and `first` to its columns.
-pub(super) fn summaries_sql(lead: &str, first: &str, ids: &str) -> String {
-    format!(
-        "{lead} SELECT {first} json_group_array(json_array(
-           u.id, u.first_name, u.last_name, u.email, ip.name, u.status, u.created_at, u.archived_at,
-           json((SELECT json_group_array(json_array(r.position, r.name))
-                 FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = u.id)),
-           json((SELECT json_group_array(json_array(g.id, g.name))
-                 FROM group_members gm JOIN user_groups g ON g.id = gm.group_id
-                 WHERE gm.user_id = u.id)),
-           (SELECT COUNT(*) FROM agents a WHERE a.owner_id = u.id))
-         ORDER BY u.sort_key, u.email_key, u.id),
-       (SELECT json_group_array(json_array(gr.group_id, r.position, r.name))
-        FROM group_roles gr JOIN roles r ON r.id = gr.role_id
-        WHERE gr.group_id IN (SELECT gm.group_id FROM group_members gm WHERE gm.user_id IN ({ids})))
-     FROM users u JOIN identity_providers ip ON ip.id = u.identity_provider_id
-     WHERE u.id IN ({ids})"
-    )
-}
-
-static SUMMARIES_BY_IDS: std::sync::LazyLock<String> =
-    std::sync::LazyLock::new(|| summaries_sql("", "", "SELECT value FROM json_each(?1)"));
-
-/// The summaries of the given users, in list order (name, email, id).
-pub(super) async fn load_summaries(
-    conn: &mut SqliteConnection,
-    ids: &[i64],
-) -> StoreResult<Vec<UserSummary>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let (users, group_roles): (String, String) = sqlx::query_as(SUMMARIES_BY_IDS.as_str())
-        .bind(id_list(ids))
-        .fetch_one(&mut *conn)
-        .await?;
-    decode_summaries(&users, &group_roles)
-}
-
 /// The summaries from the two JSON arrays of [`summaries_sql`].
-pub(super) fn decode_summaries(users: &str, group_roles: &str) -> StoreResult<Vec<UserSummary>> {
+pub(crate) fn decode_summaries(users: &str, group_roles: &str) -> StoreResult<Vec<UserSummary>> {
     let decode = |e: serde_json::Error| StoreError::Conflict(format!("page encoding: {e}"));
     let users: Vec<SummaryTuple> = serde_json::from_str(users).map_err(decode)?;
     let group_roles: Vec<(i64, i64, String)> = serde_json::from_str(group_roles).map_err(decode)?;
@@ -153,87 +108,14 @@ pub(super) fn decode_summaries(users: &str, group_roles: &str) -> StoreResult<Ve
 
 /// Roles, groups and agent counts of a set of users.
 #[derive(Default)]
-pub(super) struct Provenance {
-    pub(super) direct: HashMap<i64, Vec<(i64, String)>>,
-    pub(super) groups: HashMap<i64, Vec<GroupRef>>,
-    pub(super) group_roles: HashMap<i64, Vec<(i64, String)>>,
-    pub(super) agent_counts: HashMap<i64, u32>,
+pub(crate) struct Provenance {
+    pub(crate) direct: HashMap<i64, Vec<(i64, String)>>,
+    pub(crate) groups: HashMap<i64, Vec<GroupRef>>,
+    pub(crate) group_roles: HashMap<i64, Vec<(i64, String)>>,
+    pub(crate) agent_counts: HashMap<i64, u32>,
 }
 
 impl Provenance {
-    pub(super) async fn load(conn: &mut SqliteConnection, ids: &[i64]) -> StoreResult<Provenance> {
-        let mut p = Provenance::default();
-        if ids.is_empty() {
-            return Ok(p);
-        }
-        let ids_json = id_list(ids);
-        let rows = sqlx::query(
-            "SELECT ur.user_id, r.position, r.name FROM user_roles ur
-             JOIN roles r ON r.id = ur.role_id
-             WHERE ur.user_id IN (SELECT value FROM json_each(?1))
-             ORDER BY r.position",
-        )
-        .bind(&ids_json)
-        .fetch_all(&mut *conn)
-        .await?;
-        for row in rows {
-            p.direct
-                .entry(row.get(0))
-                .or_default()
-                .push((row.get(1), row.get(2)));
-        }
-        let rows = sqlx::query(
-            "SELECT gm.user_id, g.id, g.name FROM group_members gm
-             JOIN user_groups g ON g.id = gm.group_id
-             WHERE gm.user_id IN (SELECT value FROM json_each(?1))
-             ORDER BY g.name, g.id",
-        )
-        .bind(&ids_json)
-        .fetch_all(&mut *conn)
-        .await?;
-        let mut group_ids = Vec::new();
-        for row in rows {
-            let group = GroupRef {
-                id: row.get(1),
-                name: row.get(2),
-            };
-            if !group_ids.contains(&group.id) {
-                group_ids.push(group.id);
-            }
-            p.groups.entry(row.get(0)).or_default().push(group);
-        }
-        if !group_ids.is_empty() {
-            let rows = sqlx::query(
-                "SELECT gr.group_id, r.position, r.name FROM group_roles gr
-                 JOIN roles r ON r.id = gr.role_id
-                 WHERE gr.group_id IN (SELECT value FROM json_each(?1))
-                 ORDER BY r.position",
-            )
-            .bind(id_list(&group_ids))
-            .fetch_all(&mut *conn)
-            .await?;
-            for row in rows {
-                p.group_roles
-                    .entry(row.get(0))
-                    .or_default()
-                    .push((row.get(1), row.get(2)));
-            }
-        }
-        let rows = sqlx::query(
-            "SELECT owner_id, COUNT(*) FROM agents
-             WHERE owner_id IN (SELECT value FROM json_each(?1)) GROUP BY owner_id",
-        )
-        .bind(&ids_json)
-        .fetch_all(&mut *conn)
-        .await?;
-        for row in rows {
-            let count: i64 = row.get(1);
-            p.agent_counts
-                .insert(row.get(0), u32::try_from(count).unwrap_or(u32::MAX));
-        }
-        Ok(p)
-    }
-
     /// The union of roles in catalogue order; sources direct first, then
     /// groups by name (the membership order).
     fn effective_roles(&self, user_id: i64) -> Vec<EffectiveRole> {
@@ -265,7 +147,7 @@ impl Provenance {
         by_position.into_values().collect()
     }
 
-    pub(super) fn summary(&self, row: &UserRow) -> UserSummary {
+    pub(crate) fn summary(&self, row: &UserRow) -> UserSummary {
         UserSummary {
             id: row.id,
             first_name: row.first_name.clone(),

@@ -6,7 +6,7 @@ use std::process::{Command, Stdio};
 use serde_json::json;
 use users_server::cli::{self, CreateAdminArgs, SeedDemoArgs};
 
-use crate::common::{TestServer, COMPANY};
+use crate::common::{TestDatabase, TestServer, COMPANY};
 
 fn last_line(out: &[u8]) -> String {
     String::from_utf8(out.to_vec())
@@ -130,9 +130,9 @@ fn bin() -> Command {
 #[tokio::test]
 async fn the_binary_creates_an_admin_serves_and_sets_the_directory() {
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
+    let db = TestDatabase::create(dir.path()).await;
     let out = bin()
-        .env("USERS_CONSOLE_DATA_DIR", &data)
+        .args(&db.cli_args)
         .args([
             "create-admin",
             "--email",
@@ -154,23 +154,21 @@ async fn the_binary_creates_an_admin_serves_and_sets_the_directory() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(data.join("token.key"))
+        let mode = std::fs::metadata(dir.path().join("token.key"))
             .unwrap()
             .permissions()
             .mode();
         assert_eq!(mode & 0o777, 0o600);
     }
     let out = bin()
-        .arg("--data-dir")
-        .arg(&data)
+        .args(&db.cli_args)
         .args(["set-directory", "--provider", "Azure AD"])
         .output()
         .unwrap();
     assert!(out.status.success());
     assert!(
         bin()
-            .arg("--data-dir")
-            .arg(&data)
+            .args(&db.cli_args)
             .arg("set-directory")
             .output()
             .unwrap()
@@ -181,8 +179,7 @@ async fn the_binary_creates_an_admin_serves_and_sets_the_directory() {
 
     // No subcommand means serve; the address comes from the environment.
     let mut child = bin()
-        .arg("--data-dir")
-        .arg(&data)
+        .args(&db.cli_args)
         .env("USERS_CONSOLE_ADDR", "127.0.0.1:0")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

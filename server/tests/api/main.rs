@@ -1,5 +1,6 @@
 //! Integration tests of users-server over real HTTP on 127.0.0.1 against a
-//! real SQLite file (one test binary, many modules: one link step).
+//! real database: SQLite, or PostgreSQL when `USERS_TEST_POSTGRES_URL` is set
+//! (see common/mod.rs). One test binary, many modules: one link step.
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -9,7 +10,9 @@ mod authz;
 mod cli;
 mod errors;
 mod fuzz;
+mod instances;
 mod listing;
+mod races;
 mod rails;
 mod site;
 mod tokens;

@@ -1,6 +1,11 @@
 //! Test harness: a real server on 127.0.0.1 (in-process, its own tokio
-//! task) over a real SQLite file in a temporary directory, plus helpers to
-//! seed data through the storage layer and to call the API with reqwest.
+//! task) over a real database, plus helpers to seed data through the
+//! storage layer and to call the API with reqwest.
+//!
+//! The backend is the suite's parameter: a SQLite file in the test's
+//! temporary directory by default; a fresh PostgreSQL database per test when
+//! `USERS_TEST_POSTGRES_URL` names a server (`cargo xtask test` starts a
+//! throwaway cluster and runs the suite both ways).
 
 #![allow(dead_code)]
 
@@ -10,6 +15,96 @@ use users_api::validation::{PersonName, ValidNewUser};
 use users_api::Email;
 use users_server::crypto::{TokenCrypto, TokenKey};
 use users_server::storage::Location;
+
+/// The variable naming a PostgreSQL server to run the suite on (a superuser
+/// URL: each test creates its own database).
+pub const POSTGRES_VAR: &str = "USERS_TEST_POSTGRES_URL";
+
+/// Where one test's data lives, for the in-process store and for the binary.
+pub struct TestDatabase {
+    pub location: Location,
+    /// The binary's options selecting the same database and token key.
+    pub cli_args: Vec<std::ffi::OsString>,
+}
+
+impl TestDatabase {
+    /// A new, empty database for one test, on the suite's backend; the token
+    /// key file is `dir/token.key`.
+    pub async fn create(dir: &std::path::Path) -> TestDatabase {
+        let key_file = dir.join("token.key");
+        match std::env::var(POSTGRES_VAR) {
+            Ok(server) if !server.is_empty() => {
+                let url = create_postgres_database(&server).await;
+                TestDatabase {
+                    location: Location::Url(url.clone()),
+                    cli_args: vec![
+                        "--database-url".into(),
+                        url.into(),
+                        "--token-key-file".into(),
+                        key_file.into(),
+                    ],
+                }
+            }
+            _ => {
+                let data = dir.join("data");
+                std::fs::create_dir_all(&data).expect("data directory");
+                TestDatabase {
+                    location: Location::File(data.join("users.db")),
+                    cli_args: vec![
+                        "--data-dir".into(),
+                        data.into(),
+                        "--token-key-file".into(),
+                        key_file.into(),
+                    ],
+                }
+            }
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.location.is_postgres()
+    }
+}
+
+/// Creates a uniquely named database on the server; returns its URL.
+async fn create_postgres_database(server: &str) -> String {
+    use sqlx::Connection;
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let name = format!(
+        "users_test_{}_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        time_suffix()
+    );
+    let mut conn = sqlx::PgConnection::connect(server)
+        .await
+        .unwrap_or_else(|e| panic!("{POSTGRES_VAR}: cannot connect: {e}"));
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .expect("create the test database");
+    conn.close().await.ok();
+    let (base, query) = match server.split_once('?') {
+        Some((base, query)) => (base, format!("?{query}")),
+        None => (server, String::new()),
+    };
+    let prefix = base
+        .rsplit_once('/')
+        .filter(|(p, _)| p.contains("//") && !p.ends_with('/'))
+        .map_or(base, |(p, _)| p);
+    format!("{prefix}/{name}{query}")
+}
+
+fn time_suffix() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() % 1_000_000_000)
+}
+
+/// The key in `dir/token.key` (created when missing), as the binary reads it.
+pub fn test_key(dir: &std::path::Path) -> TokenKey {
+    TokenKey::load_or_create(&dir.join("token.key")).expect("token key")
+}
 use users_server::{router, AppConfig, Store};
 
 pub const COMPANY: &str = "Acme Robotics";
@@ -22,6 +117,7 @@ pub struct TestServer {
     pub admin: Account,
     pub company_id: i64,
     pub dir: tempfile::TempDir,
+    pub database: TestDatabase,
 }
 
 /// A user and its access token.
@@ -39,13 +135,11 @@ impl TestServer {
     /// `config` gets the temporary directory (to place a static site in it).
     pub async fn start_with(config: impl FnOnce(&std::path::Path) -> AppConfig) -> TestServer {
         let dir = tempfile::tempdir().expect("temporary directory");
-        let key = TokenKey::generate().expect("random key");
-        let store = Store::open(
-            &Location::File(dir.path().join("users.db")),
-            TokenCrypto::new(&key),
-        )
-        .await
-        .expect("open the database");
+        let database = TestDatabase::create(dir.path()).await;
+        let key = test_key(dir.path());
+        let store = Store::open(&database.location, TokenCrypto::new(&key))
+            .await
+            .expect("open the database");
         let app = router(store.clone(), &config(dir.path())).expect("router");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -71,7 +165,38 @@ impl TestServer {
             },
             company_id: admin_user.company_id,
             dir,
+            database,
         }
+    }
+
+    /// Everything the database holds, as text: the SQLite files' bytes, or
+    /// every PostgreSQL row as JSON (byte strings hex-encoded).
+    pub async fn stored_text(&self) -> String {
+        if let Location::Url(url) = &self.database.location {
+            use sqlx::Connection;
+            let mut conn = sqlx::PgConnection::connect(url).await.expect("connect");
+            let tables: Vec<String> = sqlx::query_scalar(
+                "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public'",
+            )
+            .fetch_all(&mut conn)
+            .await
+            .expect("tables");
+            let mut text = String::new();
+            for table in tables {
+                let rows: Vec<String> =
+                    sqlx::query_scalar(&format!("SELECT row_to_json(t)::text FROM \"{table}\" t"))
+                        .fetch_all(&mut conn)
+                        .await
+                        .expect("rows");
+                text.push_str(&rows.join("\n"));
+            }
+            return text;
+        }
+        let mut bytes = Vec::new();
+        for entry in std::fs::read_dir(self.dir.path().join("data")).expect("data directory") {
+            bytes.extend(std::fs::read(entry.expect("entry").path()).expect("read"));
+        }
+        String::from_utf8_lossy(&bytes).into_owned()
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -8,18 +8,13 @@ use users_api::{
     AgentRef, Company, Directory, Group, GroupRef, IdentityProvider, Role, TokenHint, UserDetail,
 };
 
-use super::provenance::{Provenance, UserRow, USER_SELECT};
-use super::{Store, StoreError, StoreResult};
+use super::summaries::load_provenance;
+use super::SqliteStore;
+use crate::storage::model::EmailUse;
+use crate::storage::provenance::{UserRow, USER_SELECT};
+use crate::storage::{StoreError, StoreResult};
 
-/// Whether an email is free, used by an archived user of the company, or taken.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EmailUse {
-    Free,
-    Archived,
-    Taken,
-}
-
-impl Store {
+impl SqliteStore {
     /// One user of the company, with everything the form and dialogs need.
     pub async fn user_detail(&self, company_id: i64, user_id: i64) -> StoreResult<UserDetail> {
         let mut tx = self.begin_read().await?;
@@ -140,21 +135,6 @@ impl Store {
             Some(_) => EmailUse::Taken,
         })
     }
-
-    /// Role names (catalogue order) and provider names, for validation.
-    pub async fn validation_context(
-        &self,
-        company_id: i64,
-    ) -> StoreResult<(Vec<String>, Vec<String>)> {
-        let roles = self.roles().await?.into_iter().map(|r| r.name).collect();
-        let providers = self
-            .identity_providers(company_id)
-            .await?
-            .into_iter()
-            .map(|p| p.name)
-            .collect();
-        Ok((roles, providers))
-    }
 }
 
 /// Reads one user of the company on `conn` (inside a read or write transaction).
@@ -170,7 +150,7 @@ pub(super) async fn load_detail(
         .fetch_optional(&mut *conn)
         .await?
         .ok_or(StoreError::NotFound)?;
-    let provenance = Provenance::load(conn, &[row.id]).await?;
+    let provenance = load_provenance(conn, &[row.id]).await?;
     let agents = owned_agents(conn, row.id).await?;
     let summary = provenance.summary(&row);
     let direct_roles = provenance

@@ -10,8 +10,10 @@ use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
 use super::admin::ensure_company;
 use super::audit::record;
 use super::list::user_grams;
-use super::{now, sort_key, Store, StoreError, StoreResult};
+use super::SqliteStore;
 use crate::crypto::TokenCrypto;
+use crate::storage::model::{DemoPlan, DemoUser, SeedSummary};
+use crate::storage::{now, sort_key, StoreError, StoreResult};
 
 /// Triggers on `users` that the bulk load replaces with set-based fills.
 const BULK_TRIGGERS: [&str; 3] = [
@@ -23,45 +25,7 @@ const BULK_TRIGGERS: [&str; 3] = [
 /// Rows per multi-row INSERT (well under SQLite's 32,766 bound parameters).
 const CHUNK: usize = 400;
 
-/// A demo group and the roles it grants.
-#[derive(Debug, Clone)]
-pub struct DemoGroup {
-    pub name: String,
-    pub description: String,
-    pub roles: Vec<String>,
-}
-
-/// A demo user. `groups` are indexes into [`DemoPlan::groups`].
-#[derive(Debug, Clone)]
-pub struct DemoUser {
-    pub first_name: String,
-    pub last_name: String,
-    pub email: String,
-    pub identity_provider: String,
-    pub roles: Vec<String>,
-    pub groups: Vec<usize>,
-    pub agents: Vec<String>,
-    pub archived: bool,
-}
-
-/// Everything `seed-demo` adds.
-#[derive(Debug, Clone, Default)]
-pub struct DemoPlan {
-    pub groups: Vec<DemoGroup>,
-    pub users: Vec<DemoUser>,
-}
-
-/// What was added.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SeedSummary {
-    pub company_id: i64,
-    pub users: usize,
-    pub archived: usize,
-    pub groups: usize,
-    pub agents: usize,
-}
-
-impl Store {
+impl SqliteStore {
     /// Adds a demo plan to the company (created if missing). `plan` gets the
     /// first new user id, so generated emails can be unique across runs.
     pub async fn seed_demo(

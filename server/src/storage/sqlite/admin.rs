@@ -10,32 +10,9 @@ use super::audit::record;
 use super::checks::set_direct_roles;
 use super::tokens::stored_token;
 use super::write::insert_user;
-use super::{now, Store, StoreError, StoreResult};
-
-/// Identity providers every new company starts with (the first is the default).
-pub const DEFAULT_PROVIDERS: [&str; 4] = ["Avaamo", "Azure AD", "Google", "Okta"];
-
-/// The outcome of `create-admin`.
-#[derive(Clone)]
-pub struct AdminUser {
-    pub user_id: i64,
-    pub company_id: i64,
-    pub company_created: bool,
-    /// False when an active user with that email already existed.
-    pub user_created: bool,
-    /// The user's current access token. Never log it.
-    pub token: String,
-}
-
-impl std::fmt::Debug for AdminUser {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AdminUser")
-            .field("user_id", &self.user_id)
-            .field("company_id", &self.company_id)
-            .field("user_created", &self.user_created)
-            .finish_non_exhaustive()
-    }
-}
+use super::SqliteStore;
+use crate::storage::model::{AdminUser, DEFAULT_PROVIDERS};
+use crate::storage::{now, StoreError, StoreResult};
 
 /// The company's id, creating it (with the default providers) when missing.
 pub(super) async fn ensure_company(
@@ -76,7 +53,7 @@ pub(super) async fn company_id(conn: &mut SqliteConnection, name: &str) -> Store
         .ok_or_else(|| StoreError::NoSuchCompany(name.to_string()))
 }
 
-impl Store {
+impl SqliteStore {
     /// Creates the company if missing and an active user holding Settings
     /// directly. When an active user of that company already has the email,
     /// nothing new is created: its token is revealed (audited as a reveal by
@@ -188,7 +165,7 @@ impl Store {
     }
 }
 
-impl Store {
+impl SqliteStore {
     /// Adds a group with its roles to a company; returns its id.
     pub async fn create_group(
         &self,

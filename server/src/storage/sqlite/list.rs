@@ -21,8 +21,11 @@ use std::sync::LazyLock;
 use sqlx::{Row, SqliteConnection};
 use users_api::{ListQuery, Page, UserStatus, UserSummary};
 
-use super::provenance::{decode_summaries, load_summaries, summaries_sql};
-use super::{Store, StoreError, StoreResult};
+use super::summaries::{load_summaries, summaries_sql};
+use super::SqliteStore;
+use crate::storage::provenance::decode_summaries;
+use crate::storage::window::Window;
+use crate::storage::{StoreError, StoreResult};
 
 /// Index entries a dense walk may be expected to visit for one page (a
 /// covering-index entry costs well under a microsecond).
@@ -94,43 +97,6 @@ fn match_expression(terms: &[&str]) -> String {
         .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
         .collect::<Vec<_>>()
         .join(" AND ")
-}
-
-/// Where a page sits in a tab (or in a search's matches) of `total` rows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Window {
-    /// Rows before the page, counted from the start.
-    offset: u64,
-    /// Rows on the page (the last one may be short).
-    rows: u64,
-}
-
-impl Window {
-    fn new(total: u64, offset: u64, per_page: u64) -> Option<Window> {
-        (offset < total).then(|| Window {
-            offset,
-            rows: per_page.min(total - offset),
-        })
-    }
-
-    /// Rows after the page, counted from the end.
-    fn offset_from_end(&self, total: u64) -> u64 {
-        total - self.offset - self.rows
-    }
-
-    /// Reading from the end is shorter (the last pages).
-    fn nearer_the_end(&self, total: u64) -> bool {
-        self.offset_from_end(total) < self.offset
-    }
-
-    /// Index entries to visit to reach and read the page from the nearer
-    /// end, when `total` of the tab's `tab_size` entries match.
-    fn walk_estimate(&self, total: u64, tab_size: u64) -> u64 {
-        let skip = self.offset.min(self.offset_from_end(total));
-        let matched = u128::from(skip + self.rows);
-        let visited = matched * u128::from(tab_size.max(total)) / u128::from(total.max(1));
-        u64::try_from(visited).unwrap_or(u64::MAX)
-    }
 }
 
 /// The ids of one page of the tab's rows containing `needle`, walking the
@@ -371,7 +337,7 @@ static TAB_PAGE: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
-impl Store {
+impl SqliteStore {
     /// One page of a company's users, alphabetical, with role provenance.
     pub async fn list_users(
         &self,
@@ -413,7 +379,6 @@ mod tests {
     use super::*;
 
     use crate::crypto::{TokenCrypto, TokenKey};
-    use crate::storage::Location;
     use users_api::validation::{ValidChanges, ValidNewUser};
     use users_api::{Email, PersonName};
 
@@ -430,10 +395,10 @@ mod tests {
     /// A store with an administrator, 300 seeded users (bulk path), a few
     /// users with awkward names (per-row triggers), archives, a restore and
     /// edits of names and emails. Returns the store, company and admin ids.
-    async fn populated() -> (tempfile::TempDir, Store, i64, i64) {
+    async fn populated() -> (tempfile::TempDir, SqliteStore, i64, i64) {
         let dir = tempfile::tempdir().unwrap();
         let crypto = TokenCrypto::new(&TokenKey::generate().unwrap());
-        let store = Store::open(&Location::File(dir.path().join("users.db")), crypto)
+        let store = SqliteStore::open_file(&dir.path().join("users.db"), crypto)
             .await
             .unwrap();
         let admin = store
@@ -501,7 +466,7 @@ mod tests {
     }
 
     /// Every user as (id, status, sort key, email key), straight from the table.
-    async fn all_users(store: &Store) -> Vec<(i64, String, String, String)> {
+    async fn all_users(store: &SqliteStore) -> Vec<(i64, String, String, String)> {
         sqlx::query_as("SELECT id, status, sort_key, email_key FROM users")
             .fetch_all(&store.read)
             .await
@@ -523,7 +488,7 @@ mod tests {
     }
 
     /// Checks the derived tables against a recount from `users`.
-    async fn assert_derived_tables_exact(store: &Store) {
+    async fn assert_derived_tables_exact(store: &SqliteStore) {
         let counts: Vec<(i64, String, i64)> = sqlx::query_as(
             "SELECT company_id, status, n FROM user_counts WHERE n > 0 ORDER BY 1, 2",
         )
@@ -638,7 +603,7 @@ mod tests {
     }
 
     /// Every page of a tab or search, fetched through `list_users`.
-    async fn every_page(store: &Store, company: i64, mut q: ListQuery) -> (u64, Vec<i64>) {
+    async fn every_page(store: &SqliteStore, company: i64, mut q: ListQuery) -> (u64, Vec<i64>) {
         let mut ids = Vec::new();
         let first = store.list_users(company, &q).await.unwrap();
         let total = first.total_entries;

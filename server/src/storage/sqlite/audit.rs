@@ -5,7 +5,8 @@ use serde_json::Value;
 use sqlx::{Row, SqliteConnection};
 use users_api::{AuditEntry, GroupRef, Page};
 
-use super::{now, Store, StoreResult};
+use super::SqliteStore;
+use crate::storage::{now, StoreResult};
 
 /// Appends one audit row on the caller's transaction.
 pub(super) async fn record(
@@ -31,7 +32,7 @@ pub(super) async fn record(
     Ok(())
 }
 
-impl Store {
+impl SqliteStore {
     /// One page of the company's audit log, newest first, optionally only
     /// the entries about one user (`target_user_id`).
     pub async fn audit_log(

@@ -2,53 +2,9 @@
 //! directory switch, the last-admin rule, email conflicts, providers, roles.
 
 use sqlx::{Row, SqliteConnection};
-use users_api::{UserDetail, UserStatus, SETTINGS_ROLE};
+use users_api::SETTINGS_ROLE;
 
-use super::{StoreError, StoreResult};
-
-/// What an `If-Match` header accepts.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Expected {
-    /// `*`: any current version.
-    Any,
-    /// One of these versions (an unparsable tag matches none).
-    OneOf(Vec<i64>),
-}
-
-impl Expected {
-    /// Parses an `If-Match` value: `"3"`, `W/"3"`, `3`, lists, or `*`.
-    pub fn parse(header: &str) -> Expected {
-        if header.trim() == "*" {
-            return Expected::Any;
-        }
-        Expected::OneOf(
-            header
-                .split(',')
-                .filter_map(|tag| {
-                    let tag = tag.trim();
-                    let tag = tag.strip_prefix("W/").unwrap_or(tag);
-                    let tag = tag
-                        .strip_prefix('"')
-                        .and_then(|t| t.strip_suffix('"'))
-                        .unwrap_or(tag);
-                    tag.parse().ok()
-                })
-                .collect(),
-        )
-    }
-
-    pub fn matches(&self, version: i64) -> bool {
-        match self {
-            Expected::Any => true,
-            Expected::OneOf(versions) => versions.contains(&version),
-        }
-    }
-}
-
-pub(super) fn has_settings(user: &UserDetail) -> bool {
-    user.summary.status == UserStatus::Active
-        && user.summary.roles.iter().any(|r| r.role == SETTINGS_ROLE)
-}
+use crate::storage::{StoreError, StoreResult};
 
 /// Refuses user mutations while the company's users live in a directory.
 pub(super) async fn check_directory(
@@ -150,21 +106,5 @@ pub(super) fn unique_violation_is_email(err: sqlx::Error) -> StoreError {
     match &err {
         sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::EmailTaken,
         _ => StoreError::Database(err),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn if_match_forms() {
-        assert!(Expected::parse("\"3\"").matches(3));
-        assert!(Expected::parse("W/\"3\"").matches(3));
-        assert!(Expected::parse("3").matches(3));
-        assert!(Expected::parse("\"1\", \"3\"").matches(3));
-        assert!(!Expected::parse("\"2\"").matches(3));
-        assert!(!Expected::parse("\"abc\"").matches(3));
-        assert!(Expected::parse("*").matches(3));
     }
 }

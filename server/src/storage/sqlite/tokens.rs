@@ -7,8 +7,9 @@ use sqlx::{Row, SqliteConnection};
 use users_api::{RevealedToken, SETTINGS_ROLE};
 
 use super::audit::record;
-use super::{format_time, now, Caller, Store, StoreError, StoreResult};
+use super::SqliteStore;
 use crate::crypto::{tokens_equal, TokenCrypto};
+use crate::storage::{format_time, now, Caller, StoreError, StoreResult};
 
 /// `last_used_at` is written at most this often per token.
 const LAST_USED_GRANULARITY: time::Duration = time::Duration::minutes(1);
@@ -67,7 +68,7 @@ pub(super) async fn stored_token(
     })
 }
 
-impl Store {
+impl SqliteStore {
     /// The active user a token belongs to, with its Settings right read from
     /// current data; `None` for a malformed, unknown, replaced or archived
     /// user's token. Records the use (at most once a minute).

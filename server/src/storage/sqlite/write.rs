@@ -9,16 +9,18 @@ use users_api::{AgentRef, UserDetail, UserStatus};
 
 use super::audit::record;
 use super::checks::{
-    any_active_admin, check_directory, email_conflict, has_settings, provider_id, set_direct_roles,
-    unique_violation_is_email, Expected,
+    any_active_admin, check_directory, email_conflict, provider_id, set_direct_roles,
+    unique_violation_is_email,
 };
 use super::read::{load_detail, owned_agents};
 use super::tokens::issue_token;
-use super::{now, sort_key, Store, StoreError, StoreResult};
+use super::SqliteStore;
+use crate::storage::model::{has_settings, Expected};
+use crate::storage::{now, sort_key, StoreError, StoreResult};
 
 /// Inserts a user with its roles and a fresh token; returns the new id.
 pub(super) async fn insert_user(
-    store: &Store,
+    store: &SqliteStore,
     conn: &mut SqliteConnection,
     company_id: i64,
     user: &ValidNewUser,
@@ -46,7 +48,7 @@ pub(super) async fn insert_user(
     Ok(id)
 }
 
-impl Store {
+impl SqliteStore {
     /// Adds a user (`user.create` audited).
     pub async fn create_user(
         &self,

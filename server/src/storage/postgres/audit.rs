@@ -1,0 +1,109 @@
+//! The audit log: rows are only ever inserted, inside the transaction of the
+//! change they describe, and read newest first.
+
+use serde_json::Value;
+use sqlx::{PgConnection, Row};
+use users_api::{AuditEntry, GroupRef, Page};
+
+use super::PgStore;
+use crate::storage::{now, StoreResult};
+
+/// Appends one audit row on the caller's transaction.
+pub(super) async fn record(
+    conn: &mut PgConnection,
+    company_id: i64,
+    actor_id: i64,
+    action: &str,
+    target_user_id: Option<i64>,
+    details: Value,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO audit_log (company_id, at, actor_id, action, target_user_id, details)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(company_id)
+    .bind(now())
+    .bind(actor_id)
+    .bind(action)
+    .bind(target_user_id)
+    .bind(details.to_string())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+impl PgStore {
+    /// One page of the company's audit log, newest first, optionally only
+    /// the entries about one user (`target_user_id`).
+    pub async fn audit_log(
+        &self,
+        company_id: i64,
+        target_user_id: Option<i64>,
+        page: u32,
+        per_page: u32,
+    ) -> StoreResult<Page<AuditEntry>> {
+        // Two shapes of the query, so each uses its own index and binds
+        // only the parameters it names.
+        let offset = u64::from(page - 1) * u64::from(per_page);
+        let (filter, target) = match target_user_id {
+            Some(id) => ("a.company_id = $1 AND a.target_user_id = $2", id),
+            None => ("a.company_id = $1 AND $2::bigint = 0", 0),
+        };
+        let mut tx = self.begin_read().await?;
+        let total: i64 =
+            sqlx::query_scalar(&format!("SELECT COUNT(*) FROM audit_log a WHERE {filter}"))
+                .bind(company_id)
+                .bind(target)
+                .fetch_one(&mut *tx)
+                .await?;
+        let total = u64::try_from(total).unwrap_or(0);
+        let rows = if offset >= total {
+            Vec::new()
+        } else {
+            sqlx::query(&format!(
+                "SELECT a.id, a.at, a.actor_id, ac.first_name || ' ' || ac.last_name, a.action,
+                        a.target_user_id, tu.first_name || ' ' || tu.last_name, a.details
+                 FROM audit_log a
+                 JOIN users ac ON ac.id = a.actor_id
+                 LEFT JOIN users tu ON tu.id = a.target_user_id
+                 WHERE {filter}
+                 ORDER BY a.id DESC LIMIT $3 OFFSET $4"
+            ))
+            .bind(company_id)
+            .bind(target)
+            .bind(i64::from(per_page))
+            .bind(i64::try_from(offset).unwrap_or(i64::MAX))
+            .fetch_all(&mut *tx)
+            .await?
+        };
+        tx.commit().await?;
+        let entries = rows
+            .into_iter()
+            .map(|r| {
+                let target_id: Option<i64> = r.get(5);
+                let target_name: Option<String> = r.get(6);
+                let details: String = r.get(7);
+                AuditEntry {
+                    id: r.get(0),
+                    at: r.get(1),
+                    actor: GroupRef {
+                        id: r.get(2),
+                        name: r.get(3),
+                    },
+                    action: r.get(4),
+                    target_user: target_id
+                        .zip(target_name)
+                        .map(|(id, name)| GroupRef { id, name }),
+                    details: serde_json::from_str(&details).unwrap_or(Value::Null),
+                }
+            })
+            .collect();
+        Ok(Page {
+            entries,
+            current_page: page,
+            per_page,
+            total_entries: total,
+            total_pages: total.div_ceil(u64::from(per_page)),
+        })
+    }
+}

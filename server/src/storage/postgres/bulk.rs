@@ -1,0 +1,283 @@
+//! Bulk loading of demo data (`seed-demo`) on PostgreSQL: one transaction,
+//! rows sent as arrays and expanded with `UNNEST` (thousands of rows per
+//! statement), explicit ids reserved under a table lock, and the sequence
+//! moved past them. The tab counts follow through their statement triggers.
+
+use std::collections::HashMap;
+
+use serde_json::json;
+use sqlx::{PgConnection, Row};
+
+use super::admin::ensure_company;
+use super::audit::record;
+use super::{lock_company, PgStore};
+use crate::crypto::TokenCrypto;
+use crate::storage::model::{DemoPlan, SeedSummary};
+use crate::storage::{now, sort_key, StoreError, StoreResult};
+
+/// Rows per statement.
+const CHUNK: usize = 5_000;
+
+impl PgStore {
+    /// Adds a demo plan to the company (created if missing). `plan` gets the
+    /// first new user id, so generated emails can be unique across runs.
+    pub async fn seed_demo(
+        &self,
+        company: &str,
+        plan: impl FnOnce(i64) -> DemoPlan,
+    ) -> StoreResult<SeedSummary> {
+        let mut tx = self.begin_catalogue_write().await?;
+        let conn: &mut PgConnection = &mut tx;
+        let (company_id, _) = ensure_company(conn, company).await?;
+        lock_company(conn, company_id).await?;
+        // Other instances' inserts wait until the seed commits, so the ids
+        // from MAX(id) + 1 on are ours.
+        sqlx::query("LOCK TABLE users IN EXCLUSIVE MODE")
+            .execute(&mut *conn)
+            .await?;
+        let first_id: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM users")
+            .fetch_one(&mut *conn)
+            .await?;
+        let plan = plan(first_id);
+        let admin: Option<i64> = sqlx::query_scalar(
+            "SELECT u.id FROM users u JOIN user_roles ur ON ur.user_id = u.id JOIN roles r ON r.id = ur.role_id
+             WHERE u.company_id = $1 AND u.status = 'active' AND r.name = 'Settings' ORDER BY u.id LIMIT 1",
+        )
+        .bind(company_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+        let roles = name_ids(
+            conn,
+            "SELECT name, id FROM roles WHERE $1::bigint IS NULL",
+            None,
+        )
+        .await?;
+        let providers = name_ids(
+            conn,
+            "SELECT name, id FROM identity_providers WHERE company_id = $1",
+            Some(company_id),
+        )
+        .await?;
+        let role_id = |name: &str| {
+            roles
+                .get(name)
+                .copied()
+                .ok_or_else(|| StoreError::Conflict(format!("no role named {name:?}")))
+        };
+
+        let mut group_ids = Vec::with_capacity(plan.groups.len());
+        for group in &plan.groups {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO user_groups (company_id, name, description) VALUES ($1, $2, $3)
+                 ON CONFLICT (company_id, name) DO UPDATE SET description = excluded.description
+                 RETURNING id",
+            )
+            .bind(company_id)
+            .bind(&group.name)
+            .bind(&group.description)
+            .fetch_one(&mut *conn)
+            .await?;
+            let role_ids = group
+                .roles
+                .iter()
+                .map(|r| role_id(r))
+                .collect::<StoreResult<Vec<i64>>>()?;
+            sqlx::query(
+                "INSERT INTO group_roles (group_id, role_id) SELECT $1, UNNEST($2::bigint[])
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(id)
+            .bind(&role_ids)
+            .execute(&mut *conn)
+            .await?;
+            group_ids.push(id);
+        }
+
+        let at = now();
+        let ids: Vec<i64> = (first_id..).take(plan.users.len()).collect();
+        for (chunk_ids, users) in ids.chunks(CHUNK).zip(plan.users.chunks(CHUNK)) {
+            let mut columns = UserColumns::default();
+            for u in users {
+                let provider = providers
+                    .get(&u.identity_provider)
+                    .copied()
+                    .ok_or_else(|| {
+                        StoreError::Conflict(format!(
+                            "no identity provider named {:?}",
+                            u.identity_provider
+                        ))
+                    })?;
+                columns.first.push(u.first_name.clone());
+                columns.last.push(u.last_name.clone());
+                columns.email.push(u.email.clone());
+                columns.email_key.push(u.email.to_lowercase());
+                columns.provider.push(provider);
+                let status = if u.archived { "archived" } else { "active" };
+                columns.status.push(status.to_string());
+                columns.sort_key.push(sort_key(&u.first_name, &u.last_name));
+                columns.archived_at.push(u.archived.then(|| at.clone()));
+                columns
+                    .archived_by
+                    .push(if u.archived { admin } else { None });
+            }
+            sqlx::query(
+                "INSERT INTO users (id, company_id, first_name, last_name, email, email_key,
+                     identity_provider_id, status, sort_key, archived_at, archived_by, created_at, updated_at)
+                 SELECT id, $2, first, last, email, email_key, provider, status, sort_key,
+                        archived_at, archived_by, $12, $12
+                 FROM UNNEST($1::bigint[], $3::text[], $4::text[], $5::text[], $6::text[],
+                             $7::bigint[], $8::text[], $9::text[], $10::text[], $11::bigint[])
+                      AS t(id, first, last, email, email_key, provider, status, sort_key,
+                           archived_at, archived_by)",
+            )
+            .bind(chunk_ids)
+            .bind(company_id)
+            .bind(&columns.first)
+            .bind(&columns.last)
+            .bind(&columns.email)
+            .bind(&columns.email_key)
+            .bind(&columns.provider)
+            .bind(&columns.status)
+            .bind(&columns.sort_key)
+            .bind(&columns.archived_at)
+            .bind(&columns.archived_by)
+            .bind(&at)
+            .execute(&mut *conn)
+            .await?;
+            insert_tokens(&self.crypto, conn, chunk_ids, &at).await?;
+        }
+        sqlx::query(
+            "SELECT setval(pg_get_serial_sequence('users', 'id'), (SELECT MAX(id) FROM users))",
+        )
+        .execute(&mut *conn)
+        .await?;
+
+        let (mut role_users, mut role_ids) = (Vec::new(), Vec::new());
+        let (mut member_groups, mut member_users) = (Vec::new(), Vec::new());
+        let (mut agent_names, mut agent_owners) = (Vec::new(), Vec::new());
+        for (id, u) in ids.iter().zip(&plan.users) {
+            for role in &u.roles {
+                role_users.push(*id);
+                role_ids.push(role_id(role)?);
+            }
+            for g in &u.groups {
+                let group = group_ids
+                    .get(*g)
+                    .ok_or_else(|| StoreError::Conflict(format!("no demo group #{g}")))?;
+                member_groups.push(*group);
+                member_users.push(*id);
+            }
+            for name in &u.agents {
+                agent_names.push(name.clone());
+                agent_owners.push(*id);
+            }
+        }
+        for (users, roles) in role_users.chunks(CHUNK).zip(role_ids.chunks(CHUNK)) {
+            sqlx::query(
+                "INSERT INTO user_roles (user_id, role_id)
+                 SELECT * FROM UNNEST($1::bigint[], $2::bigint[])",
+            )
+            .bind(users)
+            .bind(roles)
+            .execute(&mut *conn)
+            .await?;
+        }
+        for (groups, users) in member_groups.chunks(CHUNK).zip(member_users.chunks(CHUNK)) {
+            sqlx::query(
+                "INSERT INTO group_members (group_id, user_id)
+                 SELECT * FROM UNNEST($1::bigint[], $2::bigint[]) ON CONFLICT DO NOTHING",
+            )
+            .bind(groups)
+            .bind(users)
+            .execute(&mut *conn)
+            .await?;
+        }
+        for (names, owners) in agent_names.chunks(CHUNK).zip(agent_owners.chunks(CHUNK)) {
+            sqlx::query(
+                "INSERT INTO agents (company_id, name, owner_id)
+                 SELECT $1, * FROM UNNEST($2::text[], $3::bigint[])",
+            )
+            .bind(company_id)
+            .bind(names)
+            .bind(owners)
+            .execute(&mut *conn)
+            .await?;
+        }
+
+        let summary = SeedSummary {
+            company_id,
+            users: plan.users.len(),
+            archived: plan.users.iter().filter(|u| u.archived).count(),
+            groups: plan.groups.len(),
+            agents: agent_names.len(),
+        };
+        if let Some(admin) = admin {
+            let details = json!({"users": summary.users, "archived": summary.archived,
+                                 "groups": summary.groups, "agents": summary.agents});
+            record(conn, company_id, admin, "demo.seed", None, details).await?;
+        }
+        tx.commit().await?;
+        // Fresh statistics, so the planner sees the new rows at once.
+        sqlx::query("ANALYZE users").execute(&self.pool).await?;
+        Ok(summary)
+    }
+}
+
+/// One chunk of new users, column by column (bound as arrays).
+#[derive(Default)]
+struct UserColumns {
+    first: Vec<String>,
+    last: Vec<String>,
+    email: Vec<String>,
+    email_key: Vec<String>,
+    provider: Vec<i64>,
+    status: Vec<String>,
+    sort_key: Vec<String>,
+    archived_at: Vec<Option<String>>,
+    archived_by: Vec<Option<i64>>,
+}
+
+async fn name_ids(
+    conn: &mut PgConnection,
+    sql: &str,
+    company: Option<i64>,
+) -> StoreResult<HashMap<String, i64>> {
+    let rows = sqlx::query(sql).bind(company).fetch_all(&mut *conn).await?;
+    Ok(rows.into_iter().map(|r| (r.get(0), r.get(1))).collect())
+}
+
+/// A fresh encrypted token for each of `ids`.
+async fn insert_tokens(
+    crypto: &TokenCrypto,
+    conn: &mut PgConnection,
+    ids: &[i64],
+    at: &str,
+) -> StoreResult<()> {
+    let (mut hashes, mut nonces, mut ciphertexts, mut hints) = (
+        Vec::with_capacity(ids.len()),
+        Vec::with_capacity(ids.len()),
+        Vec::with_capacity(ids.len()),
+        Vec::with_capacity(ids.len()),
+    );
+    for id in ids {
+        let token = TokenCrypto::generate_token()?;
+        let sealed = crypto.seal(*id, &token)?;
+        hashes.push(sealed.lookup_hash);
+        nonces.push(sealed.nonce);
+        ciphertexts.push(sealed.ciphertext);
+        hints.push(sealed.hint);
+    }
+    sqlx::query(
+        "INSERT INTO access_tokens (user_id, lookup_hash, nonce, ciphertext, hint, created_at)
+         SELECT *, $6 FROM UNNEST($1::bigint[], $2::bytea[], $3::bytea[], $4::bytea[], $5::text[])",
+    )
+    .bind(ids)
+    .bind(&hashes)
+    .bind(&nonces)
+    .bind(&ciphertexts)
+    .bind(&hints)
+    .bind(at)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,134 @@
+//! The embedded SQLite backend (the default).
+//!
+//! Writes go through a one-connection pool and `BEGIN IMMEDIATE`, so a
+//! transaction's checks (unique email, last admin, versions) and its writes
+//! see the same data: no lost updates, no check-then-act races. Reads use a
+//! separate pool and, in WAL mode, never wait for the writer. Several server
+//! processes may share one database file on one machine: SQLite's file
+//! locks then serialise their writers the same way.
+
+mod admin;
+mod audit;
+mod bulk;
+mod checks;
+mod list;
+mod read;
+mod summaries;
+mod tokens;
+mod write;
+
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Sqlite, SqlitePool, Transaction};
+
+use super::StoreResult;
+use crate::crypto::TokenCrypto;
+
+/// Bytes of the database file mapped into memory by each connection (the
+/// mapping is shared through the OS page cache).
+const MMAP_BYTES: u64 = 16 << 30;
+
+/// Read connections: a few per core, so a slow search cannot hold up the
+/// list (each connection runs its queries on its own thread).
+const READ_CONNECTIONS: u32 = 6;
+
+/// The SQLite storage handle; cheap to clone.
+#[derive(Clone)]
+pub struct SqliteStore {
+    read: SqlitePool,
+    write: SqlitePool,
+    crypto: Arc<TokenCrypto>,
+}
+
+impl SqliteStore {
+    /// Opens (creating when missing) the database and applies the embedded migrations.
+    pub async fn open(options: SqliteConnectOptions, crypto: TokenCrypto) -> StoreResult<Self> {
+        let options = options
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10))
+            // Reads of a large database come from the OS page cache through
+            // mmap (no copy into SQLite's cache); sorts stay in memory.
+            .pragma("mmap_size", MMAP_BYTES.to_string())
+            .pragma("cache_size", "-32768")
+            .pragma("temp_store", "memory")
+            .statement_cache_capacity(256);
+        // No ping before handing out a connection: for SQLite it is one
+        // more round trip to the connection's thread on every query.
+        let write = SqlitePoolOptions::new()
+            .max_connections(1)
+            .test_before_acquire(false)
+            .acquire_timeout(Duration::from_secs(60))
+            .connect_with(options.clone())
+            .await?;
+        sqlx::migrate!("./migrations/sqlite").run(&write).await?;
+        let read = SqlitePoolOptions::new()
+            .max_connections(READ_CONNECTIONS)
+            .min_connections(READ_CONNECTIONS)
+            .test_before_acquire(false)
+            .connect_with(options.read_only(true))
+            .await?;
+        let store = SqliteStore {
+            read,
+            write,
+            crypto: Arc::new(crypto),
+        };
+        store.check_token_key().await?;
+        Ok(store)
+    }
+
+    /// Opens a `sqlite:` URL.
+    pub async fn open_url(url: &str, crypto: TokenCrypto) -> StoreResult<Self> {
+        Self::open(SqliteConnectOptions::from_str(url)?, crypto).await
+    }
+
+    /// Opens (creating) a database file.
+    pub async fn open_file(path: &std::path::Path, crypto: TokenCrypto) -> StoreResult<Self> {
+        Self::open(SqliteConnectOptions::new().filename(path), crypto).await
+    }
+
+    /// Refuses a token key other than the one the database was set up with
+    /// (its fingerprint is stored on first open), so an instance given the
+    /// wrong key fails at start instead of rejecting every token.
+    async fn check_token_key(&self) -> StoreResult<()> {
+        let fingerprint = self.crypto.key_fingerprint();
+        sqlx::query(
+            "INSERT INTO settings (name, value) VALUES ('token_key_fingerprint', ?1)
+             ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(&fingerprint)
+        .execute(&self.write)
+        .await?;
+        let stored: String =
+            sqlx::query_scalar("SELECT value FROM settings WHERE name = 'token_key_fingerprint'")
+                .fetch_one(&self.write)
+                .await?;
+        super::model::same_token_key(&stored, &fingerprint)
+    }
+
+    /// A write transaction holding SQLite's write lock from its first statement.
+    async fn begin_write(&self) -> StoreResult<Transaction<'static, Sqlite>> {
+        Ok(self.write.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
+    /// A read transaction: one consistent snapshot for multi-query reads.
+    async fn begin_read(&self) -> StoreResult<Transaction<'static, Sqlite>> {
+        Ok(self.read.begin().await?)
+    }
+
+    /// Closes both pools (waits for connections to finish).
+    pub async fn close(&self) {
+        self.read.close().await;
+        self.write.close().await;
+    }
+}
+
+/// A JSON array of ids, bound as one parameter and expanded with `json_each`.
+fn id_list(ids: &[i64]) -> String {
+    serde_json::to_string(ids).expect("ids serialise")
+}

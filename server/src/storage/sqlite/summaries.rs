@@ -1,0 +1,130 @@
+//! Loading users' summaries and role provenance from SQLite in a fixed
+//! number of queries whatever the number of users (ids bound as one JSON
+//! array and expanded with `json_each`).
+
+use sqlx::{Row, SqliteConnection};
+use users_api::{GroupRef, UserSummary};
+
+use super::id_list;
+use crate::storage::provenance::{decode_summaries, Provenance};
+use crate::storage::StoreResult;
+
+/// A statement answering, in one row, a page's users and everything their
+/// summaries need as two JSON arrays (a row per user would cost a round
+/// trip to the connection's thread each): the users in list order, and
+/// (group id, role position, role name) for the groups they are in.
+/// `ids` is a subquery giving the users' ids; `lead` is prepended to the
+/// statement and `first` to its columns.
+pub(super) fn summaries_sql(lead: &str, first: &str, ids: &str) -> String {
+    format!(
+        "{lead} SELECT {first} json_group_array(json_array(
+           u.id, u.first_name, u.last_name, u.email, ip.name, u.status, u.created_at, u.archived_at,
+           json((SELECT json_group_array(json_array(r.position, r.name))
+                 FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = u.id)),
+           json((SELECT json_group_array(json_array(g.id, g.name))
+                 FROM group_members gm JOIN user_groups g ON g.id = gm.group_id
+                 WHERE gm.user_id = u.id)),
+           (SELECT COUNT(*) FROM agents a WHERE a.owner_id = u.id))
+         ORDER BY u.sort_key, u.email_key, u.id),
+       (SELECT json_group_array(json_array(gr.group_id, r.position, r.name))
+        FROM group_roles gr JOIN roles r ON r.id = gr.role_id
+        WHERE gr.group_id IN (SELECT gm.group_id FROM group_members gm WHERE gm.user_id IN ({ids})))
+     FROM users u JOIN identity_providers ip ON ip.id = u.identity_provider_id
+     WHERE u.id IN ({ids})"
+    )
+}
+
+static SUMMARIES_BY_IDS: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| summaries_sql("", "", "SELECT value FROM json_each(?1)"));
+
+/// The summaries of the given users, in list order (name, email, id).
+pub(super) async fn load_summaries(
+    conn: &mut SqliteConnection,
+    ids: &[i64],
+) -> StoreResult<Vec<UserSummary>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (users, group_roles): (String, String) = sqlx::query_as(SUMMARIES_BY_IDS.as_str())
+        .bind(id_list(ids))
+        .fetch_one(&mut *conn)
+        .await?;
+    decode_summaries(&users, &group_roles)
+}
+
+/// Loads the provenance of `ids` in four queries, whatever their number.
+pub(super) async fn load_provenance(
+    conn: &mut SqliteConnection,
+    ids: &[i64],
+) -> StoreResult<Provenance> {
+    let mut p = Provenance::default();
+    if ids.is_empty() {
+        return Ok(p);
+    }
+    let ids_json = id_list(ids);
+    let rows = sqlx::query(
+        "SELECT ur.user_id, r.position, r.name FROM user_roles ur
+         JOIN roles r ON r.id = ur.role_id
+         WHERE ur.user_id IN (SELECT value FROM json_each(?1))
+         ORDER BY r.position",
+    )
+    .bind(&ids_json)
+    .fetch_all(&mut *conn)
+    .await?;
+    for row in rows {
+        p.direct
+            .entry(row.get(0))
+            .or_default()
+            .push((row.get(1), row.get(2)));
+    }
+    let rows = sqlx::query(
+        "SELECT gm.user_id, g.id, g.name FROM group_members gm
+         JOIN user_groups g ON g.id = gm.group_id
+         WHERE gm.user_id IN (SELECT value FROM json_each(?1))
+         ORDER BY g.name, g.id",
+    )
+    .bind(&ids_json)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut group_ids = Vec::new();
+    for row in rows {
+        let group = GroupRef {
+            id: row.get(1),
+            name: row.get(2),
+        };
+        if !group_ids.contains(&group.id) {
+            group_ids.push(group.id);
+        }
+        p.groups.entry(row.get(0)).or_default().push(group);
+    }
+    if !group_ids.is_empty() {
+        let rows = sqlx::query(
+            "SELECT gr.group_id, r.position, r.name FROM group_roles gr
+             JOIN roles r ON r.id = gr.role_id
+             WHERE gr.group_id IN (SELECT value FROM json_each(?1))
+             ORDER BY r.position",
+        )
+        .bind(id_list(&group_ids))
+        .fetch_all(&mut *conn)
+        .await?;
+        for row in rows {
+            p.group_roles
+                .entry(row.get(0))
+                .or_default()
+                .push((row.get(1), row.get(2)));
+        }
+    }
+    let rows = sqlx::query(
+        "SELECT owner_id, COUNT(*) FROM agents
+         WHERE owner_id IN (SELECT value FROM json_each(?1)) GROUP BY owner_id",
+    )
+    .bind(&ids_json)
+    .fetch_all(&mut *conn)
+    .await?;
+    for row in rows {
+        let count: i64 = row.get(1);
+        p.agent_counts
+            .insert(row.get(0), u32::try_from(count).unwrap_or(u32::MAX));
+    }
+    Ok(p)
+}
