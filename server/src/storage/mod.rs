@@ -11,6 +11,7 @@
 //! Nothing here caches data between requests, so an instance always answers
 //! from what is committed, whichever instance committed it.
 
+mod grams;
 mod model;
 pub mod postgres;
 mod provenance;

@@ -7,6 +7,7 @@ mod common;
 
 mod audit;
 mod authz;
+mod backends;
 mod cli;
 mod errors;
 mod fuzz;

@@ -31,39 +31,51 @@ impl TestDatabase {
     /// A new, empty database for one test, on the suite's backend; the token
     /// key file is `dir/token.key`.
     pub async fn create(dir: &std::path::Path) -> TestDatabase {
-        let key_file = dir.join("token.key");
-        match std::env::var(POSTGRES_VAR) {
-            Ok(server) if !server.is_empty() => {
-                let url = create_postgres_database(&server).await;
-                TestDatabase {
-                    location: Location::Url(url.clone()),
-                    cli_args: vec![
-                        "--database-url".into(),
-                        url.into(),
-                        "--token-key-file".into(),
-                        key_file.into(),
-                    ],
-                }
-            }
-            _ => {
-                let data = dir.join("data");
-                std::fs::create_dir_all(&data).expect("data directory");
-                TestDatabase {
-                    location: Location::File(data.join("users.db")),
-                    cli_args: vec![
-                        "--data-dir".into(),
-                        data.into(),
-                        "--token-key-file".into(),
-                        key_file.into(),
-                    ],
-                }
-            }
+        match postgres_server() {
+            Some(server) => Self::postgres(dir, &server).await,
+            None => Self::sqlite(dir),
+        }
+    }
+
+    /// A SQLite file under `dir/data`.
+    pub fn sqlite(dir: &std::path::Path) -> TestDatabase {
+        let data = dir.join("data");
+        std::fs::create_dir_all(&data).expect("data directory");
+        TestDatabase {
+            location: Location::File(data.join("users.db")),
+            cli_args: vec![
+                "--data-dir".into(),
+                data.into(),
+                "--token-key-file".into(),
+                dir.join("token.key").into(),
+            ],
+        }
+    }
+
+    /// A new database on the PostgreSQL server at `server`.
+    pub async fn postgres(dir: &std::path::Path, server: &str) -> TestDatabase {
+        let url = create_postgres_database(server).await;
+        TestDatabase {
+            location: Location::Url(url.clone()),
+            cli_args: vec![
+                "--database-url".into(),
+                url.into(),
+                "--token-key-file".into(),
+                dir.join("token.key").into(),
+            ],
         }
     }
 
     pub fn is_postgres(&self) -> bool {
         self.location.is_postgres()
     }
+}
+
+/// The PostgreSQL server the suite runs on, if any.
+pub fn postgres_server() -> Option<String> {
+    std::env::var(POSTGRES_VAR)
+        .ok()
+        .filter(|url| !url.is_empty())
 }
 
 /// Creates a uniquely named database on the server; returns its URL.
@@ -136,6 +148,15 @@ impl TestServer {
     pub async fn start_with(config: impl FnOnce(&std::path::Path) -> AppConfig) -> TestServer {
         let dir = tempfile::tempdir().expect("temporary directory");
         let database = TestDatabase::create(dir.path()).await;
+        Self::start_on(dir, database, config).await
+    }
+
+    /// A server on the given database (made in `dir`).
+    pub async fn start_on(
+        dir: tempfile::TempDir,
+        database: TestDatabase,
+        config: impl FnOnce(&std::path::Path) -> AppConfig,
+    ) -> TestServer {
         let key = test_key(dir.path());
         let store = Store::open(&database.location, TokenCrypto::new(&key))
             .await

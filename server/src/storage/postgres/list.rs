@@ -1,26 +1,78 @@
-//! The users list and its search on PostgreSQL, with exact totals.
+//! The users list and its search on PostgreSQL, with exact totals, planned
+//! as on SQLite (and with the same counts: migration 0002).
 //!
 //! * The whole tab: the total is one `user_counts` row; the page's ids come
 //!   from the covering index `users_list` read from whichever end of the
 //!   tab is nearer, so the last page costs what the first does.
-//! * A search: `LIKE '%needle%'` on the lower-cased name and email texts.
-//!   The planner picks between the pg_trgm GIN indexes (a rare needle of
-//!   three or more characters: only candidate rows are read) and walking
-//!   `users_list` in order with the test (a common needle: the page is
-//!   found within the first rows). The total is a count of the same
-//!   predicate; the page is read from the nearer end of the matches.
+//! * A search of up to three characters: the exact total is one
+//!   `user_gram_counts` row. A longer one reads the counts of its trigrams:
+//!   none of a trigram means no match; a rare one bounds the candidates.
+//! * Dense matches (the page lies within the first few tens of thousands
+//!   of index entries) are found by walking `users_list` in order with the
+//!   `LIKE` test; sparse ones through the pg_trgm GIN indexes, checked
+//!   against the row and sorted, with their count in the same statement.
+//!   The choice is made here from the counts, not left to the planner's
+//!   estimates for `LIKE '%…%'`, which are far off both ways.
 
-use sqlx::PgConnection;
+use std::collections::HashMap;
+
+use sqlx::{PgConnection, Row};
 use users_api::{ListQuery, Page, UserSummary};
 
 use super::summaries::load_summaries;
 use super::PgStore;
+use crate::storage::grams::trigrams;
 use crate::storage::window::Window;
 use crate::storage::StoreResult;
 
+/// Index entries a dense walk may be expected to visit for one page.
+const WALK_BUDGET: u64 = 40_000;
+
+/// Candidate rows the trigram indexes may hand over for checking; above
+/// this a long search counts by walking the covering index.
+const CANDIDATE_BUDGET: u64 = 60_000;
+
+/// How a statement must find its rows (set for the statement's transaction).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Access {
+    /// In list order along `users_list` (no sort, stops at the page).
+    Walk,
+    /// Bitmap scans of the trigram indexes, then a sort of the matches.
+    Candidates,
+}
+
+impl Access {
+    /// Steers the planner for the rest of the transaction.
+    async fn apply(self, conn: &mut PgConnection) -> StoreResult<()> {
+        let (seqscan, indexscan, bitmapscan) = match self {
+            Access::Walk => ("off", "on", "off"),
+            Access::Candidates => ("off", "off", "on"),
+        };
+        sqlx::query(
+            "SELECT set_config('enable_seqscan', $1, true), set_config('enable_indexscan', $2, true),
+                    set_config('enable_bitmapscan', $3, true)",
+        )
+        .bind(seqscan)
+        .bind(indexscan)
+        .bind(bitmapscan)
+        .execute(&mut *conn)
+        .await?;
+        Ok(())
+    }
+}
+
+/// The search's `LIKE` condition on `$5` (absent for the whole tab).
+fn filter(pattern: Option<&str>) -> &'static str {
+    if pattern.is_some() {
+        "AND (sort_key LIKE $5 OR email_key LIKE $5)"
+    } else {
+        "AND $5::text IS NULL"
+    }
+}
+
 /// The ids of one page, walking `users_list` from the nearer end of the
-/// tab (`pattern` None) or of the tab's matches.
-async fn page_ids(
+/// tab (`pattern` None) or of the tab's `total` matches.
+async fn walk_page(
     conn: &mut PgConnection,
     company_id: i64,
     status: &str,
@@ -29,11 +81,6 @@ async fn page_ids(
     window: Window,
 ) -> StoreResult<Vec<i64>> {
     let from_end = window.nearer_the_end(total);
-    let filter = if pattern.is_some() {
-        "AND (sort_key LIKE $5 OR email_key LIKE $5)"
-    } else {
-        "AND $5::text IS NULL"
-    };
     let order = if from_end {
         "sort_key DESC, email_key DESC, id DESC"
     } else {
@@ -45,8 +92,9 @@ async fn page_ids(
         window.offset
     };
     let sql = format!(
-        "SELECT id FROM users WHERE company_id = $1 AND status = $2 {filter}
-         ORDER BY {order} LIMIT $3 OFFSET $4"
+        "SELECT id FROM users WHERE company_id = $1 AND status = $2 {}
+         ORDER BY {order} LIMIT $3 OFFSET $4",
+        filter(pattern)
     );
     let mut ids: Vec<i64> = sqlx::query_scalar(&sql)
         .bind(company_id)
@@ -62,34 +110,97 @@ async fn page_ids(
     Ok(ids)
 }
 
-/// The exact number of the tab's users: the tab count, or the matches.
-async fn total(
+/// Counts the tab's matches by walking the covering index once.
+async fn walk_count(
     conn: &mut PgConnection,
     company_id: i64,
     status: &str,
-    pattern: Option<&str>,
+    pattern: &str,
 ) -> StoreResult<u64> {
-    let n: i64 = match pattern {
-        None => sqlx::query_scalar(
-            "SELECT COALESCE((SELECT n FROM user_counts WHERE company_id = $1 AND status = $2), 0)",
-        )
-        .bind(company_id)
-        .bind(status)
-        .fetch_one(&mut *conn)
-        .await?,
-        Some(pattern) => {
-            sqlx::query_scalar(
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM users WHERE company_id = $1 AND status = $2
+           AND (sort_key LIKE $3 OR email_key LIKE $3)",
+    )
+    .bind(company_id)
+    .bind(status)
+    .bind(pattern)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
+/// The matches found through the trigram indexes: their number and one page.
+async fn candidates_page(
+    conn: &mut PgConnection,
+    company_id: i64,
+    status: &str,
+    pattern: &str,
+    offset: u64,
+    per_page: u64,
+) -> StoreResult<(u64, Vec<i64>)> {
+    let rows = sqlx::query(
+        "SELECT id, COUNT(*) OVER () FROM users
+         WHERE company_id = $1 AND status = $2 AND (sort_key LIKE $5 OR email_key LIKE $5)
+         ORDER BY sort_key, email_key, id LIMIT $3 OFFSET $4",
+    )
+    .bind(company_id)
+    .bind(status)
+    .bind(i64::try_from(per_page).unwrap_or(i64::MAX))
+    .bind(i64::try_from(offset).unwrap_or(i64::MAX))
+    .bind(pattern)
+    .fetch_all(&mut *conn)
+    .await?;
+    match rows.first() {
+        Some(first) => {
+            let total = u64::try_from(first.get::<i64, _>(1)).unwrap_or(0);
+            Ok((total, rows.iter().map(|r| r.get(0)).collect()))
+        }
+        // A page past the end: count the matches on their own.
+        None => {
+            let n: i64 = sqlx::query_scalar(
                 "SELECT COUNT(*) FROM users WHERE company_id = $1 AND status = $2
-               AND (sort_key LIKE $3 OR email_key LIKE $3)",
+                   AND (sort_key LIKE $3 OR email_key LIKE $3)",
             )
             .bind(company_id)
             .bind(status)
             .bind(pattern)
             .fetch_one(&mut *conn)
-            .await?
+            .await?;
+            Ok((u64::try_from(n).unwrap_or(0), Vec::new()))
         }
-    };
-    Ok(u64::try_from(n).unwrap_or(0))
+    }
+}
+
+/// Users of the tab (`None`) or of the tab containing each of `grams`.
+async fn counts(
+    conn: &mut PgConnection,
+    company_id: i64,
+    status: &str,
+    grams: &[&str],
+) -> StoreResult<(u64, HashMap<String, u64>)> {
+    let rows = sqlx::query(
+        "SELECT NULL::text, n FROM user_counts WHERE company_id = $1 AND status = $2
+         UNION ALL
+         SELECT gram, n FROM user_gram_counts
+         WHERE company_id = $1 AND status = $2 AND gram = ANY($3)",
+    )
+    .bind(company_id)
+    .bind(status)
+    .bind(grams)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut size = 0;
+    let mut found = HashMap::new();
+    for row in rows {
+        let n = u64::try_from(row.get::<i64, _>(1)).unwrap_or(0);
+        match row.get::<Option<String>, _>(0) {
+            None => size = n,
+            Some(gram) => {
+                found.insert(gram, n);
+            }
+        }
+    }
+    Ok((size, found))
 }
 
 /// A `LIKE` pattern matching `needle` anywhere, its wildcards escaped
@@ -107,6 +218,71 @@ fn contains_pattern(needle: &str) -> String {
     pattern
 }
 
+/// The total and the page's ids (in list order) of one list request.
+async fn plan_page(
+    conn: &mut PgConnection,
+    company_id: i64,
+    q: &ListQuery,
+) -> StoreResult<(u64, Vec<i64>)> {
+    let status = q.status.as_str();
+    let (offset, per_page) = (q.offset(), u64::from(q.per_page));
+    let needle = q.query.to_lowercase();
+    // No name or email holds a control character (validation refuses
+    // them, and PostgreSQL text cannot hold NUL): nothing matches.
+    if needle.chars().any(char::is_control) {
+        return Ok((0, Vec::new()));
+    }
+    let length = needle.chars().count();
+    let grams = match length {
+        0 => Vec::new(),
+        1..=3 => vec![needle.as_str()],
+        _ => trigrams(&needle),
+    };
+    let (size, gram_counts) = counts(conn, company_id, status, &grams).await?;
+    let pattern = contains_pattern(&needle);
+    let total = match length {
+        0 => size,
+        1..=3 => gram_counts.get(&needle).copied().unwrap_or(0),
+        _ => {
+            let rarest = grams
+                .iter()
+                .map(|g| gram_counts.get(*g).copied().unwrap_or(0))
+                .min()
+                .unwrap_or(0);
+            if rarest == 0 {
+                return Ok((0, Vec::new()));
+            }
+            if rarest <= CANDIDATE_BUDGET {
+                Access::Candidates.apply(conn).await?;
+                return candidates_page(conn, company_id, status, &pattern, offset, per_page).await;
+            }
+            Access::Walk.apply(conn).await?;
+            walk_count(conn, company_id, status, &pattern).await?
+        }
+    };
+    let Some(window) = Window::new(total, offset, per_page) else {
+        return Ok((total, Vec::new()));
+    };
+    let pattern = (length > 0).then_some(pattern.as_str());
+    let dense = window.walk_estimate(total, size) <= WALK_BUDGET;
+    if length == 3 && !dense && total <= CANDIDATE_BUDGET {
+        Access::Candidates.apply(conn).await?;
+        let (_, ids) = candidates_page(
+            conn,
+            company_id,
+            status,
+            pattern.unwrap_or_default(),
+            offset,
+            per_page,
+        )
+        .await?;
+        return Ok((total, ids));
+    }
+    Access::Walk.apply(conn).await?;
+    let ids = walk_page(conn, company_id, status, pattern, total, window).await?;
+    Ok((total, ids))
+}
+
 impl PgStore {
     /// One page of a company's users, alphabetical, with role provenance.
     pub async fn list_users(
@@ -114,40 +290,17 @@ impl PgStore {
         company_id: i64,
         q: &ListQuery,
     ) -> StoreResult<Page<UserSummary>> {
-        let needle = q.query.to_lowercase();
-        let status = q.status.as_str();
-        let page = |total: u64, entries: Vec<UserSummary>| Page {
+        let mut tx = self.begin_read().await?;
+        let (total, ids) = plan_page(&mut tx, company_id, q).await?;
+        let entries = load_summaries(&mut tx, &ids).await?;
+        tx.commit().await?;
+        Ok(Page {
             entries,
             current_page: q.page,
             per_page: q.per_page,
             total_entries: total,
             total_pages: total.div_ceil(u64::from(q.per_page)),
-        };
-        // No name or email holds a control character (validation refuses
-        // them, and PostgreSQL text cannot hold NUL): nothing matches.
-        if needle.chars().any(char::is_control) {
-            return Ok(page(0, Vec::new()));
-        }
-        let pattern = (!needle.is_empty()).then(|| contains_pattern(&needle));
-        let mut tx = self.begin_read().await?;
-        let total = total(&mut tx, company_id, status, pattern.as_deref()).await?;
-        let entries = match Window::new(total, q.offset(), u64::from(q.per_page)) {
-            None => Vec::new(),
-            Some(window) => {
-                let ids = page_ids(
-                    &mut tx,
-                    company_id,
-                    status,
-                    pattern.as_deref(),
-                    total,
-                    window,
-                )
-                .await?;
-                load_summaries(&mut tx, &ids).await?
-            }
-        };
-        tx.commit().await?;
-        Ok(page(total, entries))
+        })
     }
 }
 

@@ -9,9 +9,9 @@ use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
 
 use super::admin::ensure_company;
 use super::audit::record;
-use super::list::user_grams;
 use super::SqliteStore;
 use crate::crypto::TokenCrypto;
+use crate::storage::grams::user_grams;
 use crate::storage::model::{DemoPlan, DemoUser, SeedSummary};
 use crate::storage::{now, sort_key, StoreError, StoreResult};
 

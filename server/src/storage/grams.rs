@@ -1,0 +1,47 @@
+//! Grams: the 1-, 2- and 3-character substrings both backends count per
+//! company and tab (`user_gram_counts`) to give short searches exact totals
+//! and to rank a longer search's trigrams by rarity.
+
+/// The distinct 1-, 2- and 3-character substrings of a text, as
+/// `user_gram_counts` counts them (characters are Unicode scalar values, as
+/// SQLite's `substr` counts them).
+pub(crate) fn grams(text: &str, out: &mut Vec<(usize, usize)>) {
+    let bounds: Vec<usize> = text
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(text.len()))
+        .collect();
+    let chars = bounds.len() - 1;
+    for len in 1..=3 {
+        for start in 0..chars.saturating_sub(len - 1) {
+            out.push((bounds[start], bounds[start + len]));
+        }
+    }
+}
+
+/// The distinct grams of one user's two search texts.
+pub(crate) fn user_grams<'a>(sort_key: &'a str, email_key: &'a str) -> Vec<&'a str> {
+    let mut spans = Vec::new();
+    let mut found: Vec<&str> = Vec::new();
+    for text in [sort_key, email_key] {
+        spans.clear();
+        grams(text, &mut spans);
+        found.extend(spans.iter().map(|&(a, b)| &text[a..b]));
+    }
+    found.sort_unstable();
+    found.dedup();
+    found
+}
+
+/// The distinct trigrams of a search text.
+pub(crate) fn trigrams(needle: &str) -> Vec<&str> {
+    let bounds: Vec<usize> = needle
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(needle.len()))
+        .collect();
+    let mut out: Vec<&str> = bounds.windows(4).map(|w| &needle[w[0]..w[3]]).collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
