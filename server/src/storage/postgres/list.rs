@@ -15,13 +15,15 @@
 //!   estimates for `LIKE '%…%'`, which are far off both ways.
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use sqlx::{PgConnection, Row};
 use users_api::{ListQuery, Page, UserSummary};
 
-use super::summaries::load_summaries;
+use super::summaries::{load_summaries, summaries_sql};
 use super::PgStore;
 use crate::storage::grams::trigrams;
+use crate::storage::provenance::decode_summaries;
 use crate::storage::window::Window;
 use crate::storage::StoreResult;
 
@@ -31,6 +33,36 @@ const WALK_BUDGET: u64 = 40_000;
 /// Candidate rows the trigram indexes may hand over for checking; above
 /// this a long search counts by walking the covering index.
 const CANDIDATE_BUDGET: u64 = 60_000;
+
+/// At most this many of a long search's rarest trigrams are ANDed in the
+/// trigram indexes (each further one costs a posting list, often a long one).
+const MAX_TERMS: usize = 3;
+
+/// One page of the whole tab in one statement (one snapshot, one round
+/// trip): the total from `user_counts`, the page's ids from `users_list`
+/// read from the nearer end (the branch not taken has LIMIT 0), and the
+/// users' summaries. $1 company, $2 status, $3 offset, $4 per page.
+static TAB_PAGE: LazyLock<String> = LazyLock::new(|| {
+    summaries_sql(
+        "WITH tab(total) AS (
+             SELECT COALESCE((SELECT n FROM user_counts WHERE company_id = $1 AND status = $2), 0)),
+         win(total, rows, skip_back) AS (
+             SELECT total, GREATEST(LEAST($4, total - $3), 0),
+                    GREATEST(total - $3 - GREATEST(LEAST($4, total - $3), 0), 0)
+             FROM tab),
+         page(id) AS MATERIALIZED (
+             (SELECT id FROM users WHERE company_id = $1 AND status = $2
+              ORDER BY sort_key, email_key, id
+              LIMIT (SELECT CASE WHEN skip_back < $3 THEN 0 ELSE rows END FROM win) OFFSET $3)
+             UNION ALL
+             (SELECT id FROM users WHERE company_id = $1 AND status = $2
+              ORDER BY sort_key DESC, email_key DESC, id DESC
+              LIMIT (SELECT CASE WHEN skip_back < $3 THEN rows ELSE 0 END FROM win)
+              OFFSET (SELECT skip_back FROM win)))",
+        "(SELECT total FROM win),",
+        "SELECT id FROM page",
+    )
+});
 
 /// How a statement must find its rows (set for the statement's transaction).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -129,46 +161,68 @@ async fn walk_count(
     Ok(u64::try_from(n).unwrap_or(0))
 }
 
-/// The matches found through the trigram indexes: their number and one page.
+/// The matches found through the trigram indexes: their number and one
+/// page. The indexes are asked for rows holding each of `terms` (trigrams
+/// of the needle, rarest first); each candidate is then tested for the
+/// whole needle (`strpos`, which no index serves, so the planner cannot
+/// pull the needle's every trigram into the index scan).
 async fn candidates_page(
     conn: &mut PgConnection,
     company_id: i64,
     status: &str,
-    pattern: &str,
+    terms: &[&str],
+    needle: &str,
     offset: u64,
     per_page: u64,
 ) -> StoreResult<(u64, Vec<i64>)> {
-    let rows = sqlx::query(
-        "SELECT id, COUNT(*) OVER () FROM users
-         WHERE company_id = $1 AND status = $2 AND (sort_key LIKE $5 OR email_key LIKE $5)
-         ORDER BY sort_key, email_key, id LIMIT $3 OFFSET $4",
-    )
-    .bind(company_id)
-    .bind(status)
-    .bind(i64::try_from(per_page).unwrap_or(i64::MAX))
-    .bind(i64::try_from(offset).unwrap_or(i64::MAX))
-    .bind(pattern)
-    .fetch_all(&mut *conn)
-    .await?;
-    match rows.first() {
-        Some(first) => {
-            let total = u64::try_from(first.get::<i64, _>(1)).unwrap_or(0);
-            Ok((total, rows.iter().map(|r| r.get(0)).collect()))
-        }
-        // A page past the end: count the matches on their own.
-        None => {
-            let n: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM users WHERE company_id = $1 AND status = $2
-                   AND (sort_key LIKE $3 OR email_key LIKE $3)",
-            )
-            .bind(company_id)
-            .bind(status)
-            .bind(pattern)
-            .fetch_one(&mut *conn)
-            .await?;
-            Ok((u64::try_from(n).unwrap_or(0), Vec::new()))
-        }
+    let mut condition = String::new();
+    for i in 0..terms.len() {
+        let n = i + 6;
+        condition.push_str(&format!(" AND (sort_key LIKE ${n} OR email_key LIKE ${n})"));
     }
+    let matches = format!(
+        "FROM users WHERE company_id = $1 AND status = $2{condition}
+           AND (strpos(sort_key, $5) > 0 OR strpos(email_key, $5) > 0)"
+    );
+    let page_sql = format!(
+        "SELECT id, COUNT(*) OVER () {matches} ORDER BY sort_key, email_key, id LIMIT $3 OFFSET $4"
+    );
+    let mut query = sqlx::query(&page_sql)
+        .bind(company_id)
+        .bind(status)
+        .bind(i64::try_from(per_page).unwrap_or(i64::MAX))
+        .bind(i64::try_from(offset).unwrap_or(i64::MAX))
+        .bind(needle);
+    let patterns: Vec<String> = terms.iter().map(|t| contains_pattern(t)).collect();
+    for pattern in &patterns {
+        query = query.bind(pattern);
+    }
+    let rows = query.fetch_all(&mut *conn).await?;
+    if let Some(first) = rows.first() {
+        let total = u64::try_from(first.get::<i64, _>(1)).unwrap_or(0);
+        return Ok((total, rows.iter().map(|r| r.get(0)).collect()));
+    }
+    // A page past the end: count the matches on their own.
+    let count_sql =
+        format!("SELECT COUNT(*) {matches} AND $3::bigint IS NULL AND $4::bigint IS NULL");
+    let mut query = sqlx::query_scalar(&count_sql)
+        .bind(company_id)
+        .bind(status)
+        .bind(None::<i64>)
+        .bind(None::<i64>)
+        .bind(needle);
+    for pattern in &patterns {
+        query = query.bind(pattern);
+    }
+    let n: i64 = query.fetch_one(&mut *conn).await?;
+    Ok((u64::try_from(n).unwrap_or(0), Vec::new()))
+}
+
+/// Whether pg_trgm indexes a trigram: it extracts trigrams from runs of
+/// word characters only, and which non-ASCII letters count as such depends
+/// on the database's locale, so only ASCII letters and digits are relied on.
+fn indexable(trigram: &str) -> bool {
+    trigram.chars().count() == 3 && trigram.chars().all(|c| c.is_ascii_alphanumeric())
 }
 
 /// Users of the tab (`None`) or of the tab containing each of `grams`.
@@ -244,17 +298,30 @@ async fn plan_page(
         0 => size,
         1..=3 => gram_counts.get(&needle).copied().unwrap_or(0),
         _ => {
-            let rarest = grams
+            let mut by_rarity: Vec<(u64, &str)> = grams
                 .iter()
-                .map(|g| gram_counts.get(*g).copied().unwrap_or(0))
-                .min()
-                .unwrap_or(0);
-            if rarest == 0 {
+                .map(|g| (gram_counts.get(*g).copied().unwrap_or(0), *g))
+                .collect();
+            by_rarity.sort_unstable();
+            if by_rarity.first().is_none_or(|(n, _)| *n == 0) {
                 return Ok((0, Vec::new()));
             }
-            if rarest <= CANDIDATE_BUDGET {
+            let terms: Vec<&str> = by_rarity
+                .iter()
+                .filter(|(_, t)| indexable(t))
+                .take(MAX_TERMS)
+                .map(|(_, t)| *t)
+                .collect();
+            let candidates = by_rarity
+                .iter()
+                .find(|(_, t)| indexable(t))
+                .map_or(u64::MAX, |(n, _)| *n);
+            if candidates <= CANDIDATE_BUDGET {
                 Access::Candidates.apply(conn).await?;
-                return candidates_page(conn, company_id, status, &pattern, offset, per_page).await;
+                return candidates_page(
+                    conn, company_id, status, &terms, &needle, offset, per_page,
+                )
+                .await;
             }
             Access::Walk.apply(conn).await?;
             walk_count(conn, company_id, status, &pattern).await?
@@ -265,17 +332,11 @@ async fn plan_page(
     };
     let pattern = (length > 0).then_some(pattern.as_str());
     let dense = window.walk_estimate(total, size) <= WALK_BUDGET;
-    if length == 3 && !dense && total <= CANDIDATE_BUDGET {
+    if length == 3 && indexable(&needle) && !dense && total <= CANDIDATE_BUDGET {
         Access::Candidates.apply(conn).await?;
-        let (_, ids) = candidates_page(
-            conn,
-            company_id,
-            status,
-            pattern.unwrap_or_default(),
-            offset,
-            per_page,
-        )
-        .await?;
+        let terms = [needle.as_str()];
+        let (_, ids) =
+            candidates_page(conn, company_id, status, &terms, &needle, offset, per_page).await?;
         return Ok((total, ids));
     }
     Access::Walk.apply(conn).await?;
@@ -290,10 +351,26 @@ impl PgStore {
         company_id: i64,
         q: &ListQuery,
     ) -> StoreResult<Page<UserSummary>> {
-        let mut tx = self.begin_read().await?;
-        let (total, ids) = plan_page(&mut tx, company_id, q).await?;
-        let entries = load_summaries(&mut tx, &ids).await?;
-        tx.commit().await?;
+        let (total, entries) = if q.query.is_empty() {
+            let (total, users, group_roles): (i64, String, String) =
+                sqlx::query_as(TAB_PAGE.as_str())
+                    .bind(company_id)
+                    .bind(q.status.as_str())
+                    .bind(i64::try_from(q.offset()).unwrap_or(i64::MAX))
+                    .bind(i64::from(q.per_page))
+                    .fetch_one(&self.pool)
+                    .await?;
+            (
+                u64::try_from(total).unwrap_or(0),
+                decode_summaries(&users, &group_roles)?,
+            )
+        } else {
+            let mut tx = self.begin_read().await?;
+            let (total, ids) = plan_page(&mut tx, company_id, q).await?;
+            let entries = load_summaries(&mut tx, &ids).await?;
+            tx.commit().await?;
+            (total, entries)
+        };
         Ok(Page {
             entries,
             current_page: q.page,
@@ -307,6 +384,15 @@ impl PgStore {
 #[cfg(test)]
 mod tests {
     use super::contains_pattern;
+
+    #[test]
+    fn only_ascii_word_trigrams_are_index_terms() {
+        assert!(super::indexable("son"));
+        assert!(super::indexable("a12"));
+        assert!(!super::indexable("e.1"));
+        assert!(!super::indexable("ñúñ"));
+        assert!(!super::indexable("ab"));
+    }
 
     #[test]
     fn patterns_escape_like_wildcards() {

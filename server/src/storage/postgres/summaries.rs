@@ -7,11 +7,14 @@ use users_api::{GroupRef, UserSummary};
 use crate::storage::provenance::{decode_summaries, Provenance};
 use crate::storage::StoreResult;
 
-/// One row holding the users of `$1` (an id array) in list order and the
-/// roles of their groups, as the two JSON arrays [`decode_summaries`] reads
-/// (the same shapes the SQLite backend produces).
-const SUMMARIES_BY_IDS: &str = "\
-SELECT COALESCE(json_agg(json_build_array(
+/// A statement answering, in one row, the users whose ids `ids` (a
+/// subquery) gives, in list order, and the roles of their groups, as the two
+/// JSON arrays [`decode_summaries`] reads (the shapes the SQLite backend
+/// produces). `lead` is prepended to the statement and `first` to its
+/// columns.
+pub(super) fn summaries_sql(lead: &str, first: &str, ids: &str) -> String {
+    format!(
+        "{lead} SELECT {first} COALESCE(json_agg(json_build_array(
            u.id, u.first_name, u.last_name, u.email, ip.name, u.status, u.created_at, u.archived_at,
            COALESCE((SELECT json_agg(json_build_array(r.position, r.name))
                      FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = u.id),
@@ -24,9 +27,14 @@ SELECT COALESCE(json_agg(json_build_array(
          ORDER BY u.sort_key, u.email_key, u.id), '[]'::json)::text,
        (SELECT COALESCE(json_agg(json_build_array(gr.group_id, r.position, r.name)), '[]'::json)::text
         FROM group_roles gr JOIN roles r ON r.id = gr.role_id
-        WHERE gr.group_id IN (SELECT gm.group_id FROM group_members gm WHERE gm.user_id = ANY($1)))
-FROM users u JOIN identity_providers ip ON ip.id = u.identity_provider_id
-WHERE u.id = ANY($1)";
+        WHERE gr.group_id IN (SELECT gm.group_id FROM group_members gm WHERE gm.user_id IN ({ids})))
+     FROM users u JOIN identity_providers ip ON ip.id = u.identity_provider_id
+     WHERE u.id IN ({ids})"
+    )
+}
+
+static SUMMARIES_BY_IDS: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| summaries_sql("", "", "SELECT UNNEST($1::bigint[])"));
 
 /// The summaries of the given users, in list order (name, email, id).
 pub(super) async fn load_summaries(
@@ -36,7 +44,7 @@ pub(super) async fn load_summaries(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let (users, group_roles): (String, String) = sqlx::query_as(SUMMARIES_BY_IDS)
+    let (users, group_roles): (String, String) = sqlx::query_as(SUMMARIES_BY_IDS.as_str())
         .bind(ids)
         .fetch_one(&mut *conn)
         .await?;
