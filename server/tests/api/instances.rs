@@ -151,6 +151,17 @@ async fn two_instances_agree_on_versions_tokens_and_roles() {
     let (status, _) = b.get("/api/v1/users", &new).await;
     assert_eq!(status, StatusCode::OK);
 
+    // last_used_at is written once a minute per token, whichever instance
+    // sees the use: a use through A a second later leaves B's record.
+    let (_, detail) = a.get(&path, &admin).await;
+    let first_use = detail["access_token"]["last_used_at"].clone();
+    assert!(first_use.is_string(), "{detail}");
+    tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
+    let (status, _) = a.get("/api/v1/me", &new).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, detail) = b.get(&path, &admin).await;
+    assert_eq!(detail["access_token"]["last_used_at"], first_use);
+
     // A role removed through A is gone on B: the user and its rights.
     let (status, _) = a
         .patch(&path, &admin, 2, json!({"roles": ["Development"]}))

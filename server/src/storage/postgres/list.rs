@@ -60,7 +60,9 @@ static TAB_PAGE: LazyLock<String> = LazyLock::new(|| {
               LIMIT (SELECT CASE WHEN skip_back < $3 THEN rows ELSE 0 END FROM win)
               OFFSET (SELECT skip_back FROM win)))",
         "(SELECT total FROM win),",
-        "SELECT id FROM page",
+        // An array, not the CTE itself: the planner would size the page
+        // by its unknown LIMIT (a tenth of the tab) and join by scanning.
+        "SELECT UNNEST((SELECT array_agg(id) FROM page))",
     )
 });
 
