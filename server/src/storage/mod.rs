@@ -11,6 +11,7 @@
 //! Nothing here caches data between requests, so an instance always answers
 //! from what is committed, whichever instance committed it.
 
+mod flows;
 mod grams;
 mod model;
 pub mod postgres;
@@ -159,47 +160,51 @@ impl Store {
     }
 }
 
-/// Declares the storage interface once: each method is implemented by both
-/// backends with the same signature and forwarded to the open one.
+/// Declares the storage interface once. A `backend fn` is implemented by
+/// each backend with the same signature (its reads, listing and bulk SQL);
+/// a `flows fn` is written once in [`flows`] over the backends' statements.
+/// Either way the call goes to the open backend.
 macro_rules! storage_interface {
-    ($( $(#[$doc:meta])* fn $name:ident(&self $(, $arg:ident: $ty:ty)* $(,)?) -> $ret:ty; )*) => {
+    ($( $(#[$doc:meta])* $via:ident fn $name:ident(&self $(, $arg:ident: $ty:ty)* $(,)?) -> $ret:ty; )*) => {
         impl Store {
             $(
                 $(#[$doc])*
                 pub async fn $name(&self $(, $arg: $ty)*) -> $ret {
                     match self {
-                        Store::Sqlite(s) => s.$name($($arg),*).await,
-                        Store::Postgres(s) => s.$name($($arg),*).await,
+                        Store::Sqlite(s) => storage_interface!(@call $via s $name ($($arg),*)),
+                        Store::Postgres(s) => storage_interface!(@call $via s $name ($($arg),*)),
                     }
                 }
             )*
         }
     };
+    (@call backend $s:ident $name:ident ($($arg:ident),*)) => { $s.$name($($arg),*).await };
+    (@call flows $s:ident $name:ident ($($arg:ident),*)) => { flows::$name($s, $($arg),*).await };
 }
 
 storage_interface! {
     /// The active user a token belongs to, with its Settings right read from
     /// current data; `None` for a malformed, unknown, replaced or archived
     /// user's token. Records the use (at most once a minute per token).
-    fn authenticate(&self, token: &str) -> StoreResult<Option<Caller>>;
+    flows fn authenticate(&self, token: &str) -> StoreResult<Option<Caller>>;
     /// One user of the company, with everything the form and dialogs need.
-    fn user_detail(&self, company_id: i64, user_id: i64) -> StoreResult<UserDetail>;
+    backend fn user_detail(&self, company_id: i64, user_id: i64) -> StoreResult<UserDetail>;
     /// The company, with its directory integration if any.
-    fn company(&self, company_id: i64) -> StoreResult<Company>;
+    backend fn company(&self, company_id: i64) -> StoreResult<Company>;
     /// The role catalogue, in catalogue order.
-    fn roles(&self) -> StoreResult<Vec<Role>>;
+    backend fn roles(&self) -> StoreResult<Vec<Role>>;
     /// The company's groups by name, with roles and active member counts.
-    fn groups(&self, company_id: i64) -> StoreResult<Vec<Group>>;
+    backend fn groups(&self, company_id: i64) -> StoreResult<Vec<Group>>;
     /// The identity providers a user of the company can be given.
-    fn identity_providers(&self, company_id: i64) -> StoreResult<Vec<IdentityProvider>>;
+    backend fn identity_providers(&self, company_id: i64) -> StoreResult<Vec<IdentityProvider>>;
     /// Who uses an email key (case-insensitive), apart from `exclude`.
-    fn email_use(&self, company_id: i64, key: &str, exclude: Option<i64>) -> StoreResult<EmailUse>;
+    backend fn email_use(&self, company_id: i64, key: &str, exclude: Option<i64>) -> StoreResult<EmailUse>;
     /// One page of a company's users, alphabetical, with role provenance
     /// and exact totals.
-    fn list_users(&self, company_id: i64, q: &ListQuery) -> StoreResult<Page<UserSummary>>;
+    backend fn list_users(&self, company_id: i64, q: &ListQuery) -> StoreResult<Page<UserSummary>>;
     /// One page of the company's audit log, newest first, optionally only
     /// the entries about one user.
-    fn audit_log(
+    backend fn audit_log(
         &self,
         company_id: i64,
         target_user_id: Option<i64>,
@@ -207,10 +212,10 @@ storage_interface! {
         per_page: u32,
     ) -> StoreResult<Page<AuditEntry>>;
     /// Adds a user (`user.create` audited).
-    fn create_user(&self, company_id: i64, actor_id: i64, user: &ValidNewUser) -> StoreResult<UserDetail>;
+    flows fn create_user(&self, company_id: i64, actor_id: i64, user: &ValidNewUser) -> StoreResult<UserDetail>;
     /// Edits a user at the expected version (`user.update` audited with the
     /// before/after of each changed field). Nothing changed: no new version.
-    fn update_user(
+    flows fn update_user(
         &self,
         company_id: i64,
         actor_id: i64,
@@ -221,7 +226,7 @@ storage_interface! {
     /// Archives a user, giving all its agents to `replacement` in the same
     /// transaction (`user.archive` audited). Archiving an archived user
     /// changes nothing.
-    fn archive_user(
+    flows fn archive_user(
         &self,
         company_id: i64,
         actor_id: i64,
@@ -231,7 +236,7 @@ storage_interface! {
     ) -> StoreResult<(UserDetail, Vec<AgentRef>)>;
     /// Restores an archived user with the roles and groups it had
     /// (`user.restore` audited). Restoring an active user changes nothing.
-    fn restore_user(
+    flows fn restore_user(
         &self,
         company_id: i64,
         actor_id: i64,
@@ -239,32 +244,32 @@ storage_interface! {
         expected: Option<&Expected>,
     ) -> StoreResult<UserDetail>;
     /// Reveals a user's token (`token.reveal` audited).
-    fn reveal_token(&self, company_id: i64, actor_id: i64, user_id: i64) -> StoreResult<RevealedToken>;
+    flows fn reveal_token(&self, company_id: i64, actor_id: i64, user_id: i64) -> StoreResult<RevealedToken>;
     /// Replaces a user's token; the old one fails from the commit on, on
     /// every instance (`token.regenerate` audited).
-    fn regenerate_token(&self, company_id: i64, actor_id: i64, user_id: i64) -> StoreResult<RevealedToken>;
+    flows fn regenerate_token(&self, company_id: i64, actor_id: i64, user_id: i64) -> StoreResult<RevealedToken>;
     /// Creates the company if missing and an active user holding Settings
     /// directly; an existing active user with the email gets Settings and
     /// has its token revealed instead.
-    fn create_admin(&self, company: &str, user: &ValidNewUser) -> StoreResult<AdminUser>;
+    flows fn create_admin(&self, company: &str, user: &ValidNewUser) -> StoreResult<AdminUser>;
     /// The company's id and provider names, creating the company if missing.
-    fn ensure_company(&self, company: &str) -> StoreResult<(i64, Vec<String>)>;
+    backend fn ensure_company(&self, company: &str) -> StoreResult<(i64, Vec<String>)>;
     /// Puts the company's users under a directory (`Some(provider)`) or back
     /// under the console (`None`).
-    fn set_directory(&self, company: &str, provider: Option<&str>) -> StoreResult<i64>;
+    backend fn set_directory(&self, company: &str, provider: Option<&str>) -> StoreResult<i64>;
     /// Adds a group with its roles to a company; returns its id.
-    fn create_group(&self, company_id: i64, name: &str, description: &str, roles: &[String]) -> StoreResult<i64>;
+    backend fn create_group(&self, company_id: i64, name: &str, description: &str, roles: &[String]) -> StoreResult<i64>;
     /// Puts a user into a group of the same company.
-    fn add_group_member(&self, group_id: i64, user_id: i64) -> StoreResult<()>;
+    backend fn add_group_member(&self, group_id: i64, user_id: i64) -> StoreResult<()>;
     /// Takes a user out of a group.
-    fn remove_group_member(&self, group_id: i64, user_id: i64) -> StoreResult<()>;
+    backend fn remove_group_member(&self, group_id: i64, user_id: i64) -> StoreResult<()>;
     /// Adds an agent owned by a user of the company; returns its id.
-    fn create_agent(&self, company_id: i64, name: &str, owner_id: i64) -> StoreResult<i64>;
+    backend fn create_agent(&self, company_id: i64, name: &str, owner_id: i64) -> StoreResult<i64>;
     /// The agents a user owns (id and name).
-    fn agents_of(&self, user_id: i64) -> StoreResult<Vec<AgentRef>>;
+    backend fn agents_of(&self, user_id: i64) -> StoreResult<Vec<AgentRef>>;
     /// Adds a demo plan to the company (created if missing). `plan` gets the
     /// first new user id, so generated emails can be unique across runs.
-    fn seed_demo(&self, company: &str, plan: impl FnOnce(i64) -> DemoPlan) -> StoreResult<SeedSummary>;
+    backend fn seed_demo(&self, company: &str, plan: impl FnOnce(i64) -> DemoPlan) -> StoreResult<SeedSummary>;
 }
 
 /// The current time as stored and shown: RFC 3339 UTC, whole seconds.

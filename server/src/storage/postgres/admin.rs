@@ -1,17 +1,10 @@
 //! Operator actions behind the CLI: companies, the first administrator and
 //! the directory switch.
 
-use serde_json::json;
-use sqlx::{PgConnection, Postgres, Row, Transaction};
-use users_api::validation::ValidNewUser;
-use users_api::SETTINGS_ROLE;
+use sqlx::{PgConnection, Postgres, Transaction};
 
-use super::audit::record;
-use super::checks::set_direct_roles;
-use super::tokens::stored_token;
-use super::write::insert_user;
 use super::{lock_company, PgStore};
-use crate::storage::model::{AdminUser, DEFAULT_PROVIDERS};
+use crate::storage::model::DEFAULT_PROVIDERS;
 use crate::storage::{now, StoreError, StoreResult};
 
 /// The company's id, creating it (with the default providers) when missing.
@@ -54,76 +47,6 @@ pub(super) async fn company_id(conn: &mut PgConnection, name: &str) -> StoreResu
 }
 
 impl PgStore {
-    /// Creates the company if missing and an active user holding Settings
-    /// directly. When an active user of that company already has the email,
-    /// nothing new is created: its token is revealed (audited as a reveal by
-    /// that user), and Settings is granted if it lacked it.
-    pub async fn create_admin(&self, company: &str, user: &ValidNewUser) -> StoreResult<AdminUser> {
-        let mut tx = self.begin_catalogue_write().await?;
-        let (company_id, company_created) = ensure_company(&mut tx, company).await?;
-        lock_company(&mut tx, company_id).await?;
-        let existing = sqlx::query("SELECT id, company_id, status FROM users WHERE email_key = $1")
-            .bind(user.email.key())
-            .fetch_optional(&mut *tx)
-            .await?;
-        let (user_id, user_created, token) = match existing {
-            Some(row) => {
-                let (id, owner, status): (i64, i64, String) = (row.get(0), row.get(1), row.get(2));
-                if owner != company_id {
-                    return Err(StoreError::Conflict(format!(
-                        "{} already belongs to a user of another company",
-                        user.email.as_str()
-                    )));
-                }
-                if status != "active" {
-                    return Err(StoreError::Conflict(format!(
-                        "{} belongs to an archived user (id {id}); restore it instead",
-                        user.email.as_str()
-                    )));
-                }
-                grant_settings(&mut tx, company_id, id).await?;
-                let token = stored_token(&self.crypto, &mut tx, company_id, id)
-                    .await?
-                    .token;
-                record(
-                    &mut tx,
-                    company_id,
-                    id,
-                    "token.reveal",
-                    Some(id),
-                    json!({"via": "create-admin"}),
-                )
-                .await?;
-                (id, false, token)
-            }
-            None => {
-                let mut admin = user.clone();
-                if !admin.roles.iter().any(|r| r == SETTINGS_ROLE) {
-                    admin.roles.push(SETTINGS_ROLE.to_string());
-                }
-                let id = insert_user(self, &mut tx, company_id, &admin).await?;
-                let details = json!({"via": "create-admin", "user": {
-                    "first_name": admin.first_name.as_str(), "last_name": admin.last_name.as_str(),
-                    "email": admin.email.as_str(), "identity_provider": admin.identity_provider,
-                    "roles": [SETTINGS_ROLE],
-                }});
-                record(&mut tx, company_id, id, "user.create", Some(id), details).await?;
-                let token = stored_token(&self.crypto, &mut tx, company_id, id)
-                    .await?
-                    .token;
-                (id, true, token)
-            }
-        };
-        tx.commit().await?;
-        Ok(AdminUser {
-            user_id,
-            company_id,
-            company_created,
-            user_created,
-            token,
-        })
-    }
-
     /// Names of the company's identity providers, creating the company if
     /// missing (the CLI needs the default provider before validating).
     pub async fn ensure_company(&self, company: &str) -> StoreResult<(i64, Vec<String>)> {
@@ -275,53 +198,4 @@ impl PgStore {
         let mut conn = self.pool.acquire().await?;
         super::read::owned_agents(&mut conn, user_id).await
     }
-}
-
-/// A user's direct roles, in catalogue order.
-async fn direct_role_names(conn: &mut PgConnection, user_id: i64) -> StoreResult<Vec<String>> {
-    Ok(sqlx::query_scalar(
-        "SELECT r.name FROM user_roles ur JOIN roles r ON r.id = ur.role_id
-         WHERE ur.user_id = $1 ORDER BY r.position",
-    )
-    .bind(user_id)
-    .fetch_all(&mut *conn)
-    .await?)
-}
-
-/// Gives a user Settings directly if it holds it neither directly nor through
-/// a group (audited as an edit by that user).
-async fn grant_settings(conn: &mut PgConnection, company_id: i64, user_id: i64) -> StoreResult<()> {
-    let direct = direct_role_names(conn, user_id).await?;
-    let through_group: bool = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM group_members gm JOIN group_roles gr ON gr.group_id = gm.group_id
-                        JOIN roles r ON r.id = gr.role_id WHERE gm.user_id = $1 AND r.name = $2)",
-    )
-    .bind(user_id)
-    .bind(SETTINGS_ROLE)
-    .fetch_one(&mut *conn)
-    .await?;
-    if through_group || direct.iter().any(|r| r == SETTINGS_ROLE) {
-        return Ok(());
-    }
-    let mut roles = direct.clone();
-    roles.push(SETTINGS_ROLE.to_string());
-    set_direct_roles(conn, user_id, &roles).await?;
-    let after = direct_role_names(conn, user_id).await?;
-    sqlx::query("UPDATE users SET version = version + 1, updated_at = $2 WHERE id = $1")
-        .bind(user_id)
-        .bind(now())
-        .execute(&mut *conn)
-        .await?;
-    let details =
-        json!({"via": "create-admin", "changes": {"roles": {"before": direct, "after": after}}});
-    record(
-        conn,
-        company_id,
-        user_id,
-        "user.update",
-        Some(user_id),
-        details,
-    )
-    .await?;
-    Ok(())
 }

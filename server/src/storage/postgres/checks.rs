@@ -1,7 +1,7 @@
 //! Checks and small writes shared by the user mutations: the directory
 //! switch, the last-admin rule, email conflicts, providers, roles.
 
-use sqlx::{PgConnection, Row};
+use sqlx::PgConnection;
 use users_api::SETTINGS_ROLE;
 
 use crate::storage::{StoreError, StoreResult};
@@ -75,27 +75,6 @@ pub(super) async fn set_direct_roles(
     .execute(&mut *conn)
     .await?;
     Ok(())
-}
-
-/// Why an email cannot be used by a new user, if it cannot.
-pub(super) async fn email_conflict(
-    conn: &mut PgConnection,
-    company_id: i64,
-    key: &str,
-) -> StoreResult<Option<StoreError>> {
-    let row = sqlx::query("SELECT company_id, status FROM users WHERE email_key = $1")
-        .bind(key)
-        .fetch_optional(&mut *conn)
-        .await?;
-    Ok(row.map(|row| {
-        let (company, status): (i64, String) = (row.get(0), row.get(1));
-        // Another company's archived user is still "taken": do not reveal it.
-        if company == company_id && status == "archived" {
-            StoreError::EmailArchived
-        } else {
-            StoreError::EmailTaken
-        }
-    }))
 }
 
 /// A unique violation on insert or update means another transaction (of

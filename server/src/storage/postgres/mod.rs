@@ -17,8 +17,7 @@ mod checks;
 mod list;
 mod read;
 mod summaries;
-mod tokens;
-mod write;
+mod tx;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -52,8 +51,12 @@ impl PgStore {
     /// instances with its own advisory lock) and checks the token key.
     pub async fn open(url: &str, crypto: TokenCrypto) -> StoreResult<Self> {
         let options: PgConnectOptions = url.parse()?;
+        // No ping before handing out a connection: it would double the
+        // round trips of a typical request; a broken connection fails its
+        // statement and is replaced.
         let pool = PgPoolOptions::new()
             .max_connections(CONNECTIONS)
+            .test_before_acquire(false)
             .acquire_timeout(Duration::from_secs(30))
             // JIT compilation pays off for long analytical queries; for these
             // short reads it costs more than the query (tens of ms, chosen

@@ -1,7 +1,7 @@
 //! Checks and small writes shared by the user mutations: versions, the
 //! directory switch, the last-admin rule, email conflicts, providers, roles.
 
-use sqlx::{Row, SqliteConnection};
+use sqlx::SqliteConnection;
 use users_api::SETTINGS_ROLE;
 
 use crate::storage::{StoreError, StoreResult};
@@ -79,27 +79,6 @@ pub(super) async fn set_direct_roles(
     .execute(&mut *conn)
     .await?;
     Ok(())
-}
-
-/// Why an email cannot be used by a new user, if it cannot.
-pub(super) async fn email_conflict(
-    conn: &mut SqliteConnection,
-    company_id: i64,
-    key: &str,
-) -> StoreResult<Option<StoreError>> {
-    let row = sqlx::query("SELECT company_id, status FROM users WHERE email_key = ?1")
-        .bind(key)
-        .fetch_optional(&mut *conn)
-        .await?;
-    Ok(row.map(|row| {
-        let (company, status): (i64, String) = (row.get(0), row.get(1));
-        // Another company's archived user is still "taken": do not reveal it.
-        if company == company_id && status == "archived" {
-            StoreError::EmailArchived
-        } else {
-            StoreError::EmailTaken
-        }
-    }))
 }
 
 pub(super) fn unique_violation_is_email(err: sqlx::Error) -> StoreError {

@@ -335,6 +335,13 @@ impl SqliteStore {
 mod tests {
     use super::*;
     use crate::storage::grams::{grams, user_grams};
+    use crate::storage::Store;
+
+    /// The storage interface over this store (the user changes are shared
+    /// flows, not methods of the backend).
+    fn api(store: &SqliteStore) -> Store {
+        Store::Sqlite(store.clone())
+    }
 
     use crate::crypto::{TokenCrypto, TokenKey};
     use users_api::validation::{ValidChanges, ValidNewUser};
@@ -359,7 +366,7 @@ mod tests {
         let store = SqliteStore::open_file(&dir.path().join("users.db"), crypto)
             .await
             .unwrap();
-        let admin = store
+        let admin = api(&store)
             .create_admin(
                 "Acme",
                 &new_user("Ada", "Admin", "admin@acme.example", &["Settings"]),
@@ -384,7 +391,7 @@ mod tests {
         for (first, last, email) in odd {
             let user = new_user(first, last, email, &[]);
             ids.push(
-                store
+                api(&store)
                     .create_user(company, actor, &user)
                     .await
                     .unwrap()
@@ -392,19 +399,19 @@ mod tests {
                     .id,
             );
         }
-        store
+        api(&store)
             .archive_user(company, actor, ids[1], None, None)
             .await
             .unwrap();
-        store
+        api(&store)
             .archive_user(company, actor, ids[6], None, None)
             .await
             .unwrap();
-        store
+        api(&store)
             .archive_user(company, actor, ids[2], None, None)
             .await
             .unwrap();
-        store
+        api(&store)
             .restore_user(company, actor, ids[2], None)
             .await
             .unwrap();
@@ -416,7 +423,7 @@ mod tests {
             roles: None,
         };
         let expected = crate::storage::Expected::Any;
-        store
+        api(&store)
             .update_user(company, actor, ids[2], &expected, &rename)
             .await
             .unwrap();
@@ -517,26 +524,30 @@ mod tests {
             tasks.push(tokio::spawn(async move {
                 let email = format!("racer{i}@acme.example");
                 let user = new_user("Racer", &format!("Number{i}"), &email, &[]);
-                let id = store
+                let id = api(&store)
                     .create_user(company, actor, &user)
                     .await
                     .unwrap()
                     .summary
                     .id;
                 if i % 2 == 0 {
-                    store
+                    api(&store)
                         .archive_user(company, actor, id, None, None)
                         .await
                         .unwrap();
                 }
                 if i % 4 == 0 {
-                    store.restore_user(company, actor, id, None).await.unwrap();
+                    api(&store)
+                        .restore_user(company, actor, id, None)
+                        .await
+                        .unwrap();
                 }
                 // Archiving twice concurrently changes nothing the second time.
                 if i % 3 == 0 {
+                    let api = api(&store);
                     let (a, b) = tokio::join!(
-                        store.archive_user(company, actor, id, None, None),
-                        store.archive_user(company, actor, id, None, None)
+                        api.archive_user(company, actor, id, None, None),
+                        api.archive_user(company, actor, id, None, None)
                     );
                     a.unwrap();
                     b.unwrap();

@@ -14,8 +14,7 @@ mod checks;
 mod list;
 mod read;
 mod summaries;
-mod tokens;
-mod write;
+mod tx;
 
 use std::str::FromStr;
 use std::sync::Arc;

@@ -1,0 +1,91 @@
+//! The first administrator (`create-admin`): idempotent, and never leaves a
+//! company whose only user lacks Settings.
+
+use serde_json::json;
+use users_api::validation::ValidNewUser;
+use users_api::SETTINGS_ROLE;
+
+use super::{insert_user, stored_token, Backend, WriteTx};
+use crate::storage::model::AdminUser;
+use crate::storage::{now, StoreError, StoreResult};
+
+/// Creates the company if missing and an active user holding Settings
+/// directly. When an active user of that company already has the email,
+/// nothing new is created: its token is revealed (audited as a reveal by
+/// that user), and Settings is granted if it lacked it.
+pub(crate) async fn create_admin<B: Backend>(
+    backend: &B,
+    company: &str,
+    user: &ValidNewUser,
+) -> StoreResult<AdminUser> {
+    let crypto = backend.crypto();
+    let mut tx = backend.begin_catalogue_write().await?;
+    let (company_id, company_created) = tx.ensure_company(company).await?;
+    tx.lock_company(company_id).await?;
+    let (user_id, user_created, token) = match tx.user_by_email(&user.email.key()).await? {
+        Some((id, owner, status)) => {
+            if owner != company_id {
+                return Err(StoreError::Conflict(format!(
+                    "{} already belongs to a user of another company",
+                    user.email.as_str()
+                )));
+            }
+            if status != "active" {
+                return Err(StoreError::Conflict(format!(
+                    "{} belongs to an archived user (id {id}); restore it instead",
+                    user.email.as_str()
+                )));
+            }
+            grant_settings(&mut tx, company_id, id).await?;
+            let token = stored_token(&mut tx, crypto, company_id, id).await?.token;
+            let details = json!({"via": "create-admin"});
+            tx.record(company_id, id, "token.reveal", Some(id), details)
+                .await?;
+            (id, false, token)
+        }
+        None => {
+            let mut admin = user.clone();
+            if !admin.roles.iter().any(|r| r == SETTINGS_ROLE) {
+                admin.roles.push(SETTINGS_ROLE.to_string());
+            }
+            let id = insert_user(&mut tx, crypto, company_id, &admin).await?;
+            let details = json!({"via": "create-admin", "user": {
+                "first_name": admin.first_name.as_str(), "last_name": admin.last_name.as_str(),
+                "email": admin.email.as_str(), "identity_provider": admin.identity_provider,
+                "roles": [SETTINGS_ROLE],
+            }});
+            tx.record(company_id, id, "user.create", Some(id), details)
+                .await?;
+            let token = stored_token(&mut tx, crypto, company_id, id).await?.token;
+            (id, true, token)
+        }
+    };
+    tx.commit().await?;
+    Ok(AdminUser {
+        user_id,
+        company_id,
+        company_created,
+        user_created,
+        token,
+    })
+}
+
+/// Gives a user Settings directly if it holds it neither directly nor through
+/// a group (audited as an edit by that user).
+async fn grant_settings<T: WriteTx>(tx: &mut T, company_id: i64, user_id: i64) -> StoreResult<()> {
+    let direct = tx.direct_role_names(user_id).await?;
+    if direct.iter().any(|r| r == SETTINGS_ROLE)
+        || tx.has_role_through_group(user_id, SETTINGS_ROLE).await?
+    {
+        return Ok(());
+    }
+    let mut roles = direct.clone();
+    roles.push(SETTINGS_ROLE.to_string());
+    tx.set_direct_roles(user_id, &roles).await?;
+    let after = tx.direct_role_names(user_id).await?;
+    tx.bump_version(user_id, &now()).await?;
+    let details =
+        json!({"via": "create-admin", "changes": {"roles": {"before": direct, "after": after}}});
+    tx.record(company_id, user_id, "user.update", Some(user_id), details)
+        .await
+}

@@ -1,0 +1,230 @@
+//! User changes: create, edit, archive (with agent transfer) and restore,
+//! each checked, written and audited in one transaction.
+
+use serde_json::{json, Map, Value};
+use users_api::validation::{ValidChanges, ValidNewUser};
+use users_api::{AgentRef, UserDetail, UserStatus};
+
+use super::{insert_user, Backend, UserFields, WriteTx};
+use crate::storage::model::{has_settings, Expected};
+use crate::storage::{now, sort_key, StoreError, StoreResult};
+
+/// Why an email cannot be used by a new user of the company, if it cannot.
+async fn email_conflict<T: WriteTx>(
+    tx: &mut T,
+    company_id: i64,
+    key: &str,
+) -> StoreResult<Option<StoreError>> {
+    Ok(tx.user_by_email(key).await?.map(|(_, company, status)| {
+        // Another company's archived user is still "taken": do not reveal it.
+        if company == company_id && status == "archived" {
+            StoreError::EmailArchived
+        } else {
+            StoreError::EmailTaken
+        }
+    }))
+}
+
+/// Adds a user (`user.create` audited).
+pub(crate) async fn create_user<B: Backend>(
+    backend: &B,
+    company_id: i64,
+    actor_id: i64,
+    user: &ValidNewUser,
+) -> StoreResult<UserDetail> {
+    let mut tx = backend.begin_company_write(company_id).await?;
+    tx.check_directory(company_id).await?;
+    if let Some(conflict) = email_conflict(&mut tx, company_id, &user.email.key()).await? {
+        return Err(conflict);
+    }
+    let id = insert_user(&mut tx, backend.crypto(), company_id, user).await?;
+    let details = json!({"user": {
+        "first_name": user.first_name.as_str(), "last_name": user.last_name.as_str(),
+        "email": user.email.as_str(), "identity_provider": user.identity_provider,
+        "roles": user.roles,
+    }});
+    tx.record(company_id, actor_id, "user.create", Some(id), details)
+        .await?;
+    let detail = tx.load_detail(company_id, id).await?;
+    tx.commit().await?;
+    Ok(detail)
+}
+
+/// Edits a user at the expected version (`user.update` audited with the
+/// before/after of each changed field). Nothing changed: no new version.
+pub(crate) async fn update_user<B: Backend>(
+    backend: &B,
+    company_id: i64,
+    actor_id: i64,
+    user_id: i64,
+    expected: &Expected,
+    changes: &ValidChanges,
+) -> StoreResult<UserDetail> {
+    let mut tx = backend.begin_company_write(company_id).await?;
+    tx.check_directory(company_id).await?;
+    let current = tx.load_detail(company_id, user_id).await?;
+    if !expected.matches(current.version) {
+        return Err(StoreError::Stale(Box::new(current)));
+    }
+    let s = &current.summary;
+    let mut diff = Map::new();
+    let mut note = |field: &str, before: Value, after: Value| {
+        if before != after {
+            diff.insert(field.to_string(), json!({"before": before, "after": after}));
+        }
+    };
+    let first = changes
+        .first_name
+        .as_ref()
+        .map_or(s.first_name.as_str(), |n| n.as_str());
+    let last = changes
+        .last_name
+        .as_ref()
+        .map_or(s.last_name.as_str(), |n| n.as_str());
+    let email = changes
+        .email
+        .as_ref()
+        .map_or(s.email.as_str(), |e| e.as_str());
+    let provider = changes
+        .identity_provider
+        .as_deref()
+        .unwrap_or(&s.identity_provider);
+    let roles = changes.roles.as_ref().unwrap_or(&current.direct_roles);
+    note("first_name", json!(s.first_name), json!(first));
+    note("last_name", json!(s.last_name), json!(last));
+    note("email", json!(s.email), json!(email));
+    note(
+        "identity_provider",
+        json!(s.identity_provider),
+        json!(provider),
+    );
+    note("roles", json!(current.direct_roles), json!(roles));
+    if diff.is_empty() {
+        return Ok(current);
+    }
+    let email_key = email.to_lowercase();
+    if email_key != s.email.to_lowercase() && tx.email_taken_by_other(&email_key, user_id).await? {
+        return Err(StoreError::EmailTaken);
+    }
+    let fields = UserFields {
+        first_name: first,
+        last_name: last,
+        email,
+        email_key: &email_key,
+        identity_provider_id: tx.provider_id(company_id, provider).await?,
+    };
+    tx.update_user_row(user_id, &fields, &sort_key(first, last), &now())
+        .await?;
+    if diff.contains_key("roles") {
+        tx.set_direct_roles(user_id, roles).await?;
+    }
+    if has_settings(&current) && !tx.any_active_admin(company_id).await? {
+        return Err(StoreError::LastAdmin);
+    }
+    let details = json!({ "changes": diff });
+    tx.record(company_id, actor_id, "user.update", Some(user_id), details)
+        .await?;
+    let detail = tx.load_detail(company_id, user_id).await?;
+    tx.commit().await?;
+    Ok(detail)
+}
+
+/// Archives a user, giving all its agents to `replacement` in the same
+/// transaction (`user.archive` audited with the transferred agents).
+/// Archiving an archived user changes nothing.
+pub(crate) async fn archive_user<B: Backend>(
+    backend: &B,
+    company_id: i64,
+    actor_id: i64,
+    user_id: i64,
+    expected: Option<&Expected>,
+    replacement: Option<i64>,
+) -> StoreResult<(UserDetail, Vec<AgentRef>)> {
+    let mut tx = backend.begin_company_write(company_id).await?;
+    tx.check_directory(company_id).await?;
+    let current = tx.load_detail(company_id, user_id).await?;
+    if user_id == actor_id {
+        return Err(StoreError::CannotArchiveSelf);
+    }
+    if expected.is_some_and(|e| !e.matches(current.version)) {
+        return Err(StoreError::Stale(Box::new(current)));
+    }
+    if current.summary.status == UserStatus::Archived {
+        return Ok((current, Vec::new()));
+    }
+    let agents = tx.owned_agents(user_id).await?;
+    let replacement = match replacement {
+        Some(id) => Some(check_replacement(&mut tx, company_id, user_id, id).await?),
+        None if agents.is_empty() => None,
+        None => return Err(StoreError::OwnsAgents(agents)),
+    };
+    let at = now();
+    tx.set_archived(user_id, Some((&at, actor_id)), &at).await?;
+    if let Some((replacement_id, _)) = &replacement {
+        tx.transfer_agents(user_id, *replacement_id).await?;
+    }
+    if has_settings(&current) && !tx.any_active_admin(company_id).await? {
+        return Err(StoreError::LastAdmin);
+    }
+    let details = json!({
+        "transferred_agents": agents,
+        "replacement_owner": replacement.as_ref().map(|(id, name)| json!({"id": id, "name": name})),
+    });
+    tx.record(company_id, actor_id, "user.archive", Some(user_id), details)
+        .await?;
+    let detail = tx.load_detail(company_id, user_id).await?;
+    tx.commit().await?;
+    Ok((detail, agents))
+}
+
+/// Restores an archived user with the roles and groups it had
+/// (`user.restore` audited). Restoring an active user changes nothing.
+pub(crate) async fn restore_user<B: Backend>(
+    backend: &B,
+    company_id: i64,
+    actor_id: i64,
+    user_id: i64,
+    expected: Option<&Expected>,
+) -> StoreResult<UserDetail> {
+    let mut tx = backend.begin_company_write(company_id).await?;
+    tx.check_directory(company_id).await?;
+    let current = tx.load_detail(company_id, user_id).await?;
+    if expected.is_some_and(|e| !e.matches(current.version)) {
+        return Err(StoreError::Stale(Box::new(current)));
+    }
+    if current.summary.status == UserStatus::Active {
+        return Ok(current);
+    }
+    tx.set_archived(user_id, None, &now()).await?;
+    tx.record(
+        company_id,
+        actor_id,
+        "user.restore",
+        Some(user_id),
+        json!({}),
+    )
+    .await?;
+    let detail = tx.load_detail(company_id, user_id).await?;
+    tx.commit().await?;
+    Ok(detail)
+}
+
+/// The replacement owner must be another active user of the same company.
+async fn check_replacement<T: WriteTx>(
+    tx: &mut T,
+    company_id: i64,
+    user_id: i64,
+    replacement: i64,
+) -> StoreResult<(i64, String)> {
+    if replacement == user_id {
+        return Err(StoreError::InvalidReplacement(
+            "can't be the user being deleted".into(),
+        ));
+    }
+    match tx.active_user_name(company_id, replacement).await? {
+        Some(name) => Ok((replacement, name)),
+        None => Err(StoreError::InvalidReplacement(
+            "must be an active user of this company".into(),
+        )),
+    }
+}
