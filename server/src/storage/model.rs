@@ -1,7 +1,7 @@
 //! The storage interface's own types, shared by both backends: what an
 //! `If-Match` accepts, who uses an email, the CLI's outcomes and demo plans.
 
-use users_api::{UserDetail, UserStatus, SETTINGS_ROLE};
+use users_api::{AuditEntry, GroupRef, Page, UserDetail, UserStatus, SETTINGS_ROLE};
 
 use super::{StoreError, StoreResult};
 
@@ -128,6 +128,53 @@ pub(crate) fn same_token_key(stored: &str, fingerprint: &str) -> StoreResult<()>
         Ok(())
     } else {
         Err(StoreError::WrongTokenKey)
+    }
+}
+
+/// One audit entry as both backends select it: id, at, actor id, actor
+/// name, action, target id, target name, details (JSON text).
+pub(crate) type AuditRow = (
+    i64,
+    String,
+    i64,
+    String,
+    String,
+    Option<i64>,
+    Option<String>,
+    String,
+);
+
+/// A page of audit entries from their rows and the filter's total.
+pub(crate) fn audit_page(
+    rows: Vec<AuditRow>,
+    page: u32,
+    per_page: u32,
+    total: u64,
+) -> Page<AuditEntry> {
+    let entries = rows
+        .into_iter()
+        .map(
+            |(id, at, actor_id, actor_name, action, target_id, target_name, details)| AuditEntry {
+                id,
+                at,
+                actor: GroupRef {
+                    id: actor_id,
+                    name: actor_name,
+                },
+                action,
+                target_user: target_id
+                    .zip(target_name)
+                    .map(|(id, name)| GroupRef { id, name }),
+                details: serde_json::from_str(&details).unwrap_or(serde_json::Value::Null),
+            },
+        )
+        .collect();
+    Page {
+        entries,
+        current_page: page,
+        per_page,
+        total_entries: total,
+        total_pages: total.div_ceil(u64::from(per_page)),
     }
 }
 

@@ -4,7 +4,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use users_api::{EffectiveRole, GroupRef, RoleSource, UserStatus, UserSummary};
+use users_api::{
+    AgentRef, EffectiveRole, GroupRef, RoleSource, TokenHint, UserDetail, UserStatus, UserSummary,
+};
 
 use super::{StoreError, StoreResult};
 
@@ -145,6 +147,37 @@ impl Provenance {
             }
         }
         by_position.into_values().collect()
+    }
+
+    /// The whole user: its summary, direct roles, agents, token hint,
+    /// version and who archived it.
+    pub(crate) fn detail(&self, row: UserRow, agents: Vec<AgentRef>) -> UserDetail {
+        let summary = self.summary(&row);
+        let direct_roles = self
+            .direct
+            .get(&row.id)
+            .map(|roles| roles.iter().map(|(_, name)| name.clone()).collect())
+            .unwrap_or_default();
+        UserDetail {
+            summary,
+            direct_roles,
+            agents,
+            access_token: TokenHint {
+                hint: row.token_hint.unwrap_or_default(),
+                created_at: row.token_created_at.unwrap_or_default(),
+                last_used_at: row.token_last_used_at,
+            },
+            version: row.version,
+            updated_at: row.updated_at,
+            archived_by: match (
+                row.archived_at.is_some(),
+                row.archived_by_id,
+                row.archived_by_name,
+            ) {
+                (true, Some(id), Some(name)) => Some(GroupRef { id, name }),
+                _ => None,
+            },
+        }
     }
 
     pub(crate) fn summary(&self, row: &UserRow) -> UserSummary {

@@ -2,10 +2,11 @@
 //! change they describe, and read newest first.
 
 use serde_json::Value;
-use sqlx::{PgConnection, Row};
-use users_api::{AuditEntry, GroupRef, Page};
+use sqlx::PgConnection;
+use users_api::{AuditEntry, Page};
 
 use super::PgStore;
+use crate::storage::model::{audit_page, AuditRow};
 use crate::storage::{now, StoreResult};
 
 /// Appends one audit row on the caller's transaction.
@@ -60,7 +61,7 @@ impl PgStore {
         let rows = if offset >= total {
             Vec::new()
         } else {
-            sqlx::query(&format!(
+            sqlx::query_as::<_, AuditRow>(&format!(
                 "SELECT a.id, a.at, a.actor_id, ac.first_name || ' ' || ac.last_name, a.action,
                         a.target_user_id, tu.first_name || ' ' || tu.last_name, a.details
                  FROM audit_log a
@@ -77,33 +78,6 @@ impl PgStore {
             .await?
         };
         tx.commit().await?;
-        let entries = rows
-            .into_iter()
-            .map(|r| {
-                let target_id: Option<i64> = r.get(5);
-                let target_name: Option<String> = r.get(6);
-                let details: String = r.get(7);
-                AuditEntry {
-                    id: r.get(0),
-                    at: r.get(1),
-                    actor: GroupRef {
-                        id: r.get(2),
-                        name: r.get(3),
-                    },
-                    action: r.get(4),
-                    target_user: target_id
-                        .zip(target_name)
-                        .map(|(id, name)| GroupRef { id, name }),
-                    details: serde_json::from_str(&details).unwrap_or(Value::Null),
-                }
-            })
-            .collect();
-        Ok(Page {
-            entries,
-            current_page: page,
-            per_page,
-            total_entries: total,
-            total_pages: total.div_ceil(u64::from(per_page)),
-        })
+        Ok(audit_page(rows, page, per_page, total))
     }
 }

@@ -4,9 +4,7 @@
 use std::collections::HashMap;
 
 use sqlx::{PgConnection, Row};
-use users_api::{
-    AgentRef, Company, Directory, Group, GroupRef, IdentityProvider, Role, TokenHint, UserDetail,
-};
+use users_api::{AgentRef, Company, Directory, Group, IdentityProvider, Role, UserDetail};
 
 use super::summaries::load_provenance;
 use super::PgStore;
@@ -152,32 +150,7 @@ pub(super) async fn load_detail(
         .ok_or(StoreError::NotFound)?;
     let provenance = load_provenance(conn, &[row.id]).await?;
     let agents = owned_agents(conn, row.id).await?;
-    let summary = provenance.summary(&row);
-    let direct_roles = provenance
-        .direct
-        .get(&row.id)
-        .map(|roles| roles.iter().map(|(_, name)| name.clone()).collect())
-        .unwrap_or_default();
-    Ok(UserDetail {
-        summary,
-        direct_roles,
-        agents,
-        access_token: TokenHint {
-            hint: row.token_hint.unwrap_or_default(),
-            created_at: row.token_created_at.unwrap_or_default(),
-            last_used_at: row.token_last_used_at,
-        },
-        version: row.version,
-        updated_at: row.updated_at,
-        archived_by: match (
-            row.archived_at.is_some(),
-            row.archived_by_id,
-            row.archived_by_name,
-        ) {
-            (true, Some(id), Some(name)) => Some(GroupRef { id, name }),
-            _ => None,
-        },
-    })
+    Ok(provenance.detail(row, agents))
 }
 
 /// The agents a user owns, by name.
