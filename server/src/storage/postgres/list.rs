@@ -27,8 +27,11 @@ use crate::storage::provenance::decode_summaries;
 use crate::storage::window::Window;
 use crate::storage::StoreResult;
 
-/// Index entries a dense walk may be expected to visit for one page.
-const WALK_BUDGET: u64 = 40_000;
+/// Index entries a dense walk may be expected to visit for one page. Lower
+/// than SQLite's: each entry's `LIKE` test costs PostgreSQL more, and a
+/// sparse needle's candidates (each under ~1/10,000 of the tab here) are
+/// quickly sorted.
+const WALK_BUDGET: u64 = 10_000;
 
 /// Candidate rows the trigram indexes may hand over for checking; above
 /// this a long search counts by walking the covering index.
@@ -163,61 +166,77 @@ async fn walk_count(
     Ok(u64::try_from(n).unwrap_or(0))
 }
 
-/// The matches found through the trigram indexes: their number and one
-/// page. The indexes are asked for rows holding each of `terms` (trigrams
-/// of the needle, rarest first); each candidate is then tested for the
-/// whole needle (`strpos`, which no index serves, so the planner cannot
-/// pull the needle's every trigram into the index scan).
-async fn candidates_page(
-    conn: &mut PgConnection,
+/// A search through the trigram indexes: they are asked for rows holding
+/// each of `terms` (trigrams of the needle, rarest first), and each
+/// candidate is then tested for the whole needle with `strpos`, which no
+/// index serves (so the planner cannot pull the needle's every trigram,
+/// common ones included, into the index scan).
+struct Candidates<'a> {
     company_id: i64,
-    status: &str,
-    terms: &[&str],
-    needle: &str,
-    offset: u64,
-    per_page: u64,
-) -> StoreResult<(u64, Vec<i64>)> {
-    let mut condition = String::new();
-    for i in 0..terms.len() {
-        let n = i + 6;
-        condition.push_str(&format!(" AND (sort_key LIKE ${n} OR email_key LIKE ${n})"));
+    status: &'a str,
+    needle: &'a str,
+    /// `LIKE` patterns of the terms, bound from `$4` on.
+    patterns: Vec<String>,
+}
+
+impl<'a> Candidates<'a> {
+    fn new(company_id: i64, status: &'a str, needle: &'a str, terms: &[&str]) -> Self {
+        Candidates {
+            company_id,
+            status,
+            needle,
+            patterns: terms.iter().map(|t| contains_pattern(t)).collect(),
+        }
     }
-    let matches = format!(
-        "FROM users WHERE company_id = $1 AND status = $2{condition}
-           AND (strpos(sort_key, $5) > 0 OR strpos(email_key, $5) > 0)"
-    );
-    let page_sql = format!(
-        "SELECT id, COUNT(*) OVER () {matches} ORDER BY sort_key, email_key, id LIMIT $3 OFFSET $4"
-    );
-    let mut query = sqlx::query(&page_sql)
-        .bind(company_id)
-        .bind(status)
-        .bind(i64::try_from(per_page).unwrap_or(i64::MAX))
-        .bind(i64::try_from(offset).unwrap_or(i64::MAX))
-        .bind(needle);
-    let patterns: Vec<String> = terms.iter().map(|t| contains_pattern(t)).collect();
-    for pattern in &patterns {
-        query = query.bind(pattern);
+
+    /// `FROM … WHERE …` of the matches; `$1` company, `$2` status, `$3`
+    /// needle, then the patterns.
+    fn matches(&self) -> String {
+        let mut sql = String::from(
+            "FROM users WHERE company_id = $1 AND status = $2
+               AND (strpos(sort_key, $3) > 0 OR strpos(email_key, $3) > 0)",
+        );
+        for n in 4..4 + self.patterns.len() {
+            sql.push_str(&format!(" AND (sort_key LIKE ${n} OR email_key LIKE ${n})"));
+        }
+        sql
     }
-    let rows = query.fetch_all(&mut *conn).await?;
-    if let Some(first) = rows.first() {
-        let total = u64::try_from(first.get::<i64, _>(1)).unwrap_or(0);
-        return Ok((total, rows.iter().map(|r| r.get(0)).collect()));
+
+    /// The number of matches.
+    async fn count(&self, conn: &mut PgConnection) -> StoreResult<u64> {
+        let sql = format!("SELECT COUNT(*) {}", self.matches());
+        let mut query = sqlx::query_scalar(&sql)
+            .bind(self.company_id)
+            .bind(self.status)
+            .bind(self.needle);
+        for pattern in &self.patterns {
+            query = query.bind(pattern);
+        }
+        let n: i64 = query.fetch_one(&mut *conn).await?;
+        Ok(u64::try_from(n).unwrap_or(0))
     }
-    // A page past the end: count the matches on their own.
-    let count_sql =
-        format!("SELECT COUNT(*) {matches} AND $3::bigint IS NULL AND $4::bigint IS NULL");
-    let mut query = sqlx::query_scalar(&count_sql)
-        .bind(company_id)
-        .bind(status)
-        .bind(None::<i64>)
-        .bind(None::<i64>)
-        .bind(needle);
-    for pattern in &patterns {
-        query = query.bind(pattern);
+
+    /// One page of the matches, sorted.
+    async fn page(&self, conn: &mut PgConnection, window: Window) -> StoreResult<Vec<i64>> {
+        let n = 4 + self.patterns.len();
+        let sql = format!(
+            "SELECT id {} ORDER BY sort_key, email_key, id LIMIT ${n} OFFSET ${}",
+            self.matches(),
+            n + 1
+        );
+        let mut query = sqlx::query_scalar(&sql)
+            .bind(self.company_id)
+            .bind(self.status)
+            .bind(self.needle);
+        for pattern in &self.patterns {
+            query = query.bind(pattern);
+        }
+        Ok(query
+            .bind(i64::try_from(window.rows).unwrap_or(i64::MAX))
+            .bind(i64::try_from(window.offset).unwrap_or(i64::MAX))
+            .fetch_all(&mut *conn)
+            .await?)
     }
-    let n: i64 = query.fetch_one(&mut *conn).await?;
-    Ok((u64::try_from(n).unwrap_or(0), Vec::new()))
 }
 
 /// Whether pg_trgm indexes a trigram: it extracts trigrams from runs of
@@ -296,9 +315,17 @@ async fn plan_page(
     };
     let (size, gram_counts) = counts(conn, company_id, status, &grams).await?;
     let pattern = contains_pattern(&needle);
+    // Candidates from the trigram indexes, when they are few enough.
+    let mut candidates = None;
     let total = match length {
         0 => size,
-        1..=3 => gram_counts.get(&needle).copied().unwrap_or(0),
+        1..=3 => {
+            let total = gram_counts.get(&needle).copied().unwrap_or(0);
+            if indexable(&needle) && total <= CANDIDATE_BUDGET {
+                candidates = Some(Candidates::new(company_id, status, &needle, &[&needle]));
+            }
+            total
+        }
         _ => {
             let mut by_rarity: Vec<(u64, &str)> = grams
                 .iter()
@@ -314,34 +341,33 @@ async fn plan_page(
                 .take(MAX_TERMS)
                 .map(|(_, t)| *t)
                 .collect();
-            let candidates = by_rarity
+            let bound = by_rarity
                 .iter()
                 .find(|(_, t)| indexable(t))
                 .map_or(u64::MAX, |(n, _)| *n);
-            if candidates <= CANDIDATE_BUDGET {
+            if bound <= CANDIDATE_BUDGET {
+                let found = Candidates::new(company_id, status, &needle, &terms);
                 Access::Candidates.apply(conn).await?;
-                return candidates_page(
-                    conn, company_id, status, &terms, &needle, offset, per_page,
-                )
-                .await;
+                let total = found.count(conn).await?;
+                candidates = Some(found);
+                total
+            } else {
+                Access::Walk.apply(conn).await?;
+                walk_count(conn, company_id, status, &pattern).await?
             }
-            Access::Walk.apply(conn).await?;
-            walk_count(conn, company_id, status, &pattern).await?
         }
     };
     let Some(window) = Window::new(total, offset, per_page) else {
         return Ok((total, Vec::new()));
     };
-    let pattern = (length > 0).then_some(pattern.as_str());
+    // Dense matches: the page is near an end of the sorted index.
     let dense = window.walk_estimate(total, size) <= WALK_BUDGET;
-    if length == 3 && indexable(&needle) && !dense && total <= CANDIDATE_BUDGET {
+    if let Some(candidates) = candidates.filter(|_| !dense) {
         Access::Candidates.apply(conn).await?;
-        let terms = [needle.as_str()];
-        let (_, ids) =
-            candidates_page(conn, company_id, status, &terms, &needle, offset, per_page).await?;
-        return Ok((total, ids));
+        return Ok((total, candidates.page(conn, window).await?));
     }
     Access::Walk.apply(conn).await?;
+    let pattern = (length > 0).then_some(pattern.as_str());
     let ids = walk_page(conn, company_id, status, pattern, total, window).await?;
     Ok((total, ids))
 }
