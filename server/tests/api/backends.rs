@@ -31,10 +31,10 @@ async fn transcript(s: &TestServer) -> Vec<(String, u16, Value)> {
     let mut note = |label: String, (status, body): (reqwest::StatusCode, Value)| {
         out.push((label, status.as_u16(), mask(body)));
     };
-    // Enough users that rare needles take the trigram-candidate plans and
-    // common ones the index walks (on both backends).
+    // Enough users that rare needles take the trigram-candidate plans
+    // (count and page) and common ones the index walks, on both backends.
     let seed = SeedDemoArgs {
-        users: 2_000,
+        users: 12_000,
         company: COMPANY.into(),
     };
     cli::seed_demo(&s.store, &seed, &mut Vec::new())
@@ -60,6 +60,15 @@ async fn transcript(s: &TestServer) -> Vec<(String, u16, Value)> {
         )
         .await,
     );
+    // Rare names, created out of alphabetical order: found through the
+    // trigram candidates and sorted there.
+    for first in ["Qzxd", "Qzxb", "Qzxc", "Qzxa", "Qzxe"] {
+        let email = format!("{}@acme.example", first.to_lowercase());
+        note(
+            format!("create {first}"),
+            s.post(users, &t, new_user(first, "Zed", &email)).await,
+        );
+    }
     let (_, zoe) = s.get(&format!("{users}?query=zoe%40"), &t).await;
     let zoe_id = zoe["entries"][0]["id"].as_i64().expect("zoë's id");
     let zoe_path = format!("{users}/{zoe_id}");
@@ -81,9 +90,9 @@ async fn transcript(s: &TestServer) -> Vec<(String, u16, Value)> {
 
     for query in [
         "", "a", "an", "son", "zo", "ñú", "%", "_", "\\", "@acme", "zzzz", "ann_1", "o'n", "zoe",
-        "zoe@", "neil", "100%", "ez ñ", "tanaka",
+        "zoe@", "neil", "100%", "ez ñ", "tanaka", "qzx", "qzxc", "zxb", "xa zed",
     ] {
-        for (page, per_page) in [(1, 25), (2, 7), (3, 100), (999, 10)] {
+        for (page, per_page) in [(1, 25), (2, 7), (3, 100), (2, 2), (999, 10)] {
             let path = format!(
                 "{users}?query={}&page={page}&per_page={per_page}",
                 urlencode(query)
