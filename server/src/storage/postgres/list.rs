@@ -20,6 +20,7 @@ use std::sync::LazyLock;
 use sqlx::{PgConnection, Row};
 use users_api::{ListQuery, Page, UserSummary};
 
+use super::candidates::{indexable, Candidates};
 use super::summaries::{load_summaries, summaries_sql};
 use super::PgStore;
 use crate::storage::grams::trigrams;
@@ -166,86 +167,6 @@ async fn walk_count(
     Ok(u64::try_from(n).unwrap_or(0))
 }
 
-/// A search through the trigram indexes: they are asked for rows holding
-/// each of `terms` (trigrams of the needle, rarest first), and each
-/// candidate is then tested for the whole needle with `strpos`, which no
-/// index serves (so the planner cannot pull the needle's every trigram,
-/// common ones included, into the index scan).
-struct Candidates<'a> {
-    company_id: i64,
-    status: &'a str,
-    needle: &'a str,
-    /// `LIKE` patterns of the terms, bound from `$4` on.
-    patterns: Vec<String>,
-}
-
-impl<'a> Candidates<'a> {
-    fn new(company_id: i64, status: &'a str, needle: &'a str, terms: &[&str]) -> Self {
-        Candidates {
-            company_id,
-            status,
-            needle,
-            patterns: terms.iter().map(|t| contains_pattern(t)).collect(),
-        }
-    }
-
-    /// `FROM … WHERE …` of the matches; `$1` company, `$2` status, `$3`
-    /// needle, then the patterns.
-    fn matches(&self) -> String {
-        let mut sql = String::from(
-            "FROM users WHERE company_id = $1 AND status = $2
-               AND (strpos(sort_key, $3) > 0 OR strpos(email_key, $3) > 0)",
-        );
-        for n in 4..4 + self.patterns.len() {
-            sql.push_str(&format!(" AND (sort_key LIKE ${n} OR email_key LIKE ${n})"));
-        }
-        sql
-    }
-
-    /// The number of matches.
-    async fn count(&self, conn: &mut PgConnection) -> StoreResult<u64> {
-        let sql = format!("SELECT COUNT(*) {}", self.matches());
-        let mut query = sqlx::query_scalar(&sql)
-            .bind(self.company_id)
-            .bind(self.status)
-            .bind(self.needle);
-        for pattern in &self.patterns {
-            query = query.bind(pattern);
-        }
-        let n: i64 = query.fetch_one(&mut *conn).await?;
-        Ok(u64::try_from(n).unwrap_or(0))
-    }
-
-    /// One page of the matches, sorted.
-    async fn page(&self, conn: &mut PgConnection, window: Window) -> StoreResult<Vec<i64>> {
-        let n = 4 + self.patterns.len();
-        let sql = format!(
-            "SELECT id {} ORDER BY sort_key, email_key, id LIMIT ${n} OFFSET ${}",
-            self.matches(),
-            n + 1
-        );
-        let mut query = sqlx::query_scalar(&sql)
-            .bind(self.company_id)
-            .bind(self.status)
-            .bind(self.needle);
-        for pattern in &self.patterns {
-            query = query.bind(pattern);
-        }
-        Ok(query
-            .bind(i64::try_from(window.rows).unwrap_or(i64::MAX))
-            .bind(i64::try_from(window.offset).unwrap_or(i64::MAX))
-            .fetch_all(&mut *conn)
-            .await?)
-    }
-}
-
-/// Whether pg_trgm indexes a trigram: it extracts trigrams from runs of
-/// word characters only, and which non-ASCII letters count as such depends
-/// on the database's locale, so only ASCII letters and digits are relied on.
-fn indexable(trigram: &str) -> bool {
-    trigram.chars().count() == 3 && trigram.chars().all(|c| c.is_ascii_alphanumeric())
-}
-
 /// Users of the tab (`None`) or of the tab containing each of `grams`.
 async fn counts(
     conn: &mut PgConnection,
@@ -280,7 +201,7 @@ async fn counts(
 
 /// A `LIKE` pattern matching `needle` anywhere, its wildcards escaped
 /// (PostgreSQL's default escape character is the backslash).
-fn contains_pattern(needle: &str) -> String {
+pub(super) fn contains_pattern(needle: &str) -> String {
     let mut pattern = String::with_capacity(needle.len() + 2);
     pattern.push('%');
     for c in needle.chars() {
@@ -412,15 +333,6 @@ impl PgStore {
 #[cfg(test)]
 mod tests {
     use super::contains_pattern;
-
-    #[test]
-    fn only_ascii_word_trigrams_are_index_terms() {
-        assert!(super::indexable("son"));
-        assert!(super::indexable("a12"));
-        assert!(!super::indexable("e.1"));
-        assert!(!super::indexable("ñúñ"));
-        assert!(!super::indexable("ab"));
-    }
 
     #[test]
     fn patterns_escape_like_wildcards() {

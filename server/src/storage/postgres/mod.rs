@@ -13,6 +13,7 @@
 mod admin;
 mod audit;
 mod bulk;
+mod candidates;
 mod checks;
 mod list;
 mod read;
