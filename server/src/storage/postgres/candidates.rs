@@ -3,7 +3,6 @@
 
 use sqlx::PgConnection;
 
-use super::list::contains_pattern;
 use crate::storage::window::Window;
 use crate::storage::StoreResult;
 
@@ -91,9 +90,30 @@ pub(super) fn indexable(trigram: &str) -> bool {
     trigram.chars().count() == 3 && trigram.chars().all(|c| c.is_ascii_alphanumeric())
 }
 
+/// A `LIKE` pattern matching `needle` anywhere, its wildcards escaped
+/// (PostgreSQL's default escape character is the backslash).
+fn contains_pattern(needle: &str) -> String {
+    let mut pattern = String::with_capacity(needle.len() + 2);
+    pattern.push('%');
+    for c in needle.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
 #[cfg(test)]
 mod tests {
-    use super::indexable;
+    use super::{contains_pattern, indexable};
+
+    #[test]
+    fn patterns_escape_like_wildcards() {
+        assert_eq!(contains_pattern("ada"), "%ada%");
+        assert_eq!(contains_pattern("50%_\\"), "%50\\%\\_\\\\%");
+    }
 
     #[test]
     fn only_ascii_word_trigrams_are_index_terms() {

@@ -9,7 +9,7 @@
 //!   none of a trigram means no match; a rare one bounds the candidates.
 //! * Dense matches (the page lies within the first few tens of thousands
 //!   of index entries) are found by walking `users_list` in order with the
-//!   `LIKE` test; sparse ones through the pg_trgm GIN indexes, checked
+//!   `strpos` test; sparse ones through the pg_trgm GIN indexes, checked
 //!   against the row and sorted, with their count in the same statement.
 //!   The choice is made here from the counts, not left to the planner's
 //!   estimates for `LIKE '%…%'`, which are far off both ways.
@@ -29,7 +29,7 @@ use crate::storage::window::Window;
 use crate::storage::StoreResult;
 
 /// Index entries a dense walk may be expected to visit for one page. Lower
-/// than SQLite's: each entry's `LIKE` test costs PostgreSQL more, and a
+/// than SQLite's: each entry's test costs PostgreSQL more, and a
 /// sparse needle's candidates (each under ~1/10,000 of the tab here) are
 /// quickly sorted.
 const WALK_BUDGET: u64 = 10_000;
@@ -99,22 +99,24 @@ impl Access {
     }
 }
 
-/// The search's `LIKE` condition on `$5` (absent for the whole tab).
-fn filter(pattern: Option<&str>) -> &'static str {
-    if pattern.is_some() {
-        "AND (sort_key LIKE $5 OR email_key LIKE $5)"
+/// The search's condition on the needle `$5` (absent for the whole tab):
+/// `strpos`, which tests an index entry in about half the time `LIKE`
+/// takes (no index serves either here).
+fn filter(needle: Option<&str>) -> &'static str {
+    if needle.is_some() {
+        "AND (strpos(sort_key, $5) > 0 OR strpos(email_key, $5) > 0)"
     } else {
         "AND $5::text IS NULL"
     }
 }
 
 /// The ids of one page, walking `users_list` from the nearer end of the
-/// tab (`pattern` None) or of the tab's `total` matches.
+/// tab (`needle` None) or of the tab's `total` matches.
 async fn walk_page(
     conn: &mut PgConnection,
     company_id: i64,
     status: &str,
-    pattern: Option<&str>,
+    needle: Option<&str>,
     total: u64,
     window: Window,
 ) -> StoreResult<Vec<i64>> {
@@ -132,14 +134,14 @@ async fn walk_page(
     let sql = format!(
         "SELECT id FROM users WHERE company_id = $1 AND status = $2 {}
          ORDER BY {order} LIMIT $3 OFFSET $4",
-        filter(pattern)
+        filter(needle)
     );
     let mut ids: Vec<i64> = sqlx::query_scalar(&sql)
         .bind(company_id)
         .bind(status)
         .bind(i64::try_from(window.rows).unwrap_or(i64::MAX))
         .bind(i64::try_from(skip).unwrap_or(i64::MAX))
-        .bind(pattern)
+        .bind(needle)
         .fetch_all(&mut *conn)
         .await?;
     if from_end {
@@ -153,15 +155,15 @@ async fn walk_count(
     conn: &mut PgConnection,
     company_id: i64,
     status: &str,
-    pattern: &str,
+    needle: &str,
 ) -> StoreResult<u64> {
     let n: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM users WHERE company_id = $1 AND status = $2
-           AND (sort_key LIKE $3 OR email_key LIKE $3)",
+           AND (strpos(sort_key, $3) > 0 OR strpos(email_key, $3) > 0)",
     )
     .bind(company_id)
     .bind(status)
-    .bind(pattern)
+    .bind(needle)
     .fetch_one(&mut *conn)
     .await?;
     Ok(u64::try_from(n).unwrap_or(0))
@@ -199,21 +201,6 @@ async fn counts(
     Ok((size, found))
 }
 
-/// A `LIKE` pattern matching `needle` anywhere, its wildcards escaped
-/// (PostgreSQL's default escape character is the backslash).
-pub(super) fn contains_pattern(needle: &str) -> String {
-    let mut pattern = String::with_capacity(needle.len() + 2);
-    pattern.push('%');
-    for c in needle.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            pattern.push('\\');
-        }
-        pattern.push(c);
-    }
-    pattern.push('%');
-    pattern
-}
-
 /// The total and the page's ids (in list order) of one list request.
 async fn plan_page(
     conn: &mut PgConnection,
@@ -235,7 +222,6 @@ async fn plan_page(
         _ => trigrams(&needle),
     };
     let (size, gram_counts) = counts(conn, company_id, status, &grams).await?;
-    let pattern = contains_pattern(&needle);
     // Candidates from the trigram indexes, when they are few enough.
     let mut candidates = None;
     let total = match length {
@@ -274,7 +260,7 @@ async fn plan_page(
                 total
             } else {
                 Access::Walk.apply(conn).await?;
-                walk_count(conn, company_id, status, &pattern).await?
+                walk_count(conn, company_id, status, &needle).await?
             }
         }
     };
@@ -288,8 +274,8 @@ async fn plan_page(
         return Ok((total, candidates.page(conn, window).await?));
     }
     Access::Walk.apply(conn).await?;
-    let pattern = (length > 0).then_some(pattern.as_str());
-    let ids = walk_page(conn, company_id, status, pattern, total, window).await?;
+    let needle = (length > 0).then_some(needle.as_str());
+    let ids = walk_page(conn, company_id, status, needle, total, window).await?;
     Ok((total, ids))
 }
 
@@ -327,16 +313,5 @@ impl PgStore {
             total_entries: total,
             total_pages: total.div_ceil(u64::from(q.per_page)),
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::contains_pattern;
-
-    #[test]
-    fn patterns_escape_like_wildcards() {
-        assert_eq!(contains_pattern("ada"), "%ada%");
-        assert_eq!(contains_pattern("50%_\\"), "%50\\%\\_\\\\%");
     }
 }
