@@ -16,6 +16,7 @@ mod grams;
 mod model;
 pub mod postgres;
 mod provenance;
+mod shared_sql;
 pub mod sqlite;
 mod window;
 
@@ -253,10 +254,10 @@ storage_interface! {
     /// has its token revealed instead.
     flows fn create_admin(&self, company: &str, user: &ValidNewUser) -> StoreResult<AdminUser>;
     /// The company's id and provider names, creating the company if missing.
-    backend fn ensure_company(&self, company: &str) -> StoreResult<(i64, Vec<String>)>;
+    flows fn ensure_company(&self, company: &str) -> StoreResult<(i64, Vec<String>)>;
     /// Puts the company's users under a directory (`Some(provider)`) or back
     /// under the console (`None`).
-    backend fn set_directory(&self, company: &str, provider: Option<&str>) -> StoreResult<i64>;
+    flows fn set_directory(&self, company: &str, provider: Option<&str>) -> StoreResult<i64>;
     /// Adds a group with its roles to a company; returns its id.
     backend fn create_group(&self, company_id: i64, name: &str, description: &str, roles: &[String]) -> StoreResult<i64>;
     /// Puts a user into a group of the same company.

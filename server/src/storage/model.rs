@@ -178,6 +178,15 @@ pub(crate) fn audit_page(
     }
 }
 
+/// A unique violation on writing a user means its email key is taken
+/// (by a transaction that committed first, on either backend).
+pub(crate) fn unique_violation_is_email(err: sqlx::Error) -> StoreError {
+    match &err {
+        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::EmailTaken,
+        _ => StoreError::Database(err),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

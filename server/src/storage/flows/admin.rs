@@ -89,3 +89,34 @@ async fn grant_settings<T: WriteTx>(tx: &mut T, company_id: i64, user_id: i64) -
     tx.record(company_id, user_id, "user.update", Some(user_id), details)
         .await
 }
+
+/// The company's id and provider names, creating the company if missing
+/// (the CLI needs the default provider before validating a user).
+pub(crate) async fn ensure_company<B: Backend>(
+    backend: &B,
+    company: &str,
+) -> StoreResult<(i64, Vec<String>)> {
+    let mut tx = backend.begin_catalogue_write().await?;
+    let (id, _) = tx.ensure_company(company).await?;
+    let providers = tx.provider_names(id).await?;
+    tx.commit().await?;
+    Ok((id, providers))
+}
+
+/// Puts the company's users under a directory (`Some(provider)`: the
+/// console stops changing them) or back under the console (`None`).
+pub(crate) async fn set_directory<B: Backend>(
+    backend: &B,
+    company: &str,
+    provider: Option<&str>,
+) -> StoreResult<i64> {
+    let mut tx = backend.begin_catalogue_write().await?;
+    let id = tx
+        .company_by_name(company)
+        .await?
+        .ok_or_else(|| StoreError::NoSuchCompany(company.to_string()))?;
+    tx.lock_company(id).await?;
+    tx.set_directory_provider(id, provider).await?;
+    tx.commit().await?;
+    Ok(id)
+}

@@ -19,7 +19,7 @@ use users_api::{AgentRef, RevealedToken, UserDetail};
 use super::StoreResult;
 use crate::crypto::TokenCrypto;
 
-pub(crate) use admin::create_admin;
+pub(crate) use admin::{create_admin, ensure_company, set_directory};
 pub(crate) use tokens::{authenticate, regenerate_token, reveal_token};
 pub(crate) use users::{archive_user, create_user, restore_user, update_user};
 
@@ -97,6 +97,26 @@ pub(crate) trait WriteTx: Send {
         &mut self,
         name: &str,
     ) -> impl Future<Output = StoreResult<(i64, bool)>> + Send;
+
+    /// The id of the company with this name, if any.
+    fn company_by_name(
+        &mut self,
+        name: &str,
+    ) -> impl Future<Output = StoreResult<Option<i64>>> + Send;
+
+    /// The names of the company's identity providers, in their order.
+    fn provider_names(
+        &mut self,
+        company_id: i64,
+    ) -> impl Future<Output = StoreResult<Vec<String>>> + Send;
+
+    /// Puts the company's users under a directory (adding it as a provider)
+    /// or back under the console.
+    fn set_directory_provider(
+        &mut self,
+        company_id: i64,
+        provider: Option<&str>,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
 
     /// Refuses user changes while the company's users live in a directory.
     fn check_directory(&mut self, company_id: i64) -> impl Future<Output = StoreResult<()>> + Send;

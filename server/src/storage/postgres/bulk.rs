@@ -8,10 +8,9 @@ use std::collections::HashMap;
 use serde_json::json;
 use sqlx::{PgConnection, Row};
 
-use super::admin::ensure_company;
-use super::audit::record;
-use super::{lock_company, PgStore};
+use super::PgStore;
 use crate::crypto::TokenCrypto;
+use crate::storage::flows::WriteTx;
 use crate::storage::model::{DemoPlan, SeedSummary};
 use crate::storage::{now, sort_key, StoreError, StoreResult};
 
@@ -27,9 +26,9 @@ impl PgStore {
         plan: impl FnOnce(i64) -> DemoPlan,
     ) -> StoreResult<SeedSummary> {
         let mut tx = self.begin_catalogue_write().await?;
+        let (company_id, _) = tx.ensure_company(company).await?;
+        tx.lock_company(company_id).await?;
         let conn: &mut PgConnection = &mut tx;
-        let (company_id, _) = ensure_company(conn, company).await?;
-        lock_company(conn, company_id).await?;
         // Other instances' inserts wait until the seed commits, so the ids
         // from MAX(id) + 1 on are ours.
         sqlx::query("LOCK TABLE users IN EXCLUSIVE MODE")
@@ -214,7 +213,8 @@ impl PgStore {
         if let Some(admin) = admin {
             let details = json!({"users": summary.users, "archived": summary.archived,
                                  "groups": summary.groups, "agents": summary.agents});
-            record(conn, company_id, admin, "demo.seed", None, details).await?;
+            tx.record(company_id, admin, "demo.seed", None, details)
+                .await?;
         }
         tx.commit().await?;
         // Fresh statistics, so the planner sees the new rows at once.

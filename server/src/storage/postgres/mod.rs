@@ -11,12 +11,10 @@
 //! Multi-query reads run in one REPEATABLE READ, READ ONLY snapshot.
 
 mod admin;
-mod audit;
 mod bulk;
 mod candidates;
-mod checks;
 mod list;
-mod read;
+mod reads;
 mod summaries;
 mod tx;
 

@@ -1,93 +1,8 @@
-//! Operator actions behind the CLI: companies, the first administrator and
-//! the directory switch.
-
-use sqlx::SqliteConnection;
+//! Groups, memberships and agents (operator and test set-up; the company,
+//! the first administrator and the directory switch are shared flows).
 
 use super::SqliteStore;
-use crate::storage::model::DEFAULT_PROVIDERS;
-use crate::storage::{now, StoreError, StoreResult};
-
-/// The company's id, creating it (with the default providers) when missing.
-pub(super) async fn ensure_company(
-    conn: &mut SqliteConnection,
-    name: &str,
-) -> StoreResult<(i64, bool)> {
-    let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM companies WHERE name = ?1")
-        .bind(name)
-        .fetch_optional(&mut *conn)
-        .await?;
-    if let Some(id) = existing {
-        return Ok((id, false));
-    }
-    let id: i64 =
-        sqlx::query_scalar("INSERT INTO companies (name, created_at) VALUES (?1, ?2) RETURNING id")
-            .bind(name)
-            .bind(now())
-            .fetch_one(&mut *conn)
-            .await?;
-    for (position, provider) in DEFAULT_PROVIDERS.iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO identity_providers (company_id, name, position) VALUES (?1, ?2, ?3)",
-        )
-        .bind(id)
-        .bind(provider)
-        .bind(i64::try_from(position).unwrap_or(0))
-        .execute(&mut *conn)
-        .await?;
-    }
-    Ok((id, true))
-}
-
-pub(super) async fn company_id(conn: &mut SqliteConnection, name: &str) -> StoreResult<i64> {
-    sqlx::query_scalar("SELECT id FROM companies WHERE name = ?1")
-        .bind(name)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or_else(|| StoreError::NoSuchCompany(name.to_string()))
-}
-
-impl SqliteStore {
-    /// Names of the company's identity providers, creating the company if
-    /// missing (the CLI needs the default provider before validating).
-    pub async fn ensure_company(&self, company: &str) -> StoreResult<(i64, Vec<String>)> {
-        let mut tx = self.begin_write().await?;
-        let (id, _) = ensure_company(&mut tx, company).await?;
-        let providers = sqlx::query_scalar(
-            "SELECT name FROM identity_providers WHERE company_id = ?1 ORDER BY position, name",
-        )
-        .bind(id)
-        .fetch_all(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok((id, providers))
-    }
-
-    /// Puts the company's users under a directory (`Some(provider)`: the
-    /// console stops changing them) or back under the console (`None`).
-    pub async fn set_directory(&self, company: &str, provider: Option<&str>) -> StoreResult<i64> {
-        let mut tx = self.begin_write().await?;
-        let id = company_id(&mut tx, company).await?;
-        sqlx::query("UPDATE companies SET directory_provider = ?2 WHERE id = ?1")
-            .bind(id)
-            .bind(provider)
-            .execute(&mut *tx)
-            .await?;
-        if let Some(provider) = provider {
-            // Users managed in the directory sign in through it.
-            sqlx::query(
-                "INSERT INTO identity_providers (company_id, name, position)
-                 SELECT ?1, ?2, COALESCE(MAX(position), 0) + 1 FROM identity_providers WHERE company_id = ?1
-                 ON CONFLICT (company_id, name) DO NOTHING",
-            )
-            .bind(id)
-            .bind(provider)
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(id)
-    }
-}
+use crate::storage::{StoreError, StoreResult};
 
 impl SqliteStore {
     /// Adds a group with its roles to a company; returns its id.
@@ -171,11 +86,5 @@ impl SqliteStore {
         .fetch_optional(&self.write)
         .await?
         .ok_or(StoreError::NotFound)
-    }
-
-    /// The agents a user owns (id and name).
-    pub async fn agents_of(&self, user_id: i64) -> StoreResult<Vec<users_api::AgentRef>> {
-        let mut conn = self.read.acquire().await?;
-        super::read::owned_agents(&mut conn, user_id).await
     }
 }

@@ -7,10 +7,9 @@ use std::collections::HashMap;
 use serde_json::json;
 use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
 
-use super::admin::ensure_company;
-use super::audit::record;
 use super::SqliteStore;
 use crate::crypto::TokenCrypto;
+use crate::storage::flows::WriteTx;
 use crate::storage::grams::user_grams;
 use crate::storage::model::{DemoPlan, DemoUser, SeedSummary};
 use crate::storage::{now, sort_key, StoreError, StoreResult};
@@ -34,8 +33,8 @@ impl SqliteStore {
         plan: impl FnOnce(i64) -> DemoPlan,
     ) -> StoreResult<SeedSummary> {
         let mut tx = self.begin_write().await?;
+        let (company_id, _) = tx.ensure_company(company).await?;
         let conn: &mut SqliteConnection = &mut tx;
-        let (company_id, _) = ensure_company(conn, company).await?;
         let first_id: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM users")
             .fetch_one(&mut *conn)
             .await?;
@@ -184,7 +183,8 @@ impl SqliteStore {
         if let Some(admin) = admin {
             let details = json!({"users": summary.users, "archived": summary.archived,
                                  "groups": summary.groups, "agents": summary.agents});
-            record(conn, company_id, admin, "demo.seed", None, details).await?;
+            tx.record(company_id, admin, "demo.seed", None, details)
+                .await?;
         }
         tx.commit().await?;
         Ok(summary)

@@ -8,11 +8,9 @@
 //! locks then serialise their writers the same way.
 
 mod admin;
-mod audit;
 mod bulk;
-mod checks;
 mod list;
-mod read;
+mod reads;
 mod summaries;
 mod tx;
 

@@ -1,0 +1,25 @@
+//! Reads: one user, the catalogue, groups, identity providers, the company
+//! and the audit log: the common statements (`storage::shared_sql`) on the
+//! pool (the users list is in `list.rs`).
+
+use std::collections::HashMap;
+
+use sqlx::{PgPool, Row};
+use users_api::{
+    AgentRef, AuditEntry, Company, Directory, Group, IdentityProvider, Page, Role, UserDetail,
+};
+
+use super::PgStore;
+use crate::storage::flows::WriteTx;
+use crate::storage::model::{audit_page, AuditRow, EmailUse};
+use crate::storage::shared_sql::common_reads;
+use crate::storage::{StoreError, StoreResult};
+
+impl PgStore {
+    common_reads!();
+
+    /// The pool the reads run on.
+    fn read_pool(&self) -> &PgPool {
+        &self.pool
+    }
+}

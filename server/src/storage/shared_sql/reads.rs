@@ -1,0 +1,184 @@
+//! The reads of [`super`].
+
+/// The reads common to both backends, for `impl <Backend>Store`, which
+/// provides `begin_read()` (a snapshot transaction) and `read_pool()`.
+macro_rules! common_reads {
+    () => {
+        /// One user of the company, with everything the form and dialogs need.
+        pub async fn user_detail(&self, company_id: i64, user_id: i64) -> StoreResult<UserDetail> {
+            let mut tx = self.begin_read().await?;
+            let detail = tx.load_detail(company_id, user_id).await?;
+            tx.commit().await?;
+            Ok(detail)
+        }
+
+        /// The company, with its directory integration if any.
+        pub async fn company(&self, company_id: i64) -> StoreResult<Company> {
+            let row = sqlx::query("SELECT id, name, directory_provider FROM companies WHERE id = $1")
+                .bind(company_id)
+                .fetch_optional(self.read_pool())
+                .await?
+                .ok_or(StoreError::NotFound)?;
+            Ok(Company {
+                id: row.get(0),
+                name: row.get(1),
+                directory: row
+                    .get::<Option<String>, _>(2)
+                    .map(|provider| Directory { provider }),
+            })
+        }
+
+        /// The role catalogue, in catalogue order.
+        pub async fn roles(&self) -> StoreResult<Vec<Role>> {
+            let rows = sqlx::query("SELECT name, description FROM roles ORDER BY position")
+                .fetch_all(self.read_pool())
+                .await?;
+            Ok(rows
+                .into_iter()
+                .map(|r| Role {
+                    name: r.get(0),
+                    description: r.get(1),
+                })
+                .collect())
+        }
+
+        /// The company's groups by name, with roles and active member counts.
+        pub async fn groups(&self, company_id: i64) -> StoreResult<Vec<Group>> {
+            let mut tx = self.begin_read().await?;
+            let rows = sqlx::query(
+                "SELECT g.id, g.name, g.description,
+                        (SELECT COUNT(*) FROM group_members gm JOIN users u ON u.id = gm.user_id
+                         WHERE gm.group_id = g.id AND u.status = 'active')
+                 FROM user_groups g WHERE g.company_id = $1 ORDER BY g.name, g.id",
+            )
+            .bind(company_id)
+            .fetch_all(&mut *tx)
+            .await?;
+            let role_rows = sqlx::query(
+                "SELECT gr.group_id, r.name FROM group_roles gr
+                 JOIN roles r ON r.id = gr.role_id
+                 JOIN user_groups g ON g.id = gr.group_id
+                 WHERE g.company_id = $1 ORDER BY r.position",
+            )
+            .bind(company_id)
+            .fetch_all(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            let mut roles: HashMap<i64, Vec<String>> = HashMap::new();
+            for row in role_rows {
+                roles.entry(row.get(0)).or_default().push(row.get(1));
+            }
+            Ok(rows
+                .into_iter()
+                .map(|r| {
+                    let id: i64 = r.get(0);
+                    let members: i64 = r.get(3);
+                    Group {
+                        id,
+                        name: r.get(1),
+                        description: r.get(2),
+                        roles: roles.remove(&id).unwrap_or_default(),
+                        member_count: u64::try_from(members).unwrap_or(0),
+                    }
+                })
+                .collect())
+        }
+
+        /// The identity providers a user of the company can be given.
+        pub async fn identity_providers(&self, company_id: i64) -> StoreResult<Vec<IdentityProvider>> {
+            let rows = sqlx::query(
+                "SELECT id, name FROM identity_providers WHERE company_id = $1 ORDER BY position, name",
+            )
+            .bind(company_id)
+            .fetch_all(self.read_pool())
+            .await?;
+            Ok(rows
+                .into_iter()
+                .map(|r| IdentityProvider {
+                    id: r.get(0),
+                    name: r.get(1),
+                })
+                .collect())
+        }
+
+        /// Who uses an email key (case-insensitive), apart from `exclude`.
+        pub async fn email_use(
+            &self,
+            company_id: i64,
+            key: &str,
+            exclude: Option<i64>,
+        ) -> StoreResult<EmailUse> {
+            let row =
+                sqlx::query("SELECT company_id, status FROM users WHERE email_key = $1 AND id <> $2")
+                    .bind(key)
+                    .bind(exclude.unwrap_or(0))
+                    .fetch_optional(self.read_pool())
+                    .await?;
+            Ok(match row {
+                None => EmailUse::Free,
+                Some(row)
+                    if row.get::<i64, _>(0) == company_id && row.get::<String, _>(1) == "archived" =>
+                {
+                    EmailUse::Archived
+                }
+                Some(_) => EmailUse::Taken,
+            })
+        }
+
+        /// One page of the company's audit log, newest first, optionally only
+        /// the entries about one user (`target_user_id`).
+        pub async fn audit_log(
+            &self,
+            company_id: i64,
+            target_user_id: Option<i64>,
+            page: u32,
+            per_page: u32,
+        ) -> StoreResult<Page<AuditEntry>> {
+            // Two shapes of the filter, so each can use its own index; both
+            // name `$2` (PostgreSQL refuses a parameter a statement lacks).
+            let (filter, target) = match target_user_id {
+                Some(id) => ("a.company_id = $1 AND a.target_user_id = $2", id),
+                None => ("a.company_id = $1 AND CAST($2 AS BIGINT) = 0", 0),
+            };
+            let mut tx = self.begin_read().await?;
+            let total: i64 =
+                sqlx::query_scalar(&format!("SELECT COUNT(*) FROM audit_log a WHERE {filter}"))
+                    .bind(company_id)
+                    .bind(target)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            let total = u64::try_from(total).unwrap_or(0);
+            let offset = u64::from(page - 1) * u64::from(per_page);
+            let rows = if offset >= total {
+                Vec::new()
+            } else {
+                sqlx::query_as::<_, AuditRow>(&format!(
+                    "SELECT a.id, a.at, a.actor_id, ac.first_name || ' ' || ac.last_name, a.action,
+                            a.target_user_id, tu.first_name || ' ' || tu.last_name, a.details
+                     FROM audit_log a
+                     JOIN users ac ON ac.id = a.actor_id
+                     LEFT JOIN users tu ON tu.id = a.target_user_id
+                     WHERE {filter}
+                     ORDER BY a.id DESC LIMIT $3 OFFSET $4"
+                ))
+                .bind(company_id)
+                .bind(target)
+                .bind(i64::from(per_page))
+                .bind(i64::try_from(offset).unwrap_or(i64::MAX))
+                .fetch_all(&mut *tx)
+                .await?
+            };
+            tx.commit().await?;
+            Ok(audit_page(rows, page, per_page, total))
+        }
+        /// The agents a user owns (id and name).
+        pub async fn agents_of(&self, user_id: i64) -> StoreResult<Vec<AgentRef>> {
+            let mut tx = self.begin_read().await?;
+            let agents = tx.owned_agents(user_id).await?;
+            tx.commit().await?;
+            Ok(agents)
+        }
+    };
+}
+
+pub(crate) use common_reads;
