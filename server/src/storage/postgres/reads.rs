@@ -18,8 +18,13 @@ use crate::storage::{StoreError, StoreResult};
 impl PgStore {
     common_reads!();
 
+    /// The pool authentication's use stamp is written on.
+    pub(super) fn write_pool(&self) -> &PgPool {
+        &self.pool
+    }
+
     /// The pool the reads run on.
-    fn read_pool(&self) -> &PgPool {
+    pub(super) fn read_pool(&self) -> &PgPool {
         &self.pool
     }
 }

@@ -14,7 +14,7 @@ use crate::crypto::{SealedToken, TokenCrypto};
 use crate::storage::flows::{Backend, SealedRow, TokenRow, UserFields, WriteTx};
 use crate::storage::model::unique_violation_is_email;
 use crate::storage::provenance::{UserRow, USER_SELECT};
-use crate::storage::shared_sql::common_write_statements;
+use crate::storage::shared_sql::{common_token_statements, common_write_statements};
 use crate::storage::{now, StoreError, StoreResult, DEFAULT_PROVIDERS};
 
 impl Backend for PgStore {
@@ -32,47 +32,7 @@ impl Backend for PgStore {
         PgStore::begin_catalogue_write(self).await
     }
 
-    async fn token_row(&self, lookup_hash: &[u8]) -> StoreResult<Option<TokenRow>> {
-        let row = sqlx::query(
-            "SELECT t.user_id, t.nonce, t.ciphertext, t.last_used_at, u.company_id,
-                    u.status = 'active', u.first_name || ' ' || u.last_name,
-                    (EXISTS (SELECT 1 FROM user_roles ur JOIN roles r ON r.id = ur.role_id
-                             WHERE ur.user_id = u.id AND r.name = $2)
-                     OR EXISTS (SELECT 1 FROM group_members gm
-                                JOIN group_roles gr ON gr.group_id = gm.group_id
-                                JOIN roles r ON r.id = gr.role_id
-                                WHERE gm.user_id = u.id AND r.name = $2))
-             FROM access_tokens t JOIN users u ON u.id = t.user_id
-             WHERE t.lookup_hash = $1",
-        )
-        .bind(lookup_hash)
-        .bind(SETTINGS_ROLE)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.map(|row| TokenRow {
-            user_id: row.get(0),
-            nonce: row.get(1),
-            ciphertext: row.get(2),
-            last_used_at: row.get(3),
-            company_id: row.get(4),
-            active: row.get(5),
-            name: row.get(6),
-            can_manage_users: row.get(7),
-        }))
-    }
-
-    async fn touch_token(&self, lookup_hash: &[u8], now: &str, threshold: &str) -> StoreResult<()> {
-        sqlx::query(
-            "UPDATE access_tokens SET last_used_at = $2
-             WHERE lookup_hash = $1 AND (last_used_at IS NULL OR last_used_at <= $3)",
-        )
-        .bind(lookup_hash)
-        .bind(now)
-        .bind(threshold)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
+    common_token_statements!();
 }
 
 impl WriteTx for Transaction<'static, Postgres> {

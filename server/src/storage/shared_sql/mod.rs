@@ -9,7 +9,9 @@
 //! expanding module imports, so the SQL reads as plain code.
 
 mod reads;
+mod tokens;
 mod write;
 
 pub(crate) use reads::common_reads;
+pub(crate) use tokens::common_token_statements;
 pub(crate) use write::common_write_statements;

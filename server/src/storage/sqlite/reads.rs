@@ -18,8 +18,13 @@ use crate::storage::{StoreError, StoreResult};
 impl SqliteStore {
     common_reads!();
 
+    /// The pool authentication's use stamp is written on.
+    pub(super) fn write_pool(&self) -> &SqlitePool {
+        &self.write
+    }
+
     /// The pool the reads run on (read-only connections).
-    fn read_pool(&self) -> &SqlitePool {
+    pub(super) fn read_pool(&self) -> &SqlitePool {
         &self.read
     }
 }
