@@ -209,3 +209,61 @@ async fn the_binary_creates_an_admin_serves_and_sets_the_directory() {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+#[tokio::test]
+async fn a_shared_database_needs_a_named_token_key_which_may_come_from_the_environment() {
+    // PostgreSQL without a key: refused before connecting, with the fix named.
+    let out = bin()
+        .env_remove("USERS_CONSOLE_TOKEN_KEY")
+        .env_remove("USERS_CONSOLE_TOKEN_KEY_FILE")
+        .args(["--database-url", "postgres://nobody@127.0.0.1:1/none"])
+        .args(["seed-demo", "--users", "1"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("--token-key-file") && stderr.contains("USERS_CONSOLE_TOKEN_KEY"),
+        "{stderr}"
+    );
+
+    // The key itself from the environment: the same key as the file works,
+    // a malformed one is refused.
+    let dir = tempfile::tempdir().unwrap();
+    let db = TestDatabase::create(dir.path()).await;
+    let first = bin()
+        .args(&db.cli_args)
+        .args(["seed-demo", "--users", "1"])
+        .output()
+        .unwrap();
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let key = std::fs::read_to_string(dir.path().join("token.key")).unwrap();
+    let without_file: Vec<_> = db
+        .cli_args
+        .iter()
+        .take_while(|a| *a != "--token-key-file")
+        .collect();
+    let out = bin()
+        .args(&without_file)
+        .env("USERS_CONSOLE_TOKEN_KEY", key.trim())
+        .args(["seed-demo", "--users", "1"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = bin()
+        .args(&without_file)
+        .env("USERS_CONSOLE_TOKEN_KEY", "not hex")
+        .args(["seed-demo", "--users", "1"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("64 hex digits"));
+}
