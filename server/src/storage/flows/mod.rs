@@ -1,7 +1,7 @@
-//! The storage logic written once for both backends: user changes, tokens
-//! and the first administrator. Each flow decides, checks and audits here;
-//! the backends only run statements, through the two traits below (their
-//! SQL differs in dialect, not in meaning).
+//! The storage logic written once for both backends: user changes, tokens,
+//! the first administrator and the directory switch. Each flow decides,
+//! checks and audits here; the backends only run statements, through the
+//! two traits below (most of them from `storage::shared_sql`).
 //!
 //! Every flow runs in one write transaction from [`Backend`]: a refusal
 //! returns early and drops it (rollback); success commits.
