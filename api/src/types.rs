@@ -221,6 +221,19 @@ pub struct Page<T> {
     pub total_pages: u64,
 }
 
+impl<T> Page<T> {
+    /// One page of `total_entries`, with the page count derived from them.
+    pub fn new(entries: Vec<T>, current_page: u32, per_page: u32, total_entries: u64) -> Self {
+        Page {
+            entries,
+            current_page,
+            per_page,
+            total_entries,
+            total_pages: total_entries.div_ceil(u64::from(per_page.max(1))),
+        }
+    }
+}
+
 /// A company's directory integration (users managed there, not here).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

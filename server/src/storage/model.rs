@@ -169,13 +169,7 @@ pub(crate) fn audit_page(
             },
         )
         .collect();
-    Page {
-        entries,
-        current_page: page,
-        per_page,
-        total_entries: total,
-        total_pages: total.div_ceil(u64::from(per_page)),
-    }
+    Page::new(entries, page, per_page, total)
 }
 
 /// A unique violation on writing a user means its email key is taken

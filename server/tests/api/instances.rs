@@ -7,15 +7,22 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
 use reqwest::StatusCode;
-use serde_json::{json, Value};
+use serde_json::json;
 
-use crate::common::{send, TestDatabase};
+use crate::common::{Api, TestDatabase};
 
 /// A `users-server serve` process, killed when dropped.
 struct Instance {
     child: Child,
-    base: String,
-    client: reqwest::Client,
+    api: Api,
+}
+
+impl std::ops::Deref for Instance {
+    type Target = Api;
+
+    fn deref(&self) -> &Api {
+        &self.api
+    }
 }
 
 impl Drop for Instance {
@@ -54,34 +61,8 @@ impl Instance {
             .to_string();
         Instance {
             child,
-            base,
-            client: reqwest::Client::new(),
+            api: Api::new(base),
         }
-    }
-
-    fn req(&self, method: reqwest::Method, path: &str, token: &str) -> reqwest::RequestBuilder {
-        self.client
-            .request(method, format!("{}{path}", self.base))
-            .header("Access-Token", token)
-    }
-
-    async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
-        send(self.req(reqwest::Method::GET, path, token)).await
-    }
-
-    async fn patch(
-        &self,
-        path: &str,
-        token: &str,
-        version: i64,
-        body: Value,
-    ) -> (StatusCode, Value) {
-        send(
-            self.req(reqwest::Method::PATCH, path, token)
-                .header("If-Match", format!("\"{version}\""))
-                .json(&body),
-        )
-        .await
     }
 }
 
@@ -113,11 +94,9 @@ async fn two_instances_agree_on_versions_tokens_and_roles() {
     let (a, b) = (Instance::start(&db).await, Instance::start(&db).await);
 
     // A user made through A, read through B.
-    let (status, user) = send(a.req(reqwest::Method::POST, "/api/v1/users", &admin).json(
-        &json!({"first_name": "Mia", "last_name": "Manager", "email": "mia@acme.example",
-                          "identity_provider": "Avaamo", "roles": ["Development", "Settings"]}),
-    ))
-    .await;
+    let mia = json!({"first_name": "Mia", "last_name": "Manager", "email": "mia@acme.example",
+                     "identity_provider": "Avaamo", "roles": ["Development", "Settings"]});
+    let (status, user) = a.post("/api/v1/users", &admin, mia).await;
     assert_eq!(status, StatusCode::CREATED, "{user}");
     let path = format!("/api/v1/users/{}", user["id"]);
     let (status, seen) = b.get(&path, &admin).await;
@@ -143,7 +122,7 @@ async fn two_instances_agree_on_versions_tokens_and_roles() {
     let old = old["token"].as_str().unwrap().to_string();
     let (status, _) = b.get("/api/v1/users", &old).await;
     assert_eq!(status, StatusCode::OK, "Mia holds Settings");
-    let (status, new) = send(a.req(reqwest::Method::POST, &token_path, &admin)).await;
+    let (status, new) = a.post(&token_path, &admin, json!(null)).await;
     assert_eq!(status, StatusCode::CREATED);
     let new = new["token"].as_str().unwrap().to_string();
     let (status, _) = b.get("/api/v1/me", &old).await;

@@ -121,15 +121,76 @@ use users_server::{router, AppConfig, Store};
 
 pub const COMPANY: &str = "Acme Robotics";
 
-pub struct TestServer {
+/// Calls to one server's API over HTTP (`base` is `http://IP:PORT`).
+pub struct Api {
     pub base: String,
-    pub store: Store,
     pub client: Client,
+}
+
+impl Api {
+    pub fn new(base: String) -> Api {
+        Api {
+            base,
+            client: Client::new(),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A request with `Access-Token: token`.
+    pub fn req(&self, method: Method, path: &str, token: &str) -> RequestBuilder {
+        self.client
+            .request(method, self.url(path))
+            .header("Access-Token", token)
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
+        send(self.req(Method::GET, path, token)).await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
+        send(self.req(Method::POST, path, token).json(&body)).await
+    }
+
+    pub async fn patch(
+        &self,
+        path: &str,
+        token: &str,
+        version: i64,
+        body: Value,
+    ) -> (StatusCode, Value) {
+        send(
+            self.req(Method::PATCH, path, token)
+                .header("If-Match", format!("\"{version}\""))
+                .json(&body),
+        )
+        .await
+    }
+
+    pub async fn delete(&self, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
+        send(self.req(Method::DELETE, path, token).json(&body)).await
+    }
+}
+
+/// A server running in-process on its own database; derefs to its [`Api`].
+pub struct TestServer {
+    pub api: Api,
+    pub store: Store,
     /// The first administrator of `COMPANY`.
     pub admin: Account,
     pub company_id: i64,
     pub dir: tempfile::TempDir,
     pub database: TestDatabase,
+}
+
+impl std::ops::Deref for TestServer {
+    type Target = Api;
+
+    fn deref(&self) -> &Api {
+        &self.api
+    }
 }
 
 /// A user and its access token.
@@ -177,9 +238,8 @@ impl TestServer {
             .await
             .expect("first administrator");
         TestServer {
-            base,
+            api: Api::new(base),
             store,
-            client: Client::new(),
             admin: Account {
                 id: admin_user.user_id,
                 token: admin_user.token,
@@ -218,44 +278,6 @@ impl TestServer {
             bytes.extend(std::fs::read(entry.expect("entry").path()).expect("read"));
         }
         String::from_utf8_lossy(&bytes).into_owned()
-    }
-
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-
-    /// A request with `Access-Token: token`.
-    pub fn req(&self, method: Method, path: &str, token: &str) -> RequestBuilder {
-        self.client
-            .request(method, self.url(path))
-            .header("Access-Token", token)
-    }
-
-    pub async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
-        send(self.req(Method::GET, path, token)).await
-    }
-
-    pub async fn post(&self, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
-        send(self.req(Method::POST, path, token).json(&body)).await
-    }
-
-    pub async fn patch(
-        &self,
-        path: &str,
-        token: &str,
-        version: i64,
-        body: Value,
-    ) -> (StatusCode, Value) {
-        send(
-            self.req(Method::PATCH, path, token)
-                .header("If-Match", format!("\"{version}\""))
-                .json(&body),
-        )
-        .await
-    }
-
-    pub async fn delete(&self, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
-        send(self.req(Method::DELETE, path, token).json(&body)).await
     }
 
     /// Creates a user through the API as the administrator.

@@ -36,19 +36,13 @@ impl Store {
             .collect();
         found.sort_by_key(|u| u.sort_key());
         let total = found.len() as u64;
-        let per_page = u64::from(query.per_page);
-        Ok(Page {
-            entries: found
-                .into_iter()
-                .skip(query.offset() as usize)
-                .take(query.per_page as usize)
-                .map(|u| self.summary(u))
-                .collect(),
-            current_page: query.page,
-            per_page: query.per_page,
-            total_entries: total,
-            total_pages: total.div_ceil(per_page),
-        })
+        let entries = found
+            .into_iter()
+            .skip(query.offset() as usize)
+            .take(query.per_page as usize)
+            .map(|u| self.summary(u))
+            .collect();
+        Ok(Page::new(entries, query.page, query.per_page, total))
     }
 
     /// `GET /audit`: one page of the log, newest first, optionally only the
@@ -68,17 +62,12 @@ impl Store {
             .filter(|e| user_id.is_none_or(|id| e.target_user.as_ref().is_some_and(|t| t.id == id)))
             .collect();
         let total = entries.len() as u64;
-        Page {
-            entries: entries
-                .into_iter()
-                .skip(((page - 1) * per_page) as usize)
-                .take(per_page as usize)
-                .cloned()
-                .collect(),
-            current_page: page,
-            per_page,
-            total_entries: total,
-            total_pages: total.div_ceil(u64::from(per_page)),
-        }
+        let entries = entries
+            .into_iter()
+            .skip(((page - 1) * per_page) as usize)
+            .take(per_page as usize)
+            .cloned()
+            .collect();
+        Page::new(entries, page, per_page, total)
     }
 }

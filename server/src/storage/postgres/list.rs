@@ -18,13 +18,11 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use sqlx::{PgConnection, Row};
-use users_api::{ListQuery, Page, UserSummary};
+use users_api::ListQuery;
 
 use super::candidates::{indexable, Candidates};
-use super::summaries::{load_summaries, summaries_sql};
-use super::PgStore;
+use super::summaries::summaries_sql;
 use crate::storage::grams::trigrams;
-use crate::storage::provenance::decode_summaries;
 use crate::storage::window::Window;
 use crate::storage::StoreResult;
 
@@ -46,7 +44,7 @@ const MAX_TERMS: usize = 3;
 /// trip): the total from `user_counts`, the page's ids from `users_list`
 /// read from the nearer end (the branch not taken has LIMIT 0), and the
 /// users' summaries. $1 company, $2 status, $3 offset, $4 per page.
-static TAB_PAGE: LazyLock<String> = LazyLock::new(|| {
+pub(super) static TAB_PAGE: LazyLock<String> = LazyLock::new(|| {
     summaries_sql(
         "WITH tab(total) AS (
              SELECT COALESCE((SELECT n FROM user_counts WHERE company_id = $1 AND status = $2), 0)),
@@ -95,6 +93,21 @@ impl Access {
         .bind(bitmapscan)
         .execute(&mut *conn)
         .await?;
+        Ok(())
+    }
+}
+
+/// The access path set for a read transaction so far: a statement changes
+/// it only when it needs another (each change is a round trip).
+#[derive(Debug, Default)]
+struct Steering(Option<Access>);
+
+impl Steering {
+    async fn to(&mut self, conn: &mut PgConnection, access: Access) -> StoreResult<()> {
+        if self.0 != Some(access) {
+            access.apply(conn).await?;
+            self.0 = Some(access);
+        }
         Ok(())
     }
 }
@@ -202,7 +215,7 @@ async fn counts(
 }
 
 /// The total and the page's ids (in list order) of one list request.
-async fn plan_page(
+pub(super) async fn plan_page(
     conn: &mut PgConnection,
     company_id: i64,
     q: &ListQuery,
@@ -222,6 +235,7 @@ async fn plan_page(
         _ => trigrams(&needle),
     };
     let (size, gram_counts) = counts(conn, company_id, status, &grams).await?;
+    let mut steering = Steering::default();
     // Candidates from the trigram indexes, when they are few enough.
     let mut candidates = None;
     let total = match length {
@@ -254,12 +268,12 @@ async fn plan_page(
                 .map_or(u64::MAX, |(n, _)| *n);
             if bound <= CANDIDATE_BUDGET {
                 let found = Candidates::new(company_id, status, &needle, &terms);
-                Access::Candidates.apply(conn).await?;
+                steering.to(conn, Access::Candidates).await?;
                 let total = found.count(conn).await?;
                 candidates = Some(found);
                 total
             } else {
-                Access::Walk.apply(conn).await?;
+                steering.to(conn, Access::Walk).await?;
                 walk_count(conn, company_id, status, &needle).await?
             }
         }
@@ -270,48 +284,11 @@ async fn plan_page(
     // Dense matches: the page is near an end of the sorted index.
     let dense = window.walk_estimate(total, size) <= WALK_BUDGET;
     if let Some(candidates) = candidates.filter(|_| !dense) {
-        Access::Candidates.apply(conn).await?;
+        steering.to(conn, Access::Candidates).await?;
         return Ok((total, candidates.page(conn, window).await?));
     }
-    Access::Walk.apply(conn).await?;
+    steering.to(conn, Access::Walk).await?;
     let needle = (length > 0).then_some(needle.as_str());
     let ids = walk_page(conn, company_id, status, needle, total, window).await?;
     Ok((total, ids))
-}
-
-impl PgStore {
-    /// One page of a company's users, alphabetical, with role provenance.
-    pub async fn list_users(
-        &self,
-        company_id: i64,
-        q: &ListQuery,
-    ) -> StoreResult<Page<UserSummary>> {
-        let (total, entries) = if q.query.is_empty() {
-            let (total, users, group_roles): (i64, String, String) =
-                sqlx::query_as(TAB_PAGE.as_str())
-                    .bind(company_id)
-                    .bind(q.status.as_str())
-                    .bind(i64::try_from(q.offset()).unwrap_or(i64::MAX))
-                    .bind(i64::from(q.per_page))
-                    .fetch_one(&self.pool)
-                    .await?;
-            (
-                u64::try_from(total).unwrap_or(0),
-                decode_summaries(&users, &group_roles)?,
-            )
-        } else {
-            let mut tx = self.begin_read().await?;
-            let (total, ids) = plan_page(&mut tx, company_id, q).await?;
-            let entries = load_summaries(&mut tx, &ids).await?;
-            tx.commit().await?;
-            (total, entries)
-        };
-        Ok(Page {
-            entries,
-            current_page: q.page,
-            per_page: q.per_page,
-            total_entries: total,
-            total_pages: total.div_ceil(u64::from(q.per_page)),
-        })
-    }
 }

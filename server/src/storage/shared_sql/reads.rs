@@ -1,9 +1,36 @@
 //! The reads of [`super`].
 
 /// The reads common to both backends, for `impl <Backend>Store`, which
-/// provides `begin_read()` (a snapshot transaction) and `read_pool()`.
+/// provides `begin_read()` (a snapshot transaction) and `read_pool()`; the
+/// list comes from the backend's `TAB_PAGE` statement and `plan_page`.
 macro_rules! common_reads {
     () => {
+        /// One page of a company's users, alphabetical, with role provenance.
+        pub async fn list_users(&self, company_id: i64, q: &ListQuery) -> StoreResult<Page<UserSummary>> {
+            let (total, entries) = if q.query.is_empty() {
+                // The whole tab: one statement (total, page, summaries).
+                let (total, users, group_roles): (i64, String, String) =
+                    sqlx::query_as(TAB_PAGE.as_str())
+                        .bind(company_id)
+                        .bind(q.status.as_str())
+                        .bind(i64::try_from(q.offset()).unwrap_or(i64::MAX))
+                        .bind(i64::from(q.per_page))
+                        .fetch_one(self.read_pool())
+                        .await?;
+                (
+                    u64::try_from(total).unwrap_or(0),
+                    decode_summaries(&users, &group_roles)?,
+                )
+            } else {
+                let mut tx = self.begin_read().await?;
+                let (total, ids) = plan_page(&mut tx, company_id, q).await?;
+                let entries = load_summaries(&mut tx, &ids).await?;
+                tx.commit().await?;
+                (total, entries)
+            };
+            Ok(Page::new(entries, q.page, q.per_page, total))
+        }
+
         /// One user of the company, with everything the form and dialogs need.
         pub async fn user_detail(&self, company_id: i64, user_id: i64) -> StoreResult<UserDetail> {
             let mut tx = self.begin_read().await?;

@@ -19,12 +19,10 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use sqlx::{Row, SqliteConnection};
-use users_api::{ListQuery, Page, UserStatus, UserSummary};
+use users_api::{ListQuery, UserStatus};
 
-use super::summaries::{load_summaries, summaries_sql};
-use super::SqliteStore;
+use super::summaries::summaries_sql;
 use crate::storage::grams::trigrams;
-use crate::storage::provenance::decode_summaries;
 use crate::storage::window::Window;
 use crate::storage::{StoreError, StoreResult};
 
@@ -205,7 +203,7 @@ async fn gram_counts(
 }
 
 /// The total and the page's ids (in list order) of one list request.
-async fn plan_page(
+pub(super) async fn plan_page(
     conn: &mut SqliteConnection,
     company_id: i64,
     q: &ListQuery,
@@ -271,7 +269,7 @@ async fn plan_page(
 /// covering index read from the nearer end (the branch not taken has
 /// LIMIT 0), and the users' summaries. ?1 company, ?2 status, ?3 offset,
 /// ?4 per page.
-static TAB_PAGE: LazyLock<String> = LazyLock::new(|| {
+pub(super) static TAB_PAGE: LazyLock<String> = LazyLock::new(|| {
     summaries_sql(
         "WITH tab(total) AS (
              SELECT COALESCE((SELECT n FROM user_counts WHERE company_id = ?1 AND status = ?2), 0)),
@@ -294,48 +292,11 @@ static TAB_PAGE: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
-impl SqliteStore {
-    /// One page of a company's users, alphabetical, with role provenance.
-    pub async fn list_users(
-        &self,
-        company_id: i64,
-        q: &ListQuery,
-    ) -> StoreResult<Page<UserSummary>> {
-        let (total, entries) = if q.query.is_empty() {
-            let (total, users, group_roles): (i64, String, String) =
-                sqlx::query_as(TAB_PAGE.as_str())
-                    .bind(company_id)
-                    .bind(q.status.as_str())
-                    .bind(i64::try_from(q.offset()).unwrap_or(i64::MAX))
-                    .bind(i64::from(q.per_page))
-                    .fetch_one(&self.read)
-                    .await?;
-            (
-                u64::try_from(total).unwrap_or(0),
-                decode_summaries(&users, &group_roles)?,
-            )
-        } else {
-            let mut tx = self.begin_read().await?;
-            let (total, ids) = plan_page(&mut tx, company_id, q).await?;
-            let entries = load_summaries(&mut tx, &ids).await?;
-            tx.commit().await?;
-            (total, entries)
-        };
-        Ok(Page {
-            entries,
-            current_page: q.page,
-            per_page: q.per_page,
-            total_entries: total,
-            total_pages: total.div_ceil(u64::from(q.per_page)),
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::storage::grams::{grams, user_grams};
-    use crate::storage::Store;
+    use crate::storage::{SqliteStore, Store};
 
     /// The storage interface over this store (the user changes are shared
     /// flows, not methods of the backend).
