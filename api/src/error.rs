@@ -27,6 +27,9 @@ pub enum ErrorCode {
     Invalid,
     VersionRequired,
     Internal,
+    /// The database does not answer (stopped, unreachable or overloaded):
+    /// try again shortly (`Retry-After` says when).
+    Unavailable,
 }
 
 impl ErrorCode {
@@ -46,6 +49,7 @@ impl ErrorCode {
             ErrorCode::Invalid => 422,
             ErrorCode::VersionRequired => 428,
             ErrorCode::Internal => 500,
+            ErrorCode::Unavailable => 503,
         }
     }
 
@@ -66,6 +70,7 @@ impl ErrorCode {
             ErrorCode::Invalid => "invalid",
             ErrorCode::VersionRequired => "version_required",
             ErrorCode::Internal => "internal",
+            ErrorCode::Unavailable => "unavailable",
         }
     }
 }

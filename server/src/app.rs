@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderName, HeaderValue, Method};
+use axum::middleware;
 use axum::routing::get;
 use axum::Router;
 use tower_http::compression::CompressionLayer;
@@ -13,15 +14,10 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::error::method_not_allowed;
+use crate::in_flight::{run_to_completion, InFlight};
+use crate::state::AppState;
 use crate::static_files::{self, StaticSite};
 use crate::storage::Store;
-
-/// What every handler can reach.
-#[derive(Clone, Debug)]
-pub struct AppState {
-    pub store: Store,
-    pub site: Option<Arc<StaticSite>>,
-}
 
 /// How the application is served.
 #[derive(Debug, Clone, Default)]
@@ -46,8 +42,22 @@ pub enum AppError {
     CorsOrigin(String),
 }
 
+/// The application: its router and the requests it is running.
+pub struct App {
+    pub router: Router,
+    /// Every `/api/v1` request in progress, for a graceful shutdown.
+    pub in_flight: InFlight,
+}
+
 /// The router: `/api/v1/*`, `/healthz`, and the app's files when configured.
 pub fn router(store: Store, config: &AppConfig) -> Result<Router, AppError> {
+    Ok(app(store, config)?.router)
+}
+
+/// The router and its in-flight requests. Every `/api/v1` request runs to
+/// completion in a task of its own, even when its client hangs up
+/// (see [`crate::in_flight`]).
+pub fn app(store: Store, config: &AppConfig) -> Result<App, AppError> {
     let site = match &config.static_dir {
         Some(dir) => Some(Arc::new(
             StaticSite::load(dir, &config.cors_origins).map_err(|source| AppError::StaticDir {
@@ -58,9 +68,14 @@ pub fn router(store: Store, config: &AppConfig) -> Result<Router, AppError> {
         None => None,
     };
     let state = AppState { store, site };
+    let in_flight = InFlight::new();
+    let api = crate::routes::api_v1().layer(middleware::from_fn_with_state(
+        in_flight.clone(),
+        run_to_completion,
+    ));
     let mut app = Router::new()
-        .nest("/api/v1", crate::routes::api_v1())
-        .route("/healthz", get(crate::openapi::healthz))
+        .nest("/api/v1", api)
+        .route("/healthz", get(crate::routes::health::healthz))
         .fallback(static_files::fallback)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)
@@ -68,7 +83,7 @@ pub fn router(store: Store, config: &AppConfig) -> Result<Router, AppError> {
     if !config.cors_origins.is_empty() {
         app = app.layer(cors(&config.cors_origins)?);
     }
-    Ok(app
+    let router = app
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
@@ -79,7 +94,8 @@ pub fn router(store: Store, config: &AppConfig) -> Result<Router, AppError> {
             HeaderValue::from_static("no-referrer"),
         ))
         // Spans carry method and path only: headers (tokens) are never recorded.
-        .layer(TraceLayer::new_for_http()))
+        .layer(TraceLayer::new_for_http());
+    Ok(App { router, in_flight })
 }
 
 fn cors(origins: &[String]) -> Result<CorsLayer, AppError> {

@@ -11,14 +11,16 @@ use clap::{ArgGroup, Args, Parser, Subcommand};
 use users_api::validation::{PersonName, ValidNewUser};
 use users_api::{Email, SETTINGS_ROLE};
 
-use crate::app::{router, AppConfig};
 use crate::crypto::{TokenCrypto, TokenKey};
 use crate::storage::{Location, Store};
 
 /// The company `create-admin`, `seed-demo` and `set-directory` use by default.
 pub const DEFAULT_COMPANY: &str = "Acme Robotics";
 
-type CliResult<T> = Result<T, Box<dyn std::error::Error>>;
+pub(crate) type CliResult<T> = Result<T, Box<dyn std::error::Error>>;
+
+/// How long closing the database may take at exit.
+const CLOSE_WITHIN: std::time::Duration = std::time::Duration::from_secs(2);
 
 #[derive(Debug, Parser)]
 #[command(
@@ -80,6 +82,10 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     pub cors_origins: Vec<String>,
+    /// Seconds a stop (SIGTERM, Ctrl-C) may take: requests in progress
+    /// finish, or roll back when the time is up.
+    #[arg(long, env = "USERS_CONSOLE_SHUTDOWN_TIMEOUT", default_value_t = 10)]
+    pub shutdown_timeout: u64,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -129,7 +135,11 @@ pub fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(cli)) {
+    let result = runtime.block_on(run(cli));
+    // Tasks still running now (past the shutdown timeout) are dropped; their
+    // transactions roll back when their connections close with the process.
+    runtime.shutdown_timeout(CLOSE_WITHIN);
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
@@ -153,12 +163,18 @@ pub async fn run(cli: Cli) -> CliResult<()> {
     .await?;
     let mut out = std::io::stdout();
     let result = match command {
-        Command::Serve(args) => serve(store.clone(), &args).await,
+        Command::Serve(args) => crate::serve::serve(store.clone(), &args).await,
         Command::CreateAdmin(args) => create_admin(&store, &args, &mut out).await,
         Command::SeedDemo(args) => seed_demo(&store, &args, &mut out).await,
         Command::SetDirectory(args) => set_directory(&store, &args, &mut out).await,
     };
-    store.close().await;
+    // Bounded: a stop must not wait on a connection that never comes back.
+    if tokio::time::timeout(CLOSE_WITHIN, store.close())
+        .await
+        .is_err()
+    {
+        tracing::warn!("database connections still busy at exit: closed with the process");
+    }
     result
 }
 
@@ -222,63 +238,6 @@ fn create_data_dir(data_dir: &std::path::Path) -> CliResult<()> {
         )
     })?;
     Ok(())
-}
-
-/// Serves until Ctrl-C or SIGTERM; prints `Listening on http://ADDR` once bound.
-pub async fn serve(store: Store, args: &ServeArgs) -> CliResult<()> {
-    init_tracing();
-    let config = AppConfig {
-        static_dir: args.static_dir.clone(),
-        cors_origins: args
-            .cors_origins
-            .iter()
-            .filter(|o| !o.trim().is_empty())
-            .cloned()
-            .collect(),
-    };
-    let app = router(store, &config)?;
-    let listener = tokio::net::TcpListener::bind(args.addr)
-        .await
-        .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
-    let local = listener.local_addr()?;
-    println!("Listening on http://{local}");
-    std::io::stdout().flush()?;
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
-    tracing::info!("stopped");
-    Ok(())
-}
-
-fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
-    tracing::info!("shutting down");
 }
 
 /// `create-admin`: prints what it did, then the token alone on the last line.

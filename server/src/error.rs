@@ -40,7 +40,13 @@ pub enum ApiError {
     MethodNotAllowed,
     #[error("internal error: {0}")]
     Internal(String),
+    /// The database does not answer; the detail goes to the log only.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
 }
+
+/// Seconds a client is asked to wait after a 503 before trying again.
+pub const RETRY_AFTER_SECONDS: u32 = 5;
 
 impl ApiError {
     /// A 422 with one message on one field.
@@ -66,6 +72,7 @@ impl ApiError {
             ApiError::Invalid(_) => ErrorCode::Invalid,
             ApiError::VersionRequired => ErrorCode::VersionRequired,
             ApiError::Internal(_) => ErrorCode::Internal,
+            ApiError::Unavailable(_) => ErrorCode::Unavailable,
         }
     }
 
@@ -91,6 +98,7 @@ impl ApiError {
             ApiError::VersionRequired => "Send the If-Match header with the user's ETag to edit it.".into(),
             ApiError::MethodNotAllowed => "This method is not allowed on this path.".into(),
             ApiError::Internal(_) => "Something went wrong on the server. Try again later.".into(),
+            ApiError::Unavailable(_) => "The database is not answering right now. Try again in a few seconds.".into(),
         }
     }
 }
@@ -109,6 +117,7 @@ impl From<StoreError> for ApiError {
                 ApiError::field("replacement_owner_id", &message)
             }
             StoreError::Stale(current) => ApiError::StaleVersion(current),
+            other if other.is_unavailable() => ApiError::Unavailable(other.to_string()),
             other => ApiError::Internal(other.to_string()),
         }
     }
@@ -123,8 +132,11 @@ impl IntoResponse for ApiError {
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             _ => status,
         };
-        if let ApiError::Internal(detail) = &self {
-            tracing::error!(%detail, "request failed");
+        match &self {
+            ApiError::Internal(detail) => tracing::error!(%detail, "request failed"),
+            // An outage is the operator's to see, not a bug: one line each.
+            ApiError::Unavailable(detail) => tracing::warn!(%detail, "database unavailable"),
+            _ => {}
         }
         let mut body = ErrorBody::new(code, self.message());
         match self {
@@ -146,6 +158,11 @@ impl IntoResponse for ApiError {
             response
                 .headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECONDS));
         }
         response
     }

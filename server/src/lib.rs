@@ -10,11 +10,15 @@ pub mod cli;
 pub mod crypto;
 pub mod error;
 pub mod extract;
+pub mod in_flight;
 pub mod openapi;
 pub mod routes;
 pub mod seed;
+pub mod serve;
+pub mod state;
 pub mod static_files;
 pub mod storage;
 
-pub use app::{router, AppConfig, AppState};
+pub use app::{router, AppConfig};
+pub use state::AppState;
 pub use storage::Store;

@@ -9,13 +9,6 @@ use utoipa::{Modify, OpenApi};
 
 use crate::routes;
 
-/// `GET /healthz`: liveness, no authentication.
-#[utoipa::path(get, path = "/healthz", tag = "health",
-    responses((status = 200, description = "The server is up", body = String, content_type = "text/plain")))]
-pub async fn healthz() -> &'static str {
-    "ok"
-}
-
 struct Security;
 
 impl Modify for Security {
@@ -42,7 +35,7 @@ impl Modify for Security {
         routes::users::update_user, routes::users::delete_user, routes::users::restore_user,
         routes::tokens::reveal_token, routes::tokens::regenerate_token,
         routes::catalogue::roles, routes::catalogue::groups, routes::catalogue::identity_providers,
-        routes::audit::audit_log, healthz,
+        routes::audit::audit_log, routes::health::healthz,
     ),
     components(schemas(users_api::ErrorCode, users_api::ErrorDetail, users_api::ErrorBody)),
     modifiers(&Security),

@@ -17,8 +17,8 @@ use sha2::{Digest, Sha256};
 use tower::ServiceExt;
 use tower_http::services::ServeDir;
 
-use crate::app::AppState;
 use crate::error::ApiError;
+use crate::state::AppState;
 
 /// The app's files and the policy they are served with.
 #[derive(Debug, Clone)]

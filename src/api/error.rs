@@ -86,7 +86,7 @@ impl ApiError {
                 fields: error.fields.unwrap_or_default(),
             },
             ErrorCode::VersionRequired => ApiError::VersionRequired,
-            ErrorCode::Internal => ApiError::Unexpected {
+            ErrorCode::Internal | ErrorCode::Unavailable => ApiError::Unexpected {
                 status,
                 message: error.message,
             },

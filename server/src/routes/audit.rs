@@ -4,10 +4,10 @@ use axum::extract::State;
 use axum::Json;
 use users_api::{AuditEntry, ErrorBody, ListQuery, Page};
 
-use crate::app::AppState;
 use crate::auth::Admin;
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
+use crate::state::AppState;
 
 /// The audit log, newest first; `user_id` keeps the entries about one user.
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit",

@@ -4,9 +4,9 @@ use axum::extract::State;
 use axum::Json;
 use users_api::{ErrorBody, Group, IdentityProvider, Role};
 
-use crate::app::AppState;
 use crate::auth::Admin;
 use crate::error::ApiError;
+use crate::state::AppState;
 
 /// The role catalogue, in catalogue order.
 #[utoipa::path(get, path = "/api/v1/roles", tag = "catalogue",

@@ -4,9 +4,9 @@ use axum::extract::State;
 use axum::Json;
 use users_api::{ErrorBody, Me};
 
-use crate::app::AppState;
 use crate::auth::Authenticated;
 use crate::error::ApiError;
+use crate::state::AppState;
 
 /// The caller, its company and whether it may manage users.
 #[utoipa::path(get, path = "/api/v1/me", tag = "me",

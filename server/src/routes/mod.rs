@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod catalogue;
+pub mod health;
 pub mod me;
 pub mod tokens;
 pub mod users;
@@ -9,8 +10,8 @@ pub mod users;
 use axum::routing::get;
 use axum::Router;
 
-use crate::app::AppState;
 use crate::error::method_not_allowed;
+use crate::state::AppState;
 
 /// Every `/api/v1` endpoint (paths relative to `/api/v1`).
 pub fn api_v1() -> Router<AppState> {

@@ -7,10 +7,10 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use users_api::{ErrorBody, RevealedToken};
 
-use crate::app::AppState;
 use crate::auth::Admin;
 use crate::error::ApiError;
 use crate::extract::IdPath;
+use crate::state::AppState;
 
 fn no_store(status: StatusCode, token: RevealedToken) -> Response {
     (

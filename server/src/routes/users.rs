@@ -10,10 +10,10 @@ use users_api::{
     UserSummary,
 };
 
-use crate::app::AppState;
 use crate::auth::Admin;
 use crate::error::ApiError;
 use crate::extract::{if_match, ApiJson, ApiQuery, IdPath, OptionalJson};
+use crate::state::AppState;
 use crate::storage::EmailUse;
 
 /// `"<version>"`, the user's entity tag.

@@ -11,9 +11,11 @@
 //! Nothing here caches data between requests, so an instance always answers
 //! from what is committed, whichever instance committed it.
 
+mod availability;
 mod flows;
 mod grams;
 mod model;
+mod pool_guard;
 pub mod postgres;
 mod provenance;
 mod shared_sql;
@@ -184,6 +186,8 @@ macro_rules! storage_interface {
 }
 
 storage_interface! {
+    /// Answers when the database does (the readiness check).
+    backend fn ping(&self) -> StoreResult<()>;
     /// The active user a token belongs to, with its Settings right read from
     /// current data; `None` for a malformed, unknown, replaced or archived
     /// user's token. Records the use (at most once a minute per token).

@@ -3,94 +3,21 @@
 //! removed role through on another. Runs on the suite's backend (one
 //! PostgreSQL database, or one SQLite file shared by two processes).
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::common::{Api, TestDatabase};
+use crate::common::process::{bin, create_admin, Instance};
+use crate::common::TestDatabase;
 
-/// A `users-server serve` process, killed when dropped.
-struct Instance {
-    child: Child,
-    api: Api,
-}
-
-impl std::ops::Deref for Instance {
-    type Target = Api;
-
-    fn deref(&self) -> &Api {
-        &self.api
-    }
-}
-
-impl Drop for Instance {
-    fn drop(&mut self) {
-        self.child.kill().ok();
-        self.child.wait().ok();
-    }
-}
-
-fn bin(db: &TestDatabase) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_users-server"));
-    command
-        .args(&db.cli_args)
-        .env_remove("USERS_CONSOLE_TOKEN_KEY");
-    command
-}
-
-impl Instance {
-    async fn start(db: &TestDatabase) -> Instance {
-        let mut child = bin(db)
-            .args(["serve", "--addr", "127.0.0.1:0"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start users-server");
-        let stdout = child.stdout.take().expect("stdout");
-        let line = tokio::task::spawn_blocking(move || {
-            BufReader::new(stdout).lines().next().and_then(Result::ok)
-        })
-        .await
-        .expect("read the first line")
-        .unwrap_or_default();
-        let base = line
-            .strip_prefix("Listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-            .to_string();
-        Instance {
-            child,
-            api: Api::new(base),
-        }
-    }
-}
-
-/// Creates the first administrator through the binary; returns its token.
-fn create_admin(db: &TestDatabase) -> String {
-    let out = bin(db)
-        .args(["create-admin", "--email", "ada@acme.example"])
-        .args(["--first-name", "Ada", "--last-name", "Admin"])
-        .output()
-        .expect("create-admin");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .last()
-        .expect("token line")
-        .trim()
-        .to_string()
-}
+const COMPANY: &str = "Acme Robotics";
 
 #[tokio::test]
 async fn two_instances_agree_on_versions_tokens_and_roles() {
     let dir = tempfile::tempdir().unwrap();
     let db = TestDatabase::create(dir.path()).await;
-    let admin = create_admin(&db);
+    let admin = create_admin(&db, COMPANY, "ada@acme.example");
     let (a, b) = (Instance::start(&db).await, Instance::start(&db).await);
 
     // A user made through A, read through B.
@@ -159,7 +86,7 @@ async fn two_instances_agree_on_versions_tokens_and_roles() {
 async fn an_instance_with_another_token_key_refuses_to_start() {
     let dir = tempfile::tempdir().unwrap();
     let db = TestDatabase::create(dir.path()).await;
-    create_admin(&db);
+    create_admin(&db, COMPANY, "ada@acme.example");
     let other_key = dir.path().join("other.key");
     std::fs::write(&other_key, "ab".repeat(32)).unwrap();
     let mut args = db.cli_args.clone();

@@ -15,6 +15,7 @@ mod instances;
 mod listing;
 mod races;
 mod rails;
+mod resilience;
 mod site;
 mod tokens;
 mod users;

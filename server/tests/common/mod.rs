@@ -9,6 +9,8 @@
 
 #![allow(dead_code)]
 
+pub mod process;
+
 use reqwest::{Client, Method, RequestBuilder, StatusCode};
 use serde_json::{json, Value};
 use users_api::validation::{PersonName, ValidNewUser};
@@ -122,6 +124,7 @@ use users_server::{router, AppConfig, Store};
 pub const COMPANY: &str = "Acme Robotics";
 
 /// Calls to one server's API over HTTP (`base` is `http://IP:PORT`).
+#[derive(Clone)]
 pub struct Api {
     pub base: String,
     pub client: Client,

@@ -25,12 +25,19 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgPool, Postgres, Transaction};
 
 use super::model::same_token_key;
+use super::pool_guard::postgres_keep_if_clean;
 use super::StoreResult;
 use crate::crypto::TokenCrypto;
 
 /// Connections per instance (PostgreSQL runs each on its own backend
 /// process; several instances share the server's `max_connections`).
 const CONNECTIONS: u32 = 16;
+
+/// How long a request waits for a connection before it is answered 503.
+/// While the database is down every wait lasts this long (sqlx retries the
+/// connection until then), so it is short; under load, requests wait
+/// milliseconds.
+const CONNECTION_WAIT: Duration = Duration::from_secs(3);
 
 /// Advisory lock keys: the high bits name this application's locks, the low
 /// bits the company (ids are far below 2^40).
@@ -56,7 +63,8 @@ impl PgStore {
         let pool = PgPoolOptions::new()
             .max_connections(CONNECTIONS)
             .test_before_acquire(false)
-            .acquire_timeout(Duration::from_secs(30))
+            .acquire_timeout(CONNECTION_WAIT)
+            .after_release(postgres_keep_if_clean)
             // JIT compilation pays off for long analytical queries; for these
             // short reads it costs more than the query (tens of ms, chosen
             // whenever an estimate with an unknown LIMIT runs high).
@@ -114,6 +122,12 @@ impl PgStore {
             .pool
             .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             .await?)
+    }
+
+    /// Answers when the database does.
+    pub async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
     }
 
     /// Closes the pool (waits for connections to finish).

@@ -21,12 +21,17 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
+use super::pool_guard::sqlite_keep_if_clean;
 use super::StoreResult;
 use crate::crypto::TokenCrypto;
 
 /// Bytes of the database file mapped into memory by each connection (the
 /// mapping is shared through the OS page cache).
 const MMAP_BYTES: u64 = 16 << 30;
+
+/// How long a write waits for the single writer connection before it is
+/// answered 503 (a burst of writes queues here; each takes milliseconds).
+const WRITE_WAIT: Duration = Duration::from_secs(20);
 
 /// Read connections: a few per core, so a slow search cannot hold up the
 /// list (each connection runs its queries on its own thread).
@@ -46,7 +51,12 @@ impl SqliteStore {
         let options = options
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
+            // FULL: each commit is on disk (the WAL fsynced) before the
+            // client is answered, so not even a power cut loses an
+            // acknowledged change (NORMAL survives a crash of the process,
+            // not of the machine). Writes here are an administrator's, a
+            // few a second: durability is worth the fsync.
+            .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
             // Reads of a large database come from the OS page cache through
@@ -60,7 +70,8 @@ impl SqliteStore {
         let write = SqlitePoolOptions::new()
             .max_connections(1)
             .test_before_acquire(false)
-            .acquire_timeout(Duration::from_secs(60))
+            .acquire_timeout(WRITE_WAIT)
+            .after_release(sqlite_keep_if_clean)
             .connect_with(options.clone())
             .await?;
         sqlx::migrate!("./migrations/sqlite").run(&write).await?;
@@ -68,6 +79,7 @@ impl SqliteStore {
             .max_connections(READ_CONNECTIONS)
             .min_connections(READ_CONNECTIONS)
             .test_before_acquire(false)
+            .after_release(sqlite_keep_if_clean)
             .connect_with(options.read_only(true))
             .await?;
         let store = SqliteStore {
@@ -116,6 +128,12 @@ impl SqliteStore {
     /// A read transaction: one consistent snapshot for multi-query reads.
     async fn begin_read(&self) -> StoreResult<Transaction<'static, Sqlite>> {
         Ok(self.read.begin().await?)
+    }
+
+    /// Answers when the database does (a read on a read connection).
+    pub async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(&self.read).await?;
+        Ok(())
     }
 
     /// Closes both pools (waits for connections to finish).

@@ -1,0 +1,103 @@
+//! No connection goes back into a pool inside a transaction.
+//!
+//! sqlx rolls a dropped transaction back lazily (the `ROLLBACK` is queued
+//! on the connection), but a `BEGIN` cancelled half-way leaves the
+//! connection inside a transaction nobody owns: on SQLite every later
+//! `BEGIN IMMEDIATE` on it then fails and the write lock is never released;
+//! a read connection would serve one stale snapshot forever. Requests run
+//! to completion (`crate::in_flight`), so this should never fire; it is the
+//! guard for whatever else might drop a transaction half-way.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use sqlx::pool::PoolConnectionMetadata;
+use sqlx::{Connection, PgConnection, SqliteConnection};
+
+/// What sqlx's `after_release` hook returns.
+type Release<'c> = Pin<Box<dyn Future<Output = Result<bool, sqlx::Error>> + Send + 'c>>;
+
+/// SQLite's `after_release` hook. A SQLite connection runs its commands in
+/// order on its own thread, and a cancelled `BEGIN` or a dropped
+/// transaction's `ROLLBACK` may still be queued: a ping first lets them run,
+/// then the transaction depth is the truth.
+pub(super) fn sqlite_keep_if_clean(
+    connection: &mut SqliteConnection,
+    _: PoolConnectionMetadata,
+) -> Release<'_> {
+    Box::pin(async move {
+        connection.ping().await?;
+        Ok(outside_transaction(connection))
+    })
+}
+
+/// PostgreSQL's `after_release` hook: its depth is exact at once (a dropped
+/// transaction's rollback is already counted; a `BEGIN` is counted only
+/// once it has run).
+pub(super) fn postgres_keep_if_clean(
+    connection: &mut PgConnection,
+    _: PoolConnectionMetadata,
+) -> Release<'_> {
+    Box::pin(async move { Ok(outside_transaction(connection)) })
+}
+
+/// Keep the connection only outside any transaction; a closed connection's
+/// transaction is rolled back by the database.
+fn outside_transaction(connection: &impl Connection) -> bool {
+    let clean = !connection.is_in_transaction();
+    if !clean {
+        tracing::warn!("a connection came back inside a transaction: closed (rolled back)");
+    }
+    clean
+}
+
+#[cfg(test)]
+mod tests {
+    use std::task::Poll;
+
+    use sqlx::sqlite::{SqlitePool, SqlitePoolOptions};
+
+    use super::*;
+
+    /// A client hanging up as the request's `BEGIN` is sent: the future is
+    /// polled once (the command is queued) and dropped with its connection.
+    async fn abandon_a_begin(pool: &SqlitePool) {
+        let mut connection = pool.acquire().await.unwrap();
+        let mut begin = connection.begin_with("BEGIN IMMEDIATE");
+        std::future::poll_fn(|cx| {
+            let _ = begin.as_mut().poll(cx);
+            Poll::Ready(())
+        })
+        .await;
+    }
+
+    async fn one_connection(guarded: bool) -> SqlitePool {
+        let options = SqlitePoolOptions::new().max_connections(1);
+        let options = if guarded {
+            options.after_release(sqlite_keep_if_clean)
+        } else {
+            options
+        };
+        options.connect("sqlite::memory:").await.unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_connection_left_inside_a_transaction_is_closed_not_reused() {
+        let pool = one_connection(true).await;
+        for _ in 0..20 {
+            abandon_a_begin(&pool).await;
+            let tx = pool.begin_with("BEGIN IMMEDIATE").await.expect("begin");
+            tx.commit().await.unwrap();
+        }
+    }
+
+    #[tokio::test]
+    async fn without_the_guard_an_abandoned_begin_wedges_the_pool() {
+        // The failure the guard exists for (sqlx 0.8's SQLite driver).
+        let pool = one_connection(false).await;
+        abandon_a_begin(&pool).await;
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        let error = pool.begin_with("BEGIN IMMEDIATE").await.unwrap_err();
+        assert!(error.to_string().contains("transaction depth"), "{error}");
+    }
+}

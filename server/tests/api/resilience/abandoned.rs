@@ -1,0 +1,157 @@
+//! Clients that hang up in the middle of a write (a closed tab, a proxy
+//! timeout, a mobile link) must not leave anything behind: no connection
+//! stuck in a transaction, no lock held, no half-applied change.
+
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+
+use super::check::assert_consistent;
+use super::workload::{seed_users, Rng, Write, WriteKind, EVERY_WRITE, PROMPT};
+use crate::common::process::{bin, create_admin, Instance};
+use crate::common::{test_key, TestDatabase};
+use users_server::crypto::TokenCrypto;
+use users_server::Store;
+
+const COMPANY: &str = "Acme Robotics";
+
+/// A hang-up moment: mostly within the first few milliseconds, when the
+/// write is inside its transaction.
+fn moment(rng: &mut Rng) -> Duration {
+    Duration::from_micros(rng.below(4_000))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn writes_abandoned_by_their_clients_never_wedge_the_server() {
+    let mut rng = Rng::from_env("abandoned writes");
+    let dir = tempfile::tempdir().unwrap();
+    let db = TestDatabase::create(dir.path()).await;
+    let admin = create_admin(&db, COMPANY, "ada@acme.example");
+    let mut server = Instance::start(&db).await;
+    let (_, me) = server.get("/api/v1/me", &admin).await;
+    let admin_id = me["user"]["id"].as_i64().expect("admin id");
+
+    // 40 users; every third owns two agents (archives must move them).
+    let users = seed_users(&server, &admin, 40, &mut rng).await;
+    let agents = {
+        let store = Store::open(&db.location, TokenCrypto::new(&test_key(dir.path())))
+            .await
+            .unwrap();
+        let (company_id, _) = store.ensure_company(COMPANY).await.unwrap();
+        let mut agents = 0;
+        for owner in users.iter().step_by(3) {
+            for k in 0..2 {
+                store
+                    .create_agent(company_id, &format!("Agent {owner}.{k}"), *owner)
+                    .await
+                    .unwrap();
+                agents += 1;
+            }
+        }
+        store.close().await;
+        agents
+    };
+
+    // Alone: 60 abandoned writes of every kind, one after another.
+    let host = server.addr().to_string();
+    let mut abandoned = 0;
+    for kind in EVERY_WRITE {
+        for n in 0..60 {
+            let target = *rng.pick(&users);
+            let write = Write::of(kind, target, admin_id, rng.next(), &mut rng);
+            write.abandon(&host, &admin, moment(&mut rng)).await;
+            abandoned += 1;
+            if n % 20 == 19 {
+                tokio::task::yield_now().await;
+            }
+        }
+    }
+
+    // Bursts from 32 clients: 800 edits, then 800 writes of every kind.
+    for mixed in [false, true] {
+        let mut clients = Vec::new();
+        for client in 0..32u64 {
+            let (host, admin, users) = (host.clone(), admin.clone(), users.clone());
+            let mut rng = Rng::new(rng.next() ^ client);
+            clients.push(tokio::spawn(async move {
+                for _ in 0..25 {
+                    let kind = if mixed {
+                        *rng.pick(&EVERY_WRITE)
+                    } else {
+                        WriteKind::Edit
+                    };
+                    let target = *rng.pick(&users);
+                    let write = Write::of(kind, target, admin_id, rng.next(), &mut rng);
+                    write.abandon(&host, &admin, moment(&mut rng)).await;
+                }
+            }));
+        }
+        for client in clients {
+            client.await.unwrap();
+        }
+        abandoned += 800;
+    }
+    println!("abandoned {abandoned} writes");
+
+    // Every ordinary write now succeeds promptly.
+    use WriteKind::*;
+    let started = Instant::now();
+    let target = users[1];
+    let ordinary = [Restore, Create, Edit, Archive, Restore, Regenerate, Reveal];
+    for kind in ordinary {
+        let write = Write::of(kind, target, admin_id, rng.next(), &mut rng);
+        let answer = tokio::time::timeout(PROMPT, write.send(&server, &admin))
+            .await
+            .unwrap_or_else(|_| panic!("{kind:?} did not answer; log:\n{}", server.log_tail()))
+            .expect("answer");
+        assert!(
+            (200..300).contains(&answer.0),
+            "{kind:?} after abandoned writes: {answer:?}; log:\n{}",
+            server.log_tail()
+        );
+    }
+    let (status, user) = server.get(&format!("/api/v1/users/{target}"), &admin).await;
+    assert_eq!(status, 200);
+    assert_eq!(user["status"], "active", "the restore after the archive");
+    let version = user["version"].as_i64().unwrap();
+    let (status, edited) = server
+        .patch(
+            &format!("/api/v1/users/{target}"),
+            &admin,
+            version,
+            json!({"first_name": "Still"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{edited}");
+    assert_eq!(edited["version"], version + 1);
+    println!("ordinary writes answered in {:?}", started.elapsed());
+
+    // The operator CLI works alongside the running server.
+    let cli = bin(&db);
+    let out = tokio::time::timeout(
+        PROMPT,
+        tokio::task::spawn_blocking(move || {
+            let mut cli = cli;
+            cli.args(["create-admin", "--company", "Other Co"])
+                .args(["--email", "olga@other.example"])
+                .args(["--first-name", "Olga", "--last-name", "Other"])
+                .output()
+        }),
+    )
+    .await
+    .expect("create-admin did not finish: the database stays locked")
+    .unwrap()
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "create-admin beside the server: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    assert_consistent(&server, &admin, agents).await;
+
+    // SIGTERM stops it within its shutdown timeout (10 s by default, plus closing).
+    let took = server.terminate(Duration::from_secs(16)).await;
+    assert!(took.is_some(), "still running 16 s after SIGTERM");
+    println!("stopped {:?} after SIGTERM", took.unwrap());
+}
