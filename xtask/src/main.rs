@@ -72,4 +72,6 @@ tasks:
           [--quick: a smoke run on small data, written to target/bench-quick.md]
           [--postgres-only: only the server on PostgreSQL; updates its sections
            of bench/REPORT.md and keeps the others]
+          [--load-only: only the mixed load (64 clients, 1,000 idle connections,
+           peak memory) on both backends, written to target/bench-load.md]
   pg-check  start a throwaway PostgreSQL cluster (as `test` does), query it, stop it";

@@ -108,13 +108,20 @@ pub fn test(args: &[String]) -> Result<(), String> {
 pub const POSTGRES_URL_VAR: &str = "USERS_TEST_POSTGRES_URL";
 
 /// `cargo test -p users-server --test api` against a throwaway cluster,
-/// which is stopped and deleted whether the tests pass or fail.
+/// which is stopped and deleted whether the tests pass or fail. A second
+/// cluster is the outage test's to stop and start (`USERS_TEST_OUTAGE_*`).
 fn server_tests_on_postgres() -> Result<(), String> {
     let cluster = crate::postgres::Cluster::start("the server's API tests")?;
+    let outage = crate::postgres::Cluster::start("the database-outage test")?;
+    let (stop, start) = outage.outage_commands();
     let result = run(
         cmd("cargo", &["test", "-p", "users-server", "--test", "api"])
-            .env(POSTGRES_URL_VAR, cluster.url()),
+            .env(POSTGRES_URL_VAR, cluster.url())
+            .env("USERS_TEST_OUTAGE_URL", outage.url())
+            .env("USERS_TEST_OUTAGE_STOP", stop)
+            .env("USERS_TEST_OUTAGE_START", start),
     );
+    drop(outage);
     drop(cluster);
     result
 }

@@ -24,9 +24,29 @@ impl Connection {
 
     /// One GET; returns the status, the body and how long it took.
     pub fn get(&mut self, path: &str) -> Result<(u16, Vec<u8>, Duration), String> {
+        self.send("GET", path, "", "")
+    }
+
+    /// One request with extra header lines (each ending in CRLF) and a JSON
+    /// body (none when empty); returns the status, the body and the time.
+    pub fn send(
+        &mut self,
+        method: &str,
+        path: &str,
+        headers: &str,
+        body: &str,
+    ) -> Result<(u16, Vec<u8>, Duration), String> {
         let started = Instant::now();
+        let content = if body.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "Content-Type: application/json\r\nContent-Length: {}\r\n",
+                body.len()
+            )
+        };
         let request = format!(
-            "GET {path} HTTP/1.1\r\nHost: {}\r\nAccess-Token: {}\r\nAccept: application/json\r\n\r\n",
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nAccess-Token: {}\r\nAccept: application/json\r\n{headers}{content}\r\n{body}",
             self.host, self.token
         );
         self.reader

@@ -264,7 +264,7 @@ fn throughput(bench: &BenchServer, secs: u32) -> Result<(f64, u64), String> {
 }
 
 /// The first `"key":123` number in a JSON text (no JSON parser in xtask).
-fn number(json: &str, key: &str) -> Option<u64> {
+pub(super) fn number(json: &str, key: &str) -> Option<u64> {
     let start = json.find(&format!("\"{key}\":"))? + key.len() + 3;
     json[start..]
         .trim_start()

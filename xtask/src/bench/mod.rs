@@ -6,10 +6,13 @@
 //! is the smoke run that `cargo xtask test` uses to keep this working
 //! (PostgreSQL included). `--postgres-only` measures the server on
 //! PostgreSQL alone and replaces just those sections of the report.
+//! `--load-only` runs just the mixed load (64 clients, idle connections,
+//! peak memory) on both backends and writes target/bench-load.md.
 
 mod app_size;
 mod backend;
 mod http;
+mod load;
 mod measure;
 mod report;
 mod server;
@@ -26,6 +29,8 @@ use crate::shell::{cmd, root, run};
 
 pub struct Options {
     pub quick: bool,
+    /// Only the mixed load, on both backends.
+    pub load_only: bool,
     /// Only the server on PostgreSQL: no SQLite server, no browser.
     pub postgres_only: bool,
     /// The PostgreSQL major version measured.
@@ -36,6 +41,7 @@ impl Options {
     fn parse(args: &[String]) -> Result<Options, String> {
         let mut options = Options {
             quick: false,
+            load_only: false,
             postgres_only: false,
             postgres_version: None,
         };
@@ -43,9 +49,10 @@ impl Options {
             match arg.as_str() {
                 "--quick" => options.quick = true,
                 "--postgres-only" => options.postgres_only = true,
+                "--load-only" => options.load_only = true,
                 other => {
                     return Err(format!(
-                        "bench: unknown option {other:?} (--quick, --postgres-only)"
+                        "bench: unknown option {other:?} (--quick, --postgres-only, --load-only)"
                     ))
                 }
             }
@@ -62,6 +69,9 @@ impl Options {
         if self.postgres_only {
             flags.push_str(" --postgres-only");
         }
+        if self.load_only {
+            flags.push_str(" --load-only");
+        }
         flags
     }
 }
@@ -74,6 +84,9 @@ struct Sizes {
     load_secs: u32,
     browser_users: u64,
     browser_runs: usize,
+    /// Company size and seconds per phase of the mixed load.
+    mixed_users: u64,
+    mixed_secs: f64,
 }
 
 const QUICK: Sizes = Sizes {
@@ -83,6 +96,8 @@ const QUICK: Sizes = Sizes {
     load_secs: 2,
     browser_users: 2_000,
     browser_runs: 3,
+    mixed_users: 2_000,
+    mixed_secs: 1.0,
 };
 
 const FULL: Sizes = Sizes {
@@ -92,12 +107,17 @@ const FULL: Sizes = Sizes {
     load_secs: 10,
     browser_users: 100_000,
     browser_runs: 20,
+    mixed_users: 10_000,
+    mixed_secs: 10.0,
 };
 
 pub fn bench(args: &[String]) -> Result<(), String> {
     let mut options = Options::parse(args)?;
     let sizes = if options.quick { &QUICK } else { &FULL };
     let tools = setup()?;
+    if options.load_only {
+        return load_only(sizes);
+    }
     build_app_release()?;
     // The smoke run reuses the debug builds `cargo xtask test` already has;
     // real figures come from release builds.
@@ -125,7 +145,9 @@ pub fn bench(args: &[String]) -> Result<(), String> {
 
     let app_sizes = app_size::measure(&root().join("dist"))?;
     let mut servers = Vec::new();
+    let mut loads = Vec::new();
     if !options.postgres_only {
+        loads.push(mixed_load(&server_bin, sizes, None)?);
         for &users in sizes.sqlite {
             println!("\n== server at {users} users (SQLite)");
             let backend = Backend::sqlite(users);
@@ -143,6 +165,7 @@ pub fn bench(args: &[String]) -> Result<(), String> {
         // One cluster for every size; stopped before the browser's run.
         let cluster = Cluster::start("the benchmark")?;
         options.postgres_version = Some(cluster.version());
+        loads.push(mixed_load(&server_bin, sizes, Some(&cluster))?);
         for &users in sizes.postgres {
             println!("\n== server at {users} users (PostgreSQL)");
             let backend = Backend::postgres(&cluster, users)?;
@@ -173,9 +196,42 @@ pub fn bench(args: &[String]) -> Result<(), String> {
         Some(earlier) if options.postgres_only && !options.quick => {
             report::merge_postgres(&earlier, &report::server_sections(&options, &servers))
         }
-        _ => report::render(&options, &app_sizes, &servers, browser.as_ref()),
+        _ => report::render(&options, &app_sizes, &servers, &loads, browser.as_ref()),
     };
     std::fs::create_dir_all(path.parent().expect("a parent")).map_err(|e| e.to_string())?;
+    std::fs::write(&path, &text).map_err(|e| e.to_string())?;
+    println!("\n{text}\nwritten to {}", path.display());
+    Ok(())
+}
+
+/// The mixed load on SQLite, or on PostgreSQL in `cluster`.
+fn mixed_load(
+    server_bin: &std::path::Path,
+    sizes: &Sizes,
+    cluster: Option<&Cluster>,
+) -> Result<load::LoadFigures, String> {
+    let users = sizes.mixed_users;
+    let backend = match cluster {
+        Some(cluster) => Backend::postgres(cluster, users)?,
+        None => Backend::sqlite(users),
+    };
+    println!("\n== mixed load at {users} users ({})", backend.label());
+    load::mixed_load(server_bin, &backend, users, sizes.mixed_secs)
+}
+
+/// `--load-only`: the mixed load on both backends, release build.
+fn load_only(sizes: &Sizes) -> Result<(), String> {
+    run(&mut cmd(
+        "cargo",
+        &["build", "--release", "-p", "users-server"],
+    ))?;
+    let server_bin = root().join("target/release/users-server");
+    let mut loads = vec![mixed_load(&server_bin, sizes, None)?];
+    let cluster = Cluster::start("the mixed load")?;
+    loads.push(mixed_load(&server_bin, sizes, Some(&cluster))?);
+    drop(cluster);
+    let text = report::load_section(&loads);
+    let path = root().join("target/bench-load.md");
     std::fs::write(&path, &text).map_err(|e| e.to_string())?;
     println!("\n{text}\nwritten to {}", path.display());
     Ok(())

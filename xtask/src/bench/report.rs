@@ -3,6 +3,7 @@
 use std::fmt::Write;
 
 use super::app_size::FileSize;
+use super::load::{LoadFigures, CLIENTS};
 use super::measure::ServerFigures;
 use super::Options;
 
@@ -12,6 +13,8 @@ const LIST_P95_BUDGET_MS: f64 = 20.0;
 const THROUGHPUT_BUDGET: f64 = 5_000.0;
 const NAVIGATION_BUDGET_MS: f64 = 150.0;
 const KEYSTROKE_BUDGET_MS: f64 = 350.0;
+const LOAD_P99_BUDGET_MS: f64 = 500.0;
+const PEAK_RSS_BUDGET_MIB: f64 = 200.0;
 
 pub struct BrowserFigures {
     pub users: u64,
@@ -75,6 +78,7 @@ pub fn render(
     options: &Options,
     sizes: &[FileSize],
     servers: &[ServerFigures],
+    loads: &[LoadFigures],
     browser: Option<&BrowserFigures>,
 ) -> String {
     let mut r = String::new();
@@ -122,6 +126,7 @@ pub fn render(
     }
 
     r.push_str(&server_sections(options, servers));
+    r.push_str(&load_section(loads));
     if let Some(browser) = browser {
         r.push_str(&browser_section(browser));
     }
@@ -193,6 +198,53 @@ pub fn server_sections(options: &Options, servers: &[ServerFigures]) -> String {
             s.server_cpu_us_per_request
         );
     }
+    r
+}
+
+/// "## Mixed load": both phases per backend, with the reliability budgets.
+pub fn load_section(loads: &[LoadFigures]) -> String {
+    if loads.is_empty() {
+        return String::new();
+    }
+    let mut r = String::new();
+    let _ = writeln!(
+        r,
+        "## Mixed load: {CLIENTS} clients, then beside idle connections\n\n\
+         {CLIENTS} keep-alive clients send reads (a page, a search, one user) and edits (one request in five, `PATCH` with `If-Match: *`) \
+         as fast as they are answered, for {:.0} s alone, then for as long beside idle connections that send nothing. \
+         Any 5xx would stop the benchmark. Budgets: p99 ≤ {LOAD_P99_BUDGET_MS} ms, idle connections do not slow the others, \
+         peak memory ≤ {PEAK_RSS_BUDGET_MIB} MiB at 10,000 users.\n",
+        loads[0].secs
+    );
+    let _ = writeln!(
+        r,
+        "| backend | users | phase | requests | edits | p50 ms | p99 ms | edit p99 ms |\n| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |"
+    );
+    for l in loads {
+        for (name, p) in [
+            ("alone".to_string(), &l.alone),
+            (format!("beside {} idle", l.idle), &l.beside_idle),
+        ] {
+            let _ = writeln!(
+                r,
+                "| {} | {} | {name} | {} | {} | {:.1} | {:.1} | {:.1} |",
+                l.backend, l.users, p.requests, p.writes, p.p50_ms, p.p99_ms, p.write_p99_ms
+            );
+        }
+    }
+    r.push('\n');
+    for l in loads {
+        let worst = l.alone.p99_ms.max(l.beside_idle.p99_ms);
+        let _ = writeln!(
+            r,
+            "- {}: worst p99 {worst:.1} ms ({}); peak memory {:.0} MiB ({}).",
+            l.backend,
+            verdict(worst <= LOAD_P99_BUDGET_MS),
+            l.peak_rss_mib,
+            verdict(l.peak_rss_mib <= PEAK_RSS_BUDGET_MIB)
+        );
+    }
+    r.push('\n');
     r
 }
 
@@ -272,6 +324,7 @@ mod tests {
     fn postgres_sections_say_how_the_cluster_ran() {
         let options = Options {
             quick: false,
+            load_only: false,
             postgres_only: false,
             postgres_version: Some(15),
         };

@@ -46,10 +46,14 @@ pub fn start(
     let db_bytes = backend.size_bytes();
     let token = admin_token(server, backend)?;
 
-    let mut child = backend
-        .command(server)
-        .args(["serve", "--addr", "127.0.0.1:0", "--static-dir"])
-        .arg(root().join("dist"))
+    let mut command = backend.command(server);
+    command.args(["serve", "--addr", "127.0.0.1:0"]);
+    // The built app when there is one (`--load-only` measures the API alone).
+    let dist = root().join("dist");
+    if dist.join("index.html").exists() {
+        command.arg("--static-dir").arg(dist);
+    }
+    let mut child = command
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())

@@ -127,6 +127,41 @@ impl Cluster {
         pids
     }
 
+    /// Shell commands that stop the server at once (`pg_ctl stop -m
+    /// immediate`: connections cut, as in a crash) and start it again on the
+    /// same port, for the server's outage test.
+    pub fn outage_commands(&self) -> (String, String) {
+        let mut stop = self.program("pg_ctl");
+        stop.arg("-D")
+            .arg(self.data())
+            .args(["-w", "-t", "30", "-m", "immediate", "stop"]);
+        let mut start = self.program("pg_ctl");
+        start
+            .arg("-D")
+            .arg(self.data())
+            .arg("-l")
+            .arg(self.dir.join("server.log"))
+            .args(["-w", "-t", "60", "-o"])
+            .arg(format!("-p {}", self.port))
+            .arg("start");
+        (self.shell_line(&stop), self.shell_line(&start))
+    }
+
+    /// `command` as one `sh -c` line, run from the cluster's folder.
+    fn shell_line(&self, command: &Command) -> String {
+        let quote =
+            |word: &std::ffi::OsStr| format!("'{}'", word.to_string_lossy().replace('\'', "'\\''"));
+        let words: Vec<String> = std::iter::once(command.get_program())
+            .chain(command.get_args())
+            .map(quote)
+            .collect();
+        format!(
+            "cd {} && {} >/dev/null",
+            quote(self.dir.as_os_str()),
+            words.join(" ")
+        )
+    }
+
     fn data(&self) -> PathBuf {
         self.dir.join("data")
     }

@@ -8,4 +8,5 @@ mod abandoned;
 mod check;
 mod crash;
 mod outage;
+mod readiness;
 mod workload;
