@@ -4,6 +4,7 @@
 
 pub mod error;
 pub mod query;
+pub mod schema;
 pub mod token;
 pub mod types;
 pub mod validation;

@@ -67,8 +67,10 @@ impl ListQuery {
         page: Option<&str>,
         per_page: Option<&str>,
     ) -> Result<Self, QueryError> {
+        // A parameter that is present must be valid (`page=` is a 400, as the
+        // published document says); absent means the default.
         let status = match status {
-            None | Some("") => UserStatus::Active,
+            None => UserStatus::Active,
             Some(s) => UserStatus::parse(s).ok_or_else(|| {
                 QueryError(format!(
                     "status must be \"active\" or \"archived\", not {s:?}."
@@ -99,7 +101,7 @@ fn parse_bounded(
     default: u32,
 ) -> Result<u32, QueryError> {
     match raw {
-        None | Some("") => Ok(default),
+        None => Ok(default),
         Some(s) => match s.parse::<u32>() {
             Ok(n) if (min..=max).contains(&n) => Ok(n),
             _ => Err(QueryError(format!(

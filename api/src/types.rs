@@ -321,8 +321,36 @@ pub struct UserPatch {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DeleteUser {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "whole_number::optional"
+    )]
     pub replacement_owner_id: Option<UserId>,
+}
+
+/// JSON numbers that are whole numbers however they are written: JSON
+/// Schema's `integer` admits `2.0`, so the server reads it as `2`.
+mod whole_number {
+    use serde::{de::Error, Deserialize, Deserializer};
+
+    pub fn optional<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
+        let Some(number) = Option::<serde_json::Number>::deserialize(deserializer)? else {
+            return Ok(None);
+        };
+        if let Some(whole) = number.as_i64() {
+            return Ok(Some(whole));
+        }
+        match number.as_f64() {
+            // i64::MAX as f64 rounds up to 2^63, itself out of range.
+            Some(f) if f.fract() == 0.0 && f >= i64::MIN as f64 && f < i64::MAX as f64 => {
+                Ok(Some(f as i64))
+            }
+            _ => Err(D::Error::custom(format!(
+                "invalid value: {number}, expected a whole number (a user id)"
+            ))),
+        }
+    }
 }
 
 /// Answer of a delete.
@@ -372,6 +400,36 @@ pub struct AuditEntry {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_replacement_id_may_be_written_as_a_whole_float() {
+        let read = |text: &str| serde_json::from_str::<DeleteUser>(text);
+        assert_eq!(
+            read(r#"{"replacement_owner_id": 2.0}"#)
+                .unwrap()
+                .replacement_owner_id,
+            Some(2)
+        );
+        assert_eq!(
+            read(r#"{"replacement_owner_id": 7}"#)
+                .unwrap()
+                .replacement_owner_id,
+            Some(7)
+        );
+        assert_eq!(
+            read(r#"{"replacement_owner_id": null}"#)
+                .unwrap()
+                .replacement_owner_id,
+            None
+        );
+        assert_eq!(read("{}").unwrap().replacement_owner_id, None);
+        for bad in ["2.5", "1e300", "\"2\"", "true"] {
+            assert!(
+                read(&format!(r#"{{"replacement_owner_id": {bad}}}"#)).is_err(),
+                "{bad}"
+            );
+        }
+    }
 
     fn detail() -> UserDetail {
         UserDetail {

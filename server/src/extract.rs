@@ -15,7 +15,7 @@ use crate::storage::Expected;
 #[derive(Debug)]
 pub struct ApiJson<T>(pub T);
 
-/// Like [`ApiJson`], but an empty body means `T::default()`.
+/// Like [`ApiJson`], but an empty body or `null` means `T::default()`.
 #[derive(Debug)]
 pub struct OptionalJson<T>(pub T);
 
@@ -53,7 +53,16 @@ fn check_content_type(headers: &HeaderMap) -> Result<(), ApiError> {
     }
 }
 
+/// Every body is a JSON object (serde would also read a struct from an
+/// array of its fields, which the contract does not allow); `null` is
+/// read only where `T` admits it.
 fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    if first != Some(&b'{') && first != Some(&b'n') {
+        return Err(ApiError::BadRequest(
+            "the body must be a JSON object.".into(),
+        ));
+    }
     serde_json::from_slice(bytes).map_err(|e| ApiError::BadRequest(format!("{e}.")))
 }
 
@@ -76,7 +85,8 @@ impl<S: Send + Sync, T: DeserializeOwned + Default> FromRequest<S> for OptionalJ
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(OptionalJson(T::default()));
         }
-        parse_json(&bytes).map(OptionalJson)
+        // JSON `null` is no body too (the document's `oneOf [null, object]`).
+        parse_json::<Option<T>>(&bytes).map(|body| OptionalJson(body.unwrap_or_default()))
     }
 }
 

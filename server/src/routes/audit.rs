@@ -29,10 +29,15 @@ pub async fn audit_log(
     let paging = ListQuery::parse(None, None, query.get("page"), query.get("per_page"))
         .map_err(|e| ApiError::BadRequest(e.0))?;
     let user_id = match query.get("user_id") {
-        None | Some("") => None,
-        Some(raw) => Some(raw.parse::<i64>().map_err(|_| {
-            ApiError::BadRequest(format!("user_id must be a whole number, not {raw:?}."))
-        })?),
+        None => None,
+        Some(raw) => match raw.parse::<i64>() {
+            Ok(id) if id >= 1 => Some(id),
+            _ => {
+                return Err(ApiError::BadRequest(format!(
+                    "user_id must be a user id (a whole number from 1), not {raw:?}."
+                )))
+            }
+        },
     };
     let page = state
         .store

@@ -28,7 +28,7 @@ fn no_store(status: StatusCode, token: RevealedToken) -> Response {
 #[utoipa::path(get, path = "/api/v1/users/{id}/access_token", tag = "tokens",
     params(("id" = i64, Path, description = "User id")),
     responses(
-        (status = 200, description = "The token; `Cache-Control: no-store`", body = RevealedToken),
+        (status = 200, description = "The token (audited as `token.reveal`)", body = RevealedToken, headers(("Cache-Control" = String, description = "`no-store`: the token is never cached"))),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
     ),
     security(("access_token" = []), ("bearer" = [])))]
@@ -48,7 +48,7 @@ pub async fn reveal_token(
 #[utoipa::path(post, path = "/api/v1/users/{id}/access_token", tag = "tokens",
     params(("id" = i64, Path, description = "User id")),
     responses(
-        (status = 201, description = "The new token; `Cache-Control: no-store`", body = RevealedToken),
+        (status = 201, description = "The new token; the old one fails from now on (audited as `token.regenerate`)", body = RevealedToken, headers(("Cache-Control" = String, description = "`no-store`: the token is never cached"))),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
     ),
     security(("access_token" = []), ("bearer" = [])))]

@@ -99,11 +99,14 @@ pub async fn list_users(
 /// Add a user.
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = NewUser,
     responses(
-        (status = 201, description = "Created; `Location` and `ETag` headers", body = UserDetail),
+        (status = 201, description = "Created", body = UserDetail,
+            headers(("Location" = String, description = "`/api/v1/users/{id}` of the new user"),
+                    ("ETag" = String, description = "`\"<version>\"`: send it back in `If-Match` to edit"))),
         (status = 400, description = "Malformed JSON or unknown field", body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, description = "`forbidden` or `directory_managed`", body = ErrorBody),
-        (status = 409, description = "`email_archived`: restore that user instead", body = ErrorBody),
-        (status = 413, body = ErrorBody), (status = 422, description = "Validation; `fields` says which", body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, description = "`forbidden`, or `directory_managed` while a directory manages the company's users", body = ErrorBody),
+        (status = 409, description = "`email_archived`: an archived user has this email; restore that user instead", body = ErrorBody),
+        (status = 413, body = ErrorBody),
+        (status = 422, description = "`invalid`, every violation in `fields`; beyond the schema: the email is taken (archived users included, ignoring case) or the identity provider is not one of the company's", body = ErrorBody),
     ),
     security(("access_token" = []), ("bearer" = [])))]
 pub async fn create_user(
@@ -145,7 +148,7 @@ pub async fn create_user(
 #[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users",
     params(("id" = i64, Path, description = "User id")),
     responses(
-        (status = 200, description = "The user; `ETag: \"<version>\"`", body = UserDetail),
+        (status = 200, description = "The user", body = UserDetail, headers(("ETag" = String, description = "`\"<version>\"`: send it back in `If-Match` to edit"))),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, description = "No such user in the caller's company", body = ErrorBody),
     ),
@@ -164,13 +167,14 @@ pub async fn get_user(
     params(("id" = i64, Path, description = "User id"),
            ("If-Match" = String, Header, description = "The ETag read with the user")),
     responses(
-        (status = 200, description = "Edited; new `ETag`", body = UserDetail),
+        (status = 200, description = "Edited (unchanged, same version, when nothing differs)", body = UserDetail, headers(("ETag" = String, description = "`\"<version>\"`: send it back in `If-Match` to edit"))),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, description = "`forbidden` or `directory_managed`", body = ErrorBody),
         (status = 404, body = ErrorBody),
-        (status = 409, description = "`last_admin`", body = ErrorBody),
-        (status = 412, description = "`stale_version`; `current` is the user now", body = ErrorBody),
-        (status = 413, body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 409, description = "`last_admin`: the change would leave the company without an active Settings holder", body = ErrorBody),
+        (status = 412, description = "`stale_version`: `If-Match` names no current version (someone else changed the user); `current` is the user now", body = ErrorBody),
+        (status = 413, body = ErrorBody),
+        (status = 422, description = "`invalid`, every violation in `fields`; beyond the schema: the email is taken or the identity provider is not one of the company's", body = ErrorBody),
         (status = 428, description = "`version_required`: no If-Match", body = ErrorBody),
     ),
     security(("access_token" = []), ("bearer" = [])))]
@@ -213,13 +217,15 @@ pub async fn update_user(
     params(("id" = i64, Path, description = "User id"),
            ("If-Match" = Option<String>, Header, description = "Checked when sent")),
     responses(
-        (status = 200, description = "Archived", body = DeleteResult),
+        (status = 200, description = "Archived (unchanged when already archived); the user stays readable and restorable", body = DeleteResult,
+            headers(("ETag" = String, description = "`\"<version>\"` of the archived user"))),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, description = "`forbidden` or `directory_managed`", body = ErrorBody),
         (status = 404, body = ErrorBody),
-        (status = 409, description = "`owns_agents` (with `agents`), `cannot_archive_self` or `last_admin`", body = ErrorBody),
-        (status = 412, body = ErrorBody),
-        (status = 422, description = "Bad `replacement_owner_id`", body = ErrorBody),
+        (status = 409, description = "`owns_agents` (the user owns agents and no replacement was given; `agents` lists them), `cannot_archive_self` or `last_admin`", body = ErrorBody),
+        (status = 412, description = "`stale_version`: `If-Match` was sent and names no current version", body = ErrorBody),
+        (status = 413, body = ErrorBody),
+        (status = 422, description = "`invalid` `fields.replacement_owner_id`: not another active user of the company", body = ErrorBody),
     ),
     security(("access_token" = []), ("bearer" = [])))]
 pub async fn delete_user(
@@ -229,6 +235,13 @@ pub async fn delete_user(
     headers: HeaderMap,
     OptionalJson(body): OptionalJson<DeleteUser>,
 ) -> Result<Response, ApiError> {
+    if body.replacement_owner_id.is_some_and(|id| id < 1) {
+        // Not an id at all: refused before any state is looked at.
+        return Err(ApiError::field(
+            "replacement_owner_id",
+            "must be an active user of this company",
+        ));
+    }
     let expected = if_match(&headers);
     let (user, transferred_agents) = state
         .store
@@ -256,10 +269,11 @@ pub async fn delete_user(
     params(("id" = i64, Path, description = "User id"),
            ("If-Match" = Option<String>, Header, description = "Checked when sent")),
     responses(
-        (status = 200, description = "Restored", body = UserDetail),
+        (status = 200, description = "Restored (unchanged when already active)", body = UserDetail, headers(("ETag" = String, description = "`\"<version>\"`: send it back in `If-Match` to edit"))),
         (status = 401, body = ErrorBody),
         (status = 403, description = "`forbidden` or `directory_managed`", body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 412, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 412, description = "`stale_version`: `If-Match` was sent and names no current version", body = ErrorBody),
     ),
     security(("access_token" = []), ("bearer" = [])))]
 pub async fn restore_user(

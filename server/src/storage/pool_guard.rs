@@ -59,16 +59,22 @@ mod tests {
 
     use super::*;
 
-    /// A client hanging up as the request's `BEGIN` is sent: the future is
-    /// polled once (the command is queued) and dropped with its connection.
+    /// A client hanging up at the worst moment of a `BEGIN IMMEDIATE`: the
+    /// worker has run it and acknowledged it, and the future is dropped
+    /// while it checks the connection's state, before any `Transaction`
+    /// exists to roll it back (sqlx 0.8's SQLite driver rolls back only a
+    /// `BEGIN` whose acknowledgement finds no one waiting).
     async fn abandon_a_begin(pool: &SqlitePool) {
         let mut connection = pool.acquire().await.unwrap();
         let mut begin = connection.begin_with("BEGIN IMMEDIATE");
-        std::future::poll_fn(|cx| {
-            let _ = begin.as_mut().poll(cx);
-            Poll::Ready(())
-        })
-        .await;
+        for _ in 0..2 {
+            std::future::poll_fn(|cx| {
+                let _ = begin.as_mut().poll(cx);
+                Poll::Ready(())
+            })
+            .await;
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
     }
 
     async fn one_connection(guarded: bool) -> SqlitePool {
@@ -96,7 +102,6 @@ mod tests {
         // The failure the guard exists for (sqlx 0.8's SQLite driver).
         let pool = one_connection(false).await;
         abandon_a_begin(&pool).await;
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         let error = pool.begin_with("BEGIN IMMEDIATE").await.unwrap_err();
         assert!(error.to_string().contains("transaction depth"), "{error}");
     }

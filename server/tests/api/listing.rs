@@ -52,8 +52,14 @@ async fn order_pages_and_edges() {
     assert_eq!(past["total_entries"], 6);
     assert_eq!(past["total_pages"], 2);
     assert_eq!(past["current_page"], 9);
-    let (_, default) = s.get("/api/v1/users?page=&per_page=", t).await;
+    // Absent parameters take their defaults; present ones must be valid
+    // (an empty `page=` is not a page number, as the published document says).
+    let (_, default) = s.get("/api/v1/users", t).await;
     assert_eq!(default["per_page"], 25);
+    for empty in ["page=", "per_page=", "status="] {
+        let (status, body) = s.get(&format!("/api/v1/users?{empty}"), t).await;
+        crate::common::assert_error(status, &body, 400, "bad_request");
+    }
     let (_, max) = s.get("/api/v1/users?per_page=100", t).await;
     assert_eq!(max["per_page"], 100);
     let (_, huge) = s.get("/api/v1/users?page=4294967295", t).await;

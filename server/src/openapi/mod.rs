@@ -1,4 +1,8 @@
-//! The OpenAPI 3 document, generated from the handlers' annotations.
+//! The OpenAPI 3 document, generated from the handlers' annotations and
+//! completed from the contract crate's rules (`contract`). It is committed
+//! as `api/openapi.json`; a test fails when the server's differs.
+
+mod contract;
 
 use std::sync::OnceLock;
 
@@ -42,13 +46,16 @@ impl Modify for Security {
 )]
 pub struct ApiDoc;
 
-/// The document as JSON, built once.
+/// The document as pretty-printed JSON (as committed), built once.
 pub fn document() -> &'static str {
     static DOC: OnceLock<String> = OnceLock::new();
     DOC.get_or_init(|| {
-        ApiDoc::openapi()
-            .to_json()
-            .expect("the OpenAPI document serialises")
+        let mut doc =
+            serde_json::to_value(ApiDoc::openapi()).expect("the OpenAPI document serialises");
+        contract::complete(&mut doc);
+        let mut text = serde_json::to_string_pretty(&doc).expect("JSON serialises");
+        text.push('\n');
+        text
     })
 }
 
@@ -62,4 +69,26 @@ pub async fn openapi_json() -> Response {
         document(),
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The committed contract (`api/openapi.json`) is what the server
+    /// publishes, byte for byte: a contract change shows up in review.
+    /// `USERS_UPDATE_OPENAPI=1 cargo test -p users-server openapi` rewrites it.
+    #[test]
+    fn the_committed_document_is_the_published_one() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../api/openapi.json");
+        if std::env::var_os("USERS_UPDATE_OPENAPI").is_some() {
+            std::fs::write(&path, document()).expect("write api/openapi.json");
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == document(),
+            "api/openapi.json differs from the server's document: review the change, then \
+             run `USERS_UPDATE_OPENAPI=1 cargo test -p users-server openapi` to commit it"
+        );
+    }
 }
