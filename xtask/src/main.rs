@@ -10,6 +10,7 @@
 //! Written with std only so it compiles in seconds on a fresh machine.
 
 mod bench;
+mod fuzz;
 mod postgres;
 mod run;
 mod setup;

@@ -14,11 +14,15 @@ const AXE_CORE_NPM: &str = "axe-core@4.14.1";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 pub const WRK: &str = "/usr/bin/wrk";
+/// The contract fuzzer, from PyPI, in a virtual environment under tools/.
+const SCHEMATHESIS_PIP: &str = "schemathesis==4.32.5";
 
 /// Paths the other tasks use once setup has passed.
 pub struct Tools {
     pub chromedriver: PathBuf,
     pub axe_core: PathBuf,
+    /// schemathesis's `st`.
+    pub schemathesis: PathBuf,
 }
 
 pub fn setup() -> Result<Tools, String> {
@@ -29,10 +33,12 @@ pub fn setup() -> Result<Tools, String> {
     npm_tools()?;
     browser()?;
     postgresql()?;
+    let schemathesis = schemathesis()?;
     println!("== setup: all tools present");
     Ok(Tools {
         chromedriver: PathBuf::from(CHROMEDRIVER),
         axe_core: tools_dir().join("node_modules/axe-core/axe.min.js"),
+        schemathesis,
     })
 }
 
@@ -143,6 +149,35 @@ fn npm_tools() -> Result<(), String> {
             AXE_CORE_NPM,
         ],
     ))
+}
+
+/// schemathesis (pinned) in a Python virtual environment, tools/schemathesis.
+fn schemathesis() -> Result<PathBuf, String> {
+    let venv = tools_dir().join("schemathesis");
+    let st = venv.join("bin/st");
+    let wanted = SCHEMATHESIS_PIP.trim_start_matches("schemathesis==");
+    let found = output(&mut cmd(&st.to_string_lossy(), &["--version"])).unwrap_or_default();
+    if found.trim() == format!("st, version {wanted}") {
+        println!("ok   schemathesis {wanted}");
+        return Ok(st);
+    }
+    println!("install {SCHEMATHESIS_PIP} into {}", venv.display());
+    std::fs::create_dir_all(tools_dir()).map_err(|e| e.to_string())?;
+    run(&mut cmd(
+        "python3",
+        &["-m", "venv", &venv.to_string_lossy()],
+    ))
+    .map_err(|e| format!("{e}\n(on Debian without it: apt-get install python3-venv)"))?;
+    run(&mut cmd(
+        &venv.join("bin/pip").to_string_lossy(),
+        &[
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            SCHEMATHESIS_PIP,
+        ],
+    ))?;
+    Ok(st)
 }
 
 /// Debian's Chromium and its driver (same major version), and wrk (the

@@ -1,7 +1,8 @@
 //! `cargo xtask test`: every check CI runs, in order, stopping at the first
 //! failure. Each runner prints its own summary lines. The server's API
 //! tests run twice: on SQLite with the other native tests, then on a
-//! throwaway PostgreSQL cluster (`USERS_TEST_POSTGRES_URL`).
+//! throwaway PostgreSQL cluster (`USERS_TEST_POSTGRES_URL`); schemathesis
+//! fuzzes the published contract on each backend.
 
 use crate::run::build_app_release;
 use crate::setup::setup;
@@ -61,8 +62,11 @@ pub fn test(args: &[String]) -> Result<(), String> {
         ],
     ))?;
 
-    step("server API tests on PostgreSQL (throwaway cluster)");
-    server_tests_on_postgres()?;
+    step("contract fuzzing on SQLite (schemathesis against the published document)");
+    crate::fuzz::contract_fuzz(&tools.schemathesis, None)?;
+
+    step("server API tests and contract fuzzing on PostgreSQL (throwaway cluster)");
+    server_tests_on_postgres(&tools.schemathesis)?;
 
     step("browser tests (wasm-bindgen-test, headless Chromium)");
     run(cmd(
@@ -110,7 +114,7 @@ pub const POSTGRES_URL_VAR: &str = "USERS_TEST_POSTGRES_URL";
 /// `cargo test -p users-server --test api` against a throwaway cluster,
 /// which is stopped and deleted whether the tests pass or fail. A second
 /// cluster is the outage test's to stop and start (`USERS_TEST_OUTAGE_*`).
-fn server_tests_on_postgres() -> Result<(), String> {
+fn server_tests_on_postgres(schemathesis: &std::path::Path) -> Result<(), String> {
     let cluster = crate::postgres::Cluster::start("the server's API tests")?;
     let outage = crate::postgres::Cluster::start("the database-outage test")?;
     let (stop, start) = outage.outage_commands();
@@ -122,6 +126,7 @@ fn server_tests_on_postgres() -> Result<(), String> {
             .env("USERS_TEST_OUTAGE_START", start),
     );
     drop(outage);
+    let result = result.and_then(|()| crate::fuzz::contract_fuzz(schemathesis, Some(&cluster)));
     drop(cluster);
     result
 }
