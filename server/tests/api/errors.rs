@@ -303,3 +303,18 @@ async fn requests_the_published_document_allows_or_refuses() {
         assert_error(status, &body, 400, "bad_request");
     }
 }
+
+/// The published document's role enum is the catalogue the server holds.
+#[tokio::test]
+async fn the_documented_role_catalogue_is_the_servers() {
+    let s = TestServer::start().await;
+    let (status, roles) = s.get("/api/v1/roles", &s.admin.token).await;
+    assert_eq!(status, StatusCode::OK);
+    let names: Vec<&str> = roles
+        .as_array()
+        .expect("roles")
+        .iter()
+        .map(|r| r["name"].as_str().expect("name"))
+        .collect();
+    assert_eq!(names, users_api::schema::ROLE_CATALOGUE);
+}

@@ -91,10 +91,10 @@ pub fn ReplacementPicker(
         });
     };
 
-    let choose = move |i: usize| {
-        let Some(user) = results.with_untracked(|r| r.get(i).cloned()) else {
-            return;
-        };
+    // The user chosen is the one the option showed: a click may land on an
+    // option just as newer results replace the list, so it carries its user
+    // rather than an index into whatever the list holds by then.
+    let choose = move |user: UserSummary| {
         // A choice ends the search: neither a pending keystroke's search nor
         // one still in flight may reopen the list over the dialog's buttons.
         debounce.set_value(None);
@@ -157,8 +157,11 @@ pub fn ReplacementPicker(
             }
             "Enter" if open.get_untracked() && active.get_untracked().is_some() => {
                 ev.prevent_default();
-                if let Some(i) = active.get_untracked() {
-                    choose(i);
+                let user = active
+                    .get_untracked()
+                    .and_then(|i| results.with_untracked(|r| r.get(i).cloned()));
+                if let Some(user) = user {
+                    choose(user);
                 }
             }
             "Escape" if open.get_untracked() => {
@@ -188,6 +191,7 @@ pub fn ReplacementPicker(
             .enumerate()
             .map(|(i, user)| {
                 let is_active = move || active.get() == Some(i);
+                let shown = user.clone();
                 view! {
                     <li
                         role="option"
@@ -197,7 +201,7 @@ pub fn ReplacementPicker(
                         aria-selected=move || if is_active() { "true" } else { "false" }
                         // Keep focus in the input while choosing with the mouse.
                         on:mousedown=|ev| ev.prevent_default()
-                        on:click=move |_| choose(i)
+                        on:click=move |_| choose(shown.clone())
                     >
                         <span class="option-name">{user.full_name()}</span>
                         " "
