@@ -7,13 +7,11 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 
 use super::check::assert_consistent;
-use super::workload::{seed_users, Rng, Write, WriteKind, EVERY_WRITE, PROMPT};
-use crate::common::process::{bin, create_admin, Instance};
-use crate::common::{test_key, TestDatabase};
+use super::workload::{seed_users, Rng, Setup, Write, WriteKind, COMPANY, EVERY_WRITE, PROMPT};
+use crate::common::process::{bin, Instance};
+use crate::common::test_key;
 use users_server::crypto::TokenCrypto;
 use users_server::Store;
-
-const COMPANY: &str = "Acme Robotics";
 
 /// A hang-up moment: mostly within the first few milliseconds, when the
 /// write is inside its transaction.
@@ -24,12 +22,13 @@ fn moment(rng: &mut Rng) -> Duration {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn writes_abandoned_by_their_clients_never_wedge_the_server() {
     let mut rng = Rng::from_env("abandoned writes");
-    let dir = tempfile::tempdir().unwrap();
-    let db = TestDatabase::create(dir.path()).await;
-    let admin = create_admin(&db, COMPANY, "ada@acme.example");
-    let mut server = Instance::start(&db).await;
-    let (_, me) = server.get("/api/v1/me", &admin).await;
-    let admin_id = me["user"]["id"].as_i64().expect("admin id");
+    let Setup {
+        dir,
+        db,
+        admin,
+        admin_id,
+        mut server,
+    } = Setup::new().await;
 
     // 40 users; every third owns two agents (archives must move them).
     let users = seed_users(&server, &admin, 40, &mut rng).await;

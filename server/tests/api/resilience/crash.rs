@@ -6,11 +6,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use super::check::assert_consistent;
-use super::workload::{seed_users, Rng, Write, WriteKind};
-use crate::common::process::{create_admin, Instance};
-use crate::common::TestDatabase;
+use super::workload::{seed_users, Rng, Setup, Write, WriteKind};
+use crate::common::process::Instance;
 
-const COMPANY: &str = "Acme Robotics";
 const ROUNDS: usize = 4;
 const CLIENTS: usize = 8;
 
@@ -87,12 +85,13 @@ async fn client(
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn kill_9_under_write_load_loses_no_acknowledged_write() {
     let mut rng = Rng::from_env("kill -9");
-    let dir = tempfile::tempdir().unwrap();
-    let db = TestDatabase::create(dir.path()).await;
-    let admin = create_admin(&db, COMPANY, "ada@acme.example");
-    let mut server = Instance::start(&db).await;
-    let (_, me) = server.get("/api/v1/me", &admin).await;
-    let admin_id = me["user"]["id"].as_i64().unwrap();
+    let Setup {
+        dir: _dir,
+        db,
+        admin,
+        admin_id,
+        mut server,
+    } = Setup::new().await;
     let users = seed_users(&server, &admin, CLIENTS * 3, &mut rng).await;
     let ledger: Ledger = Arc::new(Mutex::new(HashMap::new()));
     for (i, id) in users.iter().enumerate() {

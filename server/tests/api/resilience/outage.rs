@@ -13,11 +13,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::check::assert_consistent;
-use super::workload::{seed_users, Rng, Write, WriteKind, PROMPT};
-use crate::common::process::{create_admin, Instance};
+use super::workload::{seed_users, Rng, Setup, Write, WriteKind, PROMPT};
 use crate::common::{Api, TestDatabase};
-
-const COMPANY: &str = "Acme Robotics";
 
 fn shell(command: &str) {
     let status = std::process::Command::new("sh")
@@ -88,10 +85,13 @@ async fn a_database_outage_answers_503_and_heals_by_itself() {
     let mut rng = Rng::from_env("outage");
     let dir = tempfile::tempdir().unwrap();
     let db = TestDatabase::postgres(dir.path(), &server_url).await;
-    let admin = create_admin(&db, COMPANY, "ada@acme.example");
-    let server = Instance::start(&db).await;
-    let (_, me) = server.get("/api/v1/me", &admin).await;
-    let admin_id = me["user"]["id"].as_i64().unwrap();
+    let Setup {
+        dir: _dir,
+        admin,
+        admin_id,
+        server,
+        ..
+    } = Setup::on(dir, db).await;
     let users = seed_users(&server, &admin, 12, &mut rng).await;
 
     let stop = Arc::new(AtomicBool::new(false));

@@ -8,7 +8,43 @@ use serde_json::{json, Value};
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
-use crate::common::Api;
+use crate::common::process::{create_admin, Instance};
+use crate::common::{Api, TestDatabase};
+
+/// The company every resilience test runs in.
+pub const COMPANY: &str = "Acme Robotics";
+
+/// A database of the suite's backend (or `db`), its first administrator
+/// (token and id, made by the CLI) and a `serve` process on it.
+pub struct Setup {
+    pub dir: tempfile::TempDir,
+    pub db: TestDatabase,
+    pub admin: String,
+    pub admin_id: i64,
+    pub server: Instance,
+}
+
+impl Setup {
+    pub async fn new() -> Setup {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let db = TestDatabase::create(dir.path()).await;
+        Self::on(dir, db).await
+    }
+
+    pub async fn on(dir: tempfile::TempDir, db: TestDatabase) -> Setup {
+        let admin = create_admin(&db, COMPANY, "ada@acme.example");
+        let server = Instance::start(&db).await;
+        let (_, me) = server.get("/api/v1/me", &admin).await;
+        let admin_id = me["user"]["id"].as_i64().expect("admin id");
+        Setup {
+            dir,
+            db,
+            admin,
+            admin_id,
+            server,
+        }
+    }
+}
 
 /// xorshift64*: deterministic from its seed, printed by each test.
 pub struct Rng(u64);
