@@ -108,7 +108,9 @@ async fn delete_without_agents_archives_announces_and_undo_restores() {
     .await;
     let text = text_of(&dialog);
     assert!(text.contains("Mary Major moves to Archived"));
-    assert!(text.contains("Their access token stops working."));
+    assert!(text.contains(
+        "Their access token stops working for good: if they are restored, they get a new one."
+    ));
     assert!(document().get_element_by_id("replacement-user").is_none());
 
     click(&find_button_in(&dialog, "Delete").await);

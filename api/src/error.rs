@@ -27,6 +27,12 @@ pub enum ErrorCode {
     Invalid,
     VersionRequired,
     Internal,
+    /// The request's body did not arrive within the server's time limit.
+    RequestTimeout,
+    /// The request's URL is longer than the server reads.
+    UriTooLong,
+    /// The request's headers are too many or too large.
+    HeadersTooLarge,
     /// The database does not answer (stopped, unreachable or overloaded):
     /// try again shortly (`Retry-After` says when).
     Unavailable,
@@ -48,6 +54,9 @@ impl ErrorCode {
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::Invalid => 422,
             ErrorCode::VersionRequired => 428,
+            ErrorCode::RequestTimeout => 408,
+            ErrorCode::UriTooLong => 414,
+            ErrorCode::HeadersTooLarge => 431,
             ErrorCode::Internal => 500,
             ErrorCode::Unavailable => 503,
         }
@@ -69,6 +78,9 @@ impl ErrorCode {
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::Invalid => "invalid",
             ErrorCode::VersionRequired => "version_required",
+            ErrorCode::RequestTimeout => "request_timeout",
+            ErrorCode::UriTooLong => "uri_too_long",
+            ErrorCode::HeadersTooLarge => "headers_too_large",
             ErrorCode::Internal => "internal",
             ErrorCode::Unavailable => "unavailable",
         }

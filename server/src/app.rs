@@ -14,6 +14,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::error::method_not_allowed;
+use crate::extract::BodyTimeout;
 use crate::in_flight::{run_to_completion, InFlight};
 use crate::state::AppState;
 use crate::static_files::{self, StaticSite};
@@ -26,6 +27,8 @@ pub struct AppConfig {
     pub static_dir: Option<PathBuf>,
     /// Origins allowed by CORS (exact `scheme://host[:port]`).
     pub cors_origins: Vec<String>,
+    /// How long a request body may take to arrive (`None`: no limit).
+    pub body_timeout: Option<std::time::Duration>,
 }
 
 /// Why the application cannot be built.
@@ -69,17 +72,33 @@ pub fn app(store: Store, config: &AppConfig) -> Result<App, AppError> {
     };
     let state = AppState { store, site };
     let in_flight = InFlight::new();
-    let api = crate::routes::api_v1().layer(middleware::from_fn_with_state(
-        in_flight.clone(),
-        run_to_completion,
-    ));
+    let api = crate::routes::api_v1()
+        .layer(middleware::from_fn_with_state(
+            in_flight.clone(),
+            run_to_completion,
+        ))
+        // Answers carry personal data and tokens: never stored by a browser
+        // or a proxy (the public contract sets its own policy).
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
     let mut app = Router::new()
         .nest("/api/v1", api)
-        .route("/healthz", get(crate::routes::health::healthz))
+        .route(
+            "/healthz",
+            get(crate::routes::health::healthz).layer(SetResponseHeaderLayer::overriding(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("no-store"),
+            )),
+        )
         .fallback(static_files::fallback)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)
         .layer(DefaultBodyLimit::max(users_api::MAX_BODY_BYTES));
+    if let Some(limit) = config.body_timeout {
+        app = app.layer(axum::Extension(BodyTimeout(limit)));
+    }
     if !config.cors_origins.is_empty() {
         app = app.layer(cors(&config.cors_origins)?);
     }

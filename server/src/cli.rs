@@ -86,6 +86,17 @@ pub struct ServeArgs {
     /// finish, or roll back when the time is up.
     #[arg(long, env = "USERS_CONSOLE_SHUTDOWN_TIMEOUT", default_value_t = 10)]
     pub shutdown_timeout: u64,
+    /// Seconds a client has to send a request's headers; also how long an
+    /// idle keep-alive connection stays open.
+    #[arg(long, env = "USERS_CONSOLE_HEADER_TIMEOUT", default_value_t = 10)]
+    pub header_timeout: u64,
+    /// Seconds a client has to send a request's body (else 408).
+    #[arg(long, env = "USERS_CONSOLE_BODY_TIMEOUT", default_value_t = 30)]
+    pub body_timeout: u64,
+    /// Connections open at once; beyond them a client gets a fast 503.
+    /// Default: 4096, or fewer when the descriptor limit is lower.
+    #[arg(long, env = "USERS_CONSOLE_MAX_CONNECTIONS")]
+    pub max_connections: Option<usize>,
 }
 
 #[derive(Debug, Clone, Args)]

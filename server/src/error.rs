@@ -32,6 +32,8 @@ pub enum ApiError {
     StaleVersion(Box<UserDetail>),
     #[error("payload too large")]
     PayloadTooLarge,
+    #[error("the body did not arrive in time")]
+    RequestTimeout,
     #[error("invalid input")]
     Invalid(FieldErrors),
     #[error("If-Match is required")]
@@ -69,6 +71,7 @@ impl ApiError {
             ApiError::EmailArchived => ErrorCode::EmailArchived,
             ApiError::StaleVersion(_) => ErrorCode::StaleVersion,
             ApiError::PayloadTooLarge => ErrorCode::PayloadTooLarge,
+            ApiError::RequestTimeout => ErrorCode::RequestTimeout,
             ApiError::Invalid(_) => ErrorCode::Invalid,
             ApiError::VersionRequired => ErrorCode::VersionRequired,
             ApiError::Internal(_) => ErrorCode::Internal,
@@ -93,6 +96,7 @@ impl ApiError {
             ApiError::LastAdmin => "This change would leave the company with no active user holding Settings. Give Settings to someone else first.".into(),
             ApiError::EmailArchived => "An archived user has this email. Restore that user instead of adding a new one.".into(),
             ApiError::StaleVersion(_) => "Someone else changed this user since you opened it. Review the current values and try again.".into(),
+            ApiError::RequestTimeout => "The request's body did not arrive in time. Send it again.".into(),
             ApiError::PayloadTooLarge => format!("The request body is larger than {} KiB.", users_api::MAX_BODY_BYTES / 1024),
             ApiError::Invalid(_) => "Some fields are not valid. Correct them and try again.".into(),
             ApiError::VersionRequired => "Send the If-Match header with the user's ETag to edit it.".into(),

@@ -19,8 +19,21 @@ pub struct ApiJson<T>(pub T);
 #[derive(Debug)]
 pub struct OptionalJson<T>(pub T);
 
+/// How long a request's whole body may take to arrive (`serve` sets it
+/// from `--body-timeout`; without it, no limit).
+#[derive(Debug, Clone, Copy)]
+pub struct BodyTimeout(pub std::time::Duration);
+
 async fn body_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, ApiError> {
-    Bytes::from_request(req, state).await.map_err(|rejection| {
+    let limit = req.extensions().get::<BodyTimeout>().copied();
+    let read = Bytes::from_request(req, state);
+    let read = match limit {
+        Some(BodyTimeout(limit)) => tokio::time::timeout(limit, read)
+            .await
+            .map_err(|_| ApiError::RequestTimeout)?,
+        None => read.await,
+    };
+    read.map_err(|rejection| {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::PayloadTooLarge
         } else {

@@ -7,11 +7,13 @@
 pub mod app;
 pub mod auth;
 pub mod cli;
+pub mod connections;
 pub mod crypto;
 pub mod error;
 pub mod extract;
 pub mod in_flight;
 pub mod openapi;
+pub mod rejections;
 pub mod routes;
 pub mod seed;
 pub mod serve;

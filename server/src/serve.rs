@@ -16,11 +16,20 @@ use tokio_util::sync::CancellationToken;
 
 use crate::app::{app, App, AppConfig};
 use crate::cli::{CliResult, ServeArgs};
+use crate::connections::Limits;
 use crate::storage::Store;
 
 /// Serves until Ctrl-C or SIGTERM; prints `Listening on http://ADDR` once bound.
 pub async fn serve(store: Store, args: &ServeArgs) -> CliResult<()> {
     init_tracing();
+    let limits = Limits {
+        header_timeout: Duration::from_secs(args.header_timeout.max(1)),
+        body_timeout: Duration::from_secs(args.body_timeout.max(1)),
+        max_connections: args
+            .max_connections
+            .unwrap_or_else(default_max_connections)
+            .max(1),
+    };
     let config = AppConfig {
         static_dir: args.static_dir.clone(),
         cors_origins: args
@@ -29,6 +38,7 @@ pub async fn serve(store: Store, args: &ServeArgs) -> CliResult<()> {
             .filter(|o| !o.trim().is_empty())
             .cloned()
             .collect(),
+        body_timeout: Some(limits.body_timeout),
     };
     let App { router, in_flight } = app(store, &config)?;
     let listener = tokio::net::TcpListener::bind(args.addr)
@@ -49,13 +59,14 @@ pub async fn serve(store: Store, args: &ServeArgs) -> CliResult<()> {
         }
     };
     let timeout = Duration::from_secs(args.shutdown_timeout);
-    let server = axum::serve(listener, router).with_graceful_shutdown(signal);
+    tokio::spawn(signal);
+    let server = crate::connections::serve(listener, router, limits, stopping.clone());
     let connections_closed = async {
         stopping.cancelled().await;
         tokio::time::sleep(timeout).await;
     };
     tokio::select! {
-        served = server => served?,
+        () = server => {},
         () = connections_closed => tracing::warn!(
             ?timeout, "connections still open at the shutdown timeout: closed"
         ),
@@ -77,6 +88,19 @@ pub async fn serve(store: Store, args: &ServeArgs) -> CliResult<()> {
     }
     tracing::info!("stopped");
     Ok(())
+}
+
+/// 4096 connections, or fewer when the process may open fewer descriptors
+/// (keeping 64 for the database, logs and the listener).
+fn default_max_connections() -> usize {
+    let limits = std::fs::read_to_string("/proc/self/limits").unwrap_or_default();
+    let soft = limits
+        .lines()
+        .find(|l| l.starts_with("Max open files"))
+        .and_then(|l| l.split_whitespace().nth(3))
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(1024);
+    soft.saturating_sub(64).clamp(16, 4_096)
 }
 
 fn init_tracing() {

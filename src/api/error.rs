@@ -86,7 +86,11 @@ impl ApiError {
                 fields: error.fields.unwrap_or_default(),
             },
             ErrorCode::VersionRequired => ApiError::VersionRequired,
-            ErrorCode::Internal | ErrorCode::Unavailable => ApiError::Unexpected {
+            ErrorCode::Internal
+            | ErrorCode::Unavailable
+            | ErrorCode::RequestTimeout
+            | ErrorCode::UriTooLong
+            | ErrorCode::HeadersTooLarge => ApiError::Unexpected {
                 status,
                 message: error.message,
             },

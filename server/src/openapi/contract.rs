@@ -123,6 +123,19 @@ fn add_error_answers(path: &str, operation: &mut Value) {
     else {
         return;
     };
+    for (status, answer) in responses.iter_mut() {
+        if status.starts_with('2') {
+            let headers = answer
+                .as_object_mut()
+                .map(|a| a.entry("headers").or_insert_with(|| json!({})));
+            if let Some(headers) = headers {
+                headers["Cache-Control"] = json!({
+                    "description": "`no-store`: personal data and tokens are never cached",
+                    "schema": {"type": "string", "const": "no-store"},
+                });
+            }
+        }
+    }
     let mut add = |status: &str, description: &str| {
         let entry = responses
             .entry(status.to_string())
@@ -143,8 +156,11 @@ fn add_error_answers(path: &str, operation: &mut Value) {
         add("404", "`not_found`: no such user in the caller's company");
     }
     if has_body {
+        add("408", "`request_timeout`: the body did not arrive within the server's time limit");
         add("413", "`payload_too_large`: the body is over 64 KiB");
     }
+    add("414", "`uri_too_long`: the URL is longer than the server reads");
+    add("431", "`headers_too_large`: the headers are too many or too large");
     add(
         "503",
         "`unavailable`: the database does not answer; try again after `Retry-After` seconds",

@@ -59,13 +59,20 @@ pub fn document() -> &'static str {
     })
 }
 
-/// `GET /api/v1/openapi.json` (no authentication).
+/// `GET /api/v1/openapi.json` (no authentication; public, so cacheable
+/// for a few minutes, unlike every other `/api/v1` answer).
 pub async fn openapi_json() -> Response {
     (
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        )],
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=300"),
+            ),
+        ],
         document(),
     )
         .into_response()

@@ -264,7 +264,8 @@ pub async fn delete_user(
         .into_response())
 }
 
-/// Restore an archived user with the roles and groups it had.
+/// Restore an archived user with the roles and groups it had, and a new access
+/// token: the one it had before it was archived never works again.
 #[utoipa::path(post, path = "/api/v1/users/{id}/restore", tag = "users",
     params(("id" = i64, Path, description = "User id"),
            ("If-Match" = Option<String>, Header, description = "Checked when sent")),

@@ -239,8 +239,9 @@ storage_interface! {
         expected: Option<&Expected>,
         replacement: Option<i64>,
     ) -> StoreResult<(UserDetail, Vec<AgentRef>)>;
-    /// Restores an archived user with the roles and groups it had
-    /// (`user.restore` audited). Restoring an active user changes nothing.
+    /// Restores an archived user with the roles and groups it had and a new
+    /// access token: the old one never works again (`user.restore` and
+    /// `token.regenerate` audited). Restoring an active user changes nothing.
     flows fn restore_user(
         &self,
         company_id: i64,

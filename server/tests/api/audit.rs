@@ -57,6 +57,8 @@ async fn every_action_is_audited_newest_first() {
     assert_eq!(
         actions,
         [
+            // Restoring issues a new token: the archived one stays revoked.
+            "token.regenerate",
             "user.restore",
             "user.archive",
             "token.regenerate",
@@ -71,18 +73,19 @@ async fn every_action_is_audited_newest_first() {
         assert!(e["at"].as_str().unwrap().ends_with('Z'));
     }
     assert_eq!(
-        entries[4]["details"]["changes"],
+        entries[5]["details"]["changes"],
         json!({"first_name": {"before": "Ann", "after": "Anna"}, "roles": {"before": ["Testing"], "after": ["Staging"]}})
     );
     assert_eq!(
-        entries[1]["details"]["transferred_agents"],
+        entries[2]["details"]["transferred_agents"],
         json!([{"id": agent, "name": "Support bot"}])
     );
-    assert_eq!(entries[1]["details"]["replacement_owner"]["id"], heir["id"]);
-    assert_eq!(entries[5]["details"]["user"]["email"], "ann@acme.example");
+    assert_eq!(entries[2]["details"]["replacement_owner"]["id"], heir["id"]);
+    assert_eq!(entries[6]["details"]["user"]["email"], "ann@acme.example");
+    assert_eq!(entries[0]["details"]["reason"], "restore");
     // The regenerate entry names the new token by its hint only.
     assert_eq!(
-        entries[2]["details"]["hint"]
+        entries[3]["details"]["hint"]
             .as_str()
             .unwrap()
             .chars()
@@ -93,8 +96,8 @@ async fn every_action_is_audited_newest_first() {
     // The whole log pages newest first with true totals.
     let (_, first) = s.get("/api/v1/audit?per_page=2", &s.admin.token).await;
     let total = first["total_entries"].as_u64().unwrap();
-    assert!(total >= 8, "{first}");
-    assert_eq!(first["entries"][0]["action"], "user.restore");
+    assert!(total >= 9, "{first}");
+    assert_eq!(first["entries"][0]["action"], "token.regenerate");
     let (_, past) = s
         .get(
             &format!("/api/v1/audit?per_page=2&page={}", total),

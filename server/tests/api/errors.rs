@@ -318,3 +318,85 @@ async fn the_documented_role_catalogue_is_the_servers() {
         .collect();
     assert_eq!(names, users_api::schema::ROLE_CATALOGUE);
 }
+
+/// Sends raw bytes on a new connection and reads the answer to its end:
+/// (status, JSON body).
+async fn raw_answer(s: &TestServer, request: &[u8]) -> (u16, serde_json::Value) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(s.base.trim_start_matches("http://"))
+        .await
+        .unwrap();
+    // The server may answer (and close) before it has read everything.
+    let _ = stream.write_all(request).await;
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        stream.read_to_end(&mut answer),
+    )
+    .await;
+    let text = String::from_utf8_lossy(&answer).into_owned();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no status in {text:?}"));
+    let body = text.split("\r\n\r\n").nth(1).unwrap_or_default();
+    (status, serde_json::from_str(body).unwrap_or_default())
+}
+
+/// What hyper refuses before any handler runs still answers with the
+/// contract's error body and the right status.
+#[tokio::test]
+async fn http_level_rejections_answer_with_the_contract_body() {
+    let s = TestServer::start().await;
+    let tls_client_hello: &[u8] = &[
+        0x16, 0x03, 0x01, 0x00, 0x2f, 0x01, 0x00, 0x00, 0x2b, 0x03, 0x03, 0x00, 0x01, 0x02, 0x03,
+    ];
+    let many_headers: String = (0..10_000).map(|i| format!("X-H{i}: v\r\n")).collect();
+    let cases: Vec<(&str, Vec<u8>, u16, &str)> = vec![
+        ("NUL in a header", b"GET /api/v1/me HTTP/1.1\r\nHost: x\r\nX-A: a\0b\r\n\r\n".to_vec(), 400, "bad_request"),
+        ("obs-fold", b"GET /api/v1/me HTTP/1.1\r\nHost: x\r\nX-A: a\r\n b\r\n\r\n".to_vec(), 400, "bad_request"),
+        (
+            "two Content-Lengths",
+            b"POST /api/v1/users HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab".to_vec(),
+            400,
+            "bad_request",
+        ),
+        ("TLS on the plain port", tls_client_hello.to_vec(), 400, "bad_request"),
+        (
+            "10,000 headers",
+            format!("GET /api/v1/me HTTP/1.1\r\nHost: x\r\n{many_headers}\r\n").into_bytes(),
+            431,
+            "headers_too_large",
+        ),
+        (
+            "a 1 MB header",
+            format!("GET /api/v1/me HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\n\r\n", "a".repeat(1 << 20)).into_bytes(),
+            431,
+            "headers_too_large",
+        ),
+    ];
+    for (what, request, status, code) in cases {
+        let (got, body) = raw_answer(&s, &request).await;
+        assert_eq!(got, status, "{what}: {body}");
+        assert_eq!(body["error"]["code"], code, "{what}: {body}");
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty()),
+            "{what}"
+        );
+    }
+    // A 200 KB URL: 414 or 431, as hyper reads it; the body names which.
+    let long_url = format!(
+        "GET /api/v1/users?query={} HTTP/1.1\r\nHost: x\r\n\r\n",
+        "a".repeat(200_000)
+    );
+    let (got, body) = raw_answer(&s, long_url.as_bytes()).await;
+    let expected = match got {
+        414 => "uri_too_long",
+        431 => "headers_too_large",
+        other => panic!("a 200 KB URL answered {other}: {body}"),
+    };
+    assert_eq!(body["error"]["code"], expected, "{body}");
+}

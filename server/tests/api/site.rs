@@ -27,6 +27,7 @@ async fn server_with_site() -> TestServer {
         AppConfig {
             static_dir: Some(dist),
             cors_origins: vec!["https://console.example".into()],
+            ..AppConfig::default()
         }
     })
     .await

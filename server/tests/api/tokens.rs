@@ -84,3 +84,93 @@ async fn tokens_are_not_stored_in_clear() {
     assert!(!haystack.contains(&user.token));
     assert!(!haystack.contains(&s.admin.token));
 }
+
+/// Archiving revokes a user's token for good: restoring issues a new one
+/// (audited), and the token the user had before never works again.
+#[tokio::test]
+async fn a_restored_users_old_token_stays_revoked_and_a_new_one_works() {
+    let s = TestServer::start().await;
+    let mia = s.account("Mia", "Member", "mia@acme.example", &[]).await;
+    let user = format!("/api/v1/users/{}", mia.id);
+    let (status, _) = s.get("/api/v1/me", &mia.token).await;
+    assert_eq!(status, StatusCode::OK);
+
+    let (status, body) = s.delete(&user, &s.admin.token, json!(null)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, _) = s.get("/api/v1/me", &mia.token).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "archived");
+
+    let (status, body) = s
+        .post(&format!("{user}/restore"), &s.admin.token, json!(null))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, _) = s.get("/api/v1/me", &mia.token).await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "the old token stays revoked"
+    );
+
+    let (status, revealed) = s.get(&format!("{user}/access_token"), &s.admin.token).await;
+    assert_eq!(status, StatusCode::OK);
+    let new = revealed["token"].as_str().unwrap();
+    assert_ne!(new, mia.token);
+    let (status, me) = s.get("/api/v1/me", new).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(me["user"]["id"], mia.id);
+
+    let actions: Vec<String> = s
+        .audit_of(mia.id)
+        .await
+        .iter()
+        .map(|e| e["action"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        actions[..3],
+        ["token.reveal", "token.regenerate", "user.restore"],
+        "newest first: {actions:?}"
+    );
+    let regenerated = &s.audit_of(mia.id).await[1];
+    assert_eq!(regenerated["details"]["reason"], "restore");
+    assert_eq!(
+        regenerated["details"]["hint"],
+        users_api::token::hint(new),
+        "{regenerated}"
+    );
+}
+
+/// Every API answer carries personal data or tokens, or may: none is
+/// stored by a browser or a proxy. The public contract may be cached.
+#[tokio::test]
+async fn api_answers_are_never_cached_but_the_public_contract_may_be() {
+    let s = TestServer::start().await;
+    let t = &s.admin.token;
+    let user = format!("/api/v1/users/{}", s.admin.id);
+    for path in [
+        "/api/v1/me".to_string(),
+        "/api/v1/users".to_string(),
+        user.clone(),
+        format!("{user}/access_token"),
+        "/api/v1/audit".to_string(),
+        "/api/v1/roles".to_string(),
+        "/api/v1/users/999999".to_string(),
+        "/healthz".to_string(),
+    ] {
+        let response = s.req(Method::GET, &path, t).send().await.unwrap();
+        assert_eq!(response.headers()["cache-control"], "no-store", "{path}");
+    }
+    let response = s
+        .req(Method::GET, "/api/v1/me", "not-a-token")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let response = s
+        .client
+        .get(s.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["cache-control"], "public, max-age=300");
+}

@@ -230,9 +230,13 @@ impl TestServer {
             .await
             .expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("address"));
-        tokio::spawn(async move {
-            axum::serve(listener, app).await.expect("serve");
-        });
+        // The production accept loop: its limits and its rejection bodies.
+        tokio::spawn(users_server::connections::serve(
+            listener,
+            app,
+            users_server::connections::Limits::default(),
+            tokio_util::sync::CancellationToken::new(),
+        ));
         let admin_user = store
             .create_admin(
                 COMPANY,

@@ -183,21 +183,29 @@ impl Store {
         })
     }
 
-    /// `POST /users/{id}/restore`, as `caller`.
+    /// `POST /users/{id}/restore`, as `caller`: active again, with a new token.
     pub(super) fn restore_user(
         &mut self,
         caller: UserId,
         id: UserId,
     ) -> Result<UserDetail, ApiError> {
         let now = self.now();
-        let user = self.user_mut(id)?;
-        if user.status == UserStatus::Archived {
+        if self.user(id)?.status == UserStatus::Archived {
+            // As the server: the token the user had stays revoked; a new one.
+            let token = self.new_token();
+            let user = self.user_mut(id)?;
             user.status = UserStatus::Active;
             user.archived_at = None;
             user.archived_by = None;
             user.version += 1;
-            user.updated_at = now;
+            user.updated_at = now.clone();
+            user.token = token.clone();
+            user.token_created_at = now;
+            user.token_last_used_at = None;
             self.record(caller, "user.restore", id, serde_json::Value::Null);
+            let details =
+                serde_json::json!({"hint": users_api::token::hint(&token), "reason": "restore"});
+            self.record(caller, "token.regenerate", id, details);
         }
         self.detail_of(id)
     }

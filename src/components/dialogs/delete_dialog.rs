@@ -233,7 +233,7 @@ pub fn DeleteDialog(
             <h2 id=title_id class="dialog-title">{format!("Delete {name}?")}</h2>
             <div id=description_id>
                 <p>{format!("{name} moves to Archived, where you can restore them.")}</p>
-                <p>"Their access token stops working."</p>
+                <p>"Their access token stops working for good: if they are restored, they get a new one."</p>
             </div>
             {groups_line}
             {is_me.then(|| view! {

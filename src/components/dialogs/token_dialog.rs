@@ -283,7 +283,7 @@ pub fn TokenDialog(
             </div>
             {times}
             <p class="dialog-note">
-                "Service accounts are recommended for API access: a user's token stops working when the user is archived or their permissions change."
+                "Service accounts are recommended for API access: a user's token stops working when their permissions change, and for good when the user is archived (restoring the user issues a new token)."
             </p>
             <p class="dialog-status" role="status">{move || status.get()}</p>
             {move || error.get().map(|e| view! { <p class="dialog-error" role="alert">{e}</p> })}

@@ -5,7 +5,7 @@ use serde_json::{json, Map, Value};
 use users_api::validation::{ValidChanges, ValidNewUser};
 use users_api::{AgentRef, UserDetail, UserStatus};
 
-use super::{insert_user, Backend, UserFields, WriteTx};
+use super::{insert_user, issue_token, Backend, UserFields, WriteTx};
 use crate::storage::model::{has_settings, Expected};
 use crate::storage::{now, sort_key, StoreError, StoreResult};
 
@@ -177,8 +177,9 @@ pub(crate) async fn archive_user<B: Backend>(
     Ok((detail, agents))
 }
 
-/// Restores an archived user with the roles and groups it had
-/// (`user.restore` audited). Restoring an active user changes nothing.
+/// Restores an archived user with the roles and groups it had and a new
+/// access token (`user.restore` and `token.regenerate` audited). Restoring an
+/// active user changes nothing.
 pub(crate) async fn restore_user<B: Backend>(
     backend: &B,
     company_id: i64,
@@ -202,6 +203,19 @@ pub(crate) async fn restore_user<B: Backend>(
         "user.restore",
         Some(user_id),
         json!({}),
+    )
+    .await?;
+    // Archiving revoked the token for good: whoever kept it (a departed
+    // user, a leaked copy) is not let back in. The restored user gets a new
+    // one, revealable as usual.
+    let token = issue_token(&mut tx, backend.crypto(), user_id).await?;
+    let details = json!({ "hint": users_api::token::hint(&token), "reason": "restore" });
+    tx.record(
+        company_id,
+        actor_id,
+        "token.regenerate",
+        Some(user_id),
+        details,
     )
     .await?;
     let detail = tx.load_detail(company_id, user_id).await?;

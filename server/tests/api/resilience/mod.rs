@@ -9,4 +9,5 @@ mod check;
 mod crash;
 mod outage;
 mod readiness;
+mod slow_clients;
 mod workload;
