@@ -156,11 +156,20 @@ fn add_error_answers(path: &str, operation: &mut Value) {
         add("404", "`not_found`: no such user in the caller's company");
     }
     if has_body {
-        add("408", "`request_timeout`: the body did not arrive within the server's time limit");
+        add(
+            "408",
+            "`request_timeout`: the body did not arrive within the server's time limit",
+        );
         add("413", "`payload_too_large`: the body is over 64 KiB");
     }
-    add("414", "`uri_too_long`: the URL is longer than the server reads");
-    add("431", "`headers_too_large`: the headers are too many or too large");
+    add(
+        "414",
+        "`uri_too_long`: the URL is longer than the server reads",
+    );
+    add(
+        "431",
+        "`headers_too_large`: the headers are too many or too large",
+    );
     add(
         "503",
         "`unavailable`: the database does not answer; try again after `Retry-After` seconds",
