@@ -434,3 +434,48 @@ async fn a_directory_managed_company_gets_the_notice_and_no_form() {
         assert!(by_role("button", "Submit").is_none());
     }
 }
+
+/// Look-alike identities are refused in the form with the server's words
+/// (the shared rules): invisible and text-direction characters in names and
+/// emails, while a joiner inside a name (Persian, Devanagari) is fine.
+#[wasm_bindgen_test]
+async fn look_alike_names_and_emails_get_the_servers_field_errors() {
+    let company = Company::new(0);
+    let _app = open_form(&company, "/users/new").await;
+    let invisible = "must not contain invisible or text-direction characters";
+
+    let first = by_label("First name");
+    for look_alike in ["\u{200B}", "\u{FEFF}", "Ada\u{202E}nimda", "A\u{2028}da"] {
+        type_into(&first, look_alike);
+        blur(&first);
+        leptos::task::tick().await;
+        assert!(is_invalid(&first), "{look_alike:?}");
+        assert_eq!(
+            description(&first),
+            format!("First name {invisible}"),
+            "{look_alike:?}"
+        );
+    }
+    type_into(&first, "Ali\u{200C}reza");
+    leptos::task::tick().await;
+    assert!(
+        !is_invalid(&first),
+        "a joiner between letters is part of the name"
+    );
+
+    let email = by_label("Email");
+    for look_alike in [
+        "ada\u{200B}@example.com",
+        "\u{FEFF}ada@example.com",
+        "ada@exa\u{202E}mple.com",
+    ] {
+        type_into(&email, look_alike);
+        blur(&email);
+        leptos::task::tick().await;
+        assert_eq!(
+            description(&email),
+            format!("Email {invisible}"),
+            "{look_alike:?}"
+        );
+    }
+}

@@ -8,7 +8,7 @@
 //! Names and emails are trimmed before they are checked, so the patterns
 //! allow surrounding white space and bound the trimmed text.
 
-use crate::validation::{MAX_EMAIL_CHARS, MAX_NAME_CHARS};
+use crate::validation::{INVISIBLE, JOINERS, MAX_EMAIL_CHARS, MAX_NAME_CHARS};
 
 /// The role catalogue, in its order (fixed; the server's database holds the
 /// same rows with their descriptions).
@@ -26,21 +26,48 @@ const WHITE_SPACE: &str =
 /// Unicode `Cc` (what `char::is_control` tests).
 const CONTROL: &str = r"\u0000-\u001F\u007F-\u009F";
 
+/// A character-class body for `ranges`: `\uXXXX` escapes in the Basic
+/// Multilingual Plane, the characters themselves beyond it (no escape is
+/// read alike by ECMA-262, Python and Rust there).
+fn class_of(ranges: &[(char, char)]) -> String {
+    let one = |c: char| {
+        if (c as u32) < 0x10000 {
+            format!("\\u{:04X}", c as u32)
+        } else {
+            c.to_string()
+        }
+    };
+    ranges
+        .iter()
+        .map(|&(from, to)| {
+            if from == to {
+                one(from)
+            } else {
+                format!("{}-{}", one(from), one(to))
+            }
+        })
+        .collect()
+}
+
 /// A first or last name: 1–100 characters once trimmed, none of them a
-/// control character.
+/// control, invisible or text-direction character; the zero-width joiners
+/// only between other characters.
 pub fn name_pattern() -> String {
     let (ws, cc) = (WHITE_SPACE, CONTROL);
+    let (inv, join) = (class_of(INVISIBLE), class_of(&[JOINERS]));
     format!(
-        "^[{ws}]*[^{ws}{cc}](?:[^{cc}]{{0,{inner}}}[^{ws}{cc}])?[{ws}]*$",
+        "^[{ws}]*[^{ws}{cc}{inv}{join}](?:[^{cc}{inv}]{{0,{inner}}}[^{ws}{cc}{inv}{join}])?[{ws}]*$",
         inner = MAX_NAME_CHARS - 2
     )
 }
 
 /// An email's shape: `local@domain.tld` (one `@`, at least two non-empty
-/// domain labels), no white space or control character inside.
+/// domain labels), no white space, control, invisible or text-direction
+/// character inside.
 pub fn email_shape_pattern() -> String {
     let (ws, cc) = (WHITE_SPACE, CONTROL);
-    format!("^[{ws}]*[^@{ws}{cc}]+@[^@.{ws}{cc}]+(?:\\.[^@.{ws}{cc}]+)+[{ws}]*$")
+    let no = format!("{ws}{cc}{}{}", class_of(INVISIBLE), class_of(&[JOINERS]));
+    format!("^[{ws}]*[^@{no}]+@[^@.{no}]+(?:\\.[^@.{no}]+)+[{ws}]*$")
 }
 
 /// An email's length: at most 254 characters once trimmed.
@@ -61,8 +88,33 @@ mod tests {
     /// not), other controls, `@`, `.`, letters, a non-BMP character.
     fn tricky_text(max: usize) -> impl Strategy<Value = String> {
         let pieces = prop::sample::select(vec![
-            ' ', '\t', '\n', '\u{a0}', '\u{2028}', '\u{3000}', '\u{0}', '\u{1f}', '\u{7f}',
-            '\u{85}', '\u{9f}', '\u{200b}', '@', '.', 'a', 'Z', 'é', '名', '😀',
+            ' ',
+            '\t',
+            '\n',
+            '\u{a0}',
+            '\u{2028}',
+            '\u{3000}',
+            '\u{0}',
+            '\u{1f}',
+            '\u{7f}',
+            '\u{85}',
+            '\u{9f}',
+            '\u{200b}',
+            '\u{200c}',
+            '\u{200d}',
+            '\u{202e}',
+            '\u{2066}',
+            '\u{feff}',
+            '\u{fe0f}',
+            '\u{e0041}',
+            '\u{ad}',
+            '@',
+            '.',
+            'a',
+            'Z',
+            'é',
+            '名',
+            '😀',
         ]);
         prop::collection::vec(pieces, 0..max).prop_map(|chars| chars.into_iter().collect())
     }

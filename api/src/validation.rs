@@ -10,7 +10,47 @@ pub const MAX_NAME_CHARS: usize = 100;
 /// Longest email, in characters.
 pub const MAX_EMAIL_CHARS: usize = 254;
 
-/// A trimmed first or last name: 1–100 characters, no control characters.
+/// Characters that show nothing or change how the text around them is
+/// shown: zero-width spaces and joiners, direction marks, embeddings,
+/// overrides and isolates, line and paragraph separators, the byte-order
+/// mark, invisible operators and fillers, tags. They make look-alike
+/// identities ("ada@…" and "ada\u{200B}@…"; a name that reads backwards), so
+/// names and emails refuse them. The zero-width joiner and non-joiner are
+/// listed apart: scripts such as Persian and Devanagari need them inside
+/// names, so a name may hold them between other characters.
+pub const INVISIBLE: &[(char, char)] = &[
+    ('\u{00AD}', '\u{00AD}'),
+    ('\u{034F}', '\u{034F}'),
+    ('\u{061C}', '\u{061C}'),
+    ('\u{115F}', '\u{1160}'),
+    ('\u{17B4}', '\u{17B5}'),
+    ('\u{180B}', '\u{180F}'),
+    ('\u{200B}', '\u{200B}'),
+    ('\u{200E}', '\u{200F}'),
+    ('\u{2028}', '\u{202E}'),
+    ('\u{2060}', '\u{206F}'),
+    ('\u{3164}', '\u{3164}'),
+    ('\u{FE00}', '\u{FE0F}'),
+    ('\u{FEFF}', '\u{FEFF}'),
+    ('\u{FFA0}', '\u{FFA0}'),
+    ('\u{FFF9}', '\u{FFFB}'),
+    ('\u{E0000}', '\u{E0FFF}'),
+];
+
+/// The zero-width non-joiner and joiner: allowed inside a name only.
+pub const JOINERS: (char, char) = ('\u{200C}', '\u{200D}');
+
+fn is_invisible(c: char) -> bool {
+    INVISIBLE.iter().any(|&(from, to)| (from..=to).contains(&c))
+}
+
+fn is_joiner(c: char) -> bool {
+    (JOINERS.0..=JOINERS.1).contains(&c)
+}
+
+/// A trimmed first or last name: 1–100 characters, no control characters,
+/// no invisible or direction-changing characters (joiners only between
+/// other characters).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersonName(String);
 
@@ -27,6 +67,10 @@ impl PersonName {
         }
         if name.chars().any(char::is_control) {
             errors.push("must not contain control characters".to_string());
+        }
+        let joiner_at_an_end = name.starts_with(is_joiner) || name.ends_with(is_joiner);
+        if name.chars().any(is_invisible) || joiner_at_an_end {
+            errors.push("must not contain invisible or text-direction characters".to_string());
         }
         if errors.is_empty() {
             Ok(PersonName(name.to_string()))
@@ -68,6 +112,9 @@ impl Email {
         }
         if email.chars().any(|c| c.is_control() && !c.is_whitespace()) {
             errors.push("must not contain control characters".to_string());
+        }
+        if email.chars().any(|c| is_invisible(c) || is_joiner(c)) {
+            errors.push("must not contain invisible or text-direction characters".to_string());
         }
         if !has_address_shape(email) {
             errors.push("must look like name@example.com".to_string());

@@ -3,7 +3,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::common::{send, TestServer};
+use crate::common::{assert_error, send, TestServer};
 
 #[tokio::test]
 async fn me_describes_the_caller_and_company() {
@@ -312,5 +312,64 @@ async fn twenty_concurrent_creates_with_one_email_make_one_user() {
     let (_, page) = s
         .get("/api/v1/users?query=race%40acme", &s.admin.token)
         .await;
+    assert_eq!(page["total_entries"], 1);
+}
+
+/// Look-alike identities are refused with a field error the form shows
+/// too: invisible and text-direction characters in emails and names. A
+/// joiner between letters (Persian, Devanagari) is part of a name.
+#[tokio::test]
+async fn look_alike_emails_and_names_are_refused() {
+    let s = TestServer::start().await;
+    let t = &s.admin.token;
+    s.create_user("Real", "Person", "real@acme.example", &[])
+        .await;
+    let invisible = "must not contain invisible or text-direction characters";
+    let create = |first: &str, email: &str| {
+        json!({"first_name": first, "last_name": "Person", "email": email,
+               "identity_provider": "Avaamo", "roles": []})
+    };
+    for email in [
+        "real\u{200B}@acme.example",
+        "real@acme\u{202E}.example",
+        "\u{FEFF}real@acme.example",
+    ] {
+        let (status, body) = s.post("/api/v1/users", t, create("Real", email)).await;
+        assert_error(status, &body, 422, "invalid");
+        assert!(
+            body["error"]["fields"]["email"]
+                .as_array()
+                .unwrap()
+                .contains(&json!(invisible)),
+            "{email:?}: {body}"
+        );
+    }
+    for first in [
+        "\u{200B}",
+        "\u{FEFF}",
+        "Ada\u{202E}nimda",
+        "A\u{2028}da",
+        "\u{200D}",
+    ] {
+        let (status, body) = s
+            .post("/api/v1/users", t, create(first, "other@acme.example"))
+            .await;
+        assert_error(status, &body, 422, "invalid");
+        assert_eq!(
+            body["error"]["fields"]["first_name"],
+            json!([invisible]),
+            "{first:?}"
+        );
+    }
+    let (status, body) = s
+        .post(
+            "/api/v1/users",
+            t,
+            create("Ali\u{200C}reza", "alireza@acme.example"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    // Only the real address exists.
+    let (_, page) = s.get("/api/v1/users?query=real", t).await;
     assert_eq!(page["total_entries"], 1);
 }
