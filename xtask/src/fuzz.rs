@@ -106,7 +106,16 @@ pub fn contract_fuzz(st: &Path, cluster: Option<&Cluster>) -> Result<(), String>
         .arg(api.join("schemathesis.toml"))
         .arg("run")
         .arg(api.join("openapi.json"))
-        .args(["--url", &base, "--checks", "all"])
+        // Every check but use-after-free: DELETE archives (the reason is in
+        // api/schemathesis.toml; the command line's `--checks` wins over it).
+        .args([
+            "--url",
+            &base,
+            "--checks",
+            "all",
+            "--exclude-checks",
+            "use_after_free",
+        ])
         .env("USERS_FUZZ_TOKEN", &token)
         .current_dir(&work));
     drop(serving);
