@@ -64,6 +64,16 @@ async fn delete_with_a_replacement_owner_then_restore() {
     browser
         .fill(By::role("combobox", "Replacement user"), "Ada")
         .await;
+    // The list re-renders in place as the typed search answers: choose only
+    // once it shows that search's results, or the option found may be
+    // showing someone else by the time it is clicked.
+    browser
+        .wait_for(
+            "the options for \"Ada\"",
+            "(() => { const o = [...document.querySelectorAll('[role=option]')]; \
+             return o.length > 0 && o.every(e => e.textContent.includes('Ada')); })()",
+        )
+        .await;
     browser
         .click(By::role_starting("option", "Ada Admin"))
         .await;

@@ -6,7 +6,7 @@ use serde_json::json;
 use users_api::RevealedToken;
 
 use super::{issue_token, stored_token, Backend, WriteTx};
-use crate::crypto::tokens_equal;
+use crate::crypto::{tokens_equal, TokenCrypto};
 use crate::storage::{format_time, Caller, StoreError, StoreResult};
 
 /// `last_used_at` is written at most this often per token.
@@ -85,8 +85,36 @@ pub(crate) async fn regenerate_token<B: Backend>(
     if !tx.user_exists(company_id, user_id).await? {
         return Err(StoreError::NotFound);
     }
-    let token = issue_token(&mut tx, backend.crypto(), user_id).await?;
-    let details = json!({ "hint": users_api::token::hint(&token) });
+    replace_token(
+        &mut tx,
+        backend.crypto(),
+        company_id,
+        actor_id,
+        user_id,
+        None,
+    )
+    .await?;
+    let revealed = stored_token(&mut tx, backend.crypto(), company_id, user_id).await?;
+    tx.commit().await?;
+    Ok(revealed)
+}
+
+/// Gives a user a new token in `tx` (the old one fails from the commit on)
+/// and audits it as `token.regenerate` with the new hint and, when the
+/// change made it, why (e.g. `restore`).
+pub(crate) async fn replace_token<T: WriteTx>(
+    tx: &mut T,
+    crypto: &TokenCrypto,
+    company_id: i64,
+    actor_id: i64,
+    user_id: i64,
+    reason: Option<&str>,
+) -> StoreResult<()> {
+    let token = issue_token(tx, crypto, user_id).await?;
+    let mut details = json!({ "hint": users_api::token::hint(&token) });
+    if let Some(reason) = reason {
+        details["reason"] = json!(reason);
+    }
     tx.record(
         company_id,
         actor_id,
@@ -94,8 +122,5 @@ pub(crate) async fn regenerate_token<B: Backend>(
         Some(user_id),
         details,
     )
-    .await?;
-    let revealed = stored_token(&mut tx, backend.crypto(), company_id, user_id).await?;
-    tx.commit().await?;
-    Ok(revealed)
+    .await
 }

@@ -5,7 +5,8 @@ use serde_json::{json, Map, Value};
 use users_api::validation::{ValidChanges, ValidNewUser};
 use users_api::{AgentRef, UserDetail, UserStatus};
 
-use super::{insert_user, issue_token, Backend, UserFields, WriteTx};
+use super::tokens::replace_token;
+use super::{insert_user, Backend, UserFields, WriteTx};
 use crate::storage::model::{has_settings, Expected};
 use crate::storage::{now, sort_key, StoreError, StoreResult};
 
@@ -208,14 +209,13 @@ pub(crate) async fn restore_user<B: Backend>(
     // Archiving revoked the token for good: whoever kept it (a departed
     // user, a leaked copy) is not let back in. The restored user gets a new
     // one, revealable as usual.
-    let token = issue_token(&mut tx, backend.crypto(), user_id).await?;
-    let details = json!({ "hint": users_api::token::hint(&token), "reason": "restore" });
-    tx.record(
+    replace_token(
+        &mut tx,
+        backend.crypto(),
         company_id,
         actor_id,
-        "token.regenerate",
-        Some(user_id),
-        details,
+        user_id,
+        Some("restore"),
     )
     .await?;
     let detail = tx.load_detail(company_id, user_id).await?;
