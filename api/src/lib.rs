@@ -3,6 +3,7 @@
 //! rules. Nothing here performs I/O.
 
 pub mod error;
+pub mod identity;
 pub mod query;
 pub mod schema;
 pub mod token;

@@ -83,13 +83,15 @@ impl PersonName {
         &self.0
     }
 
-    pub fn into_string(self) -> String {
-        self.0
+    /// The name as stored: in NFC, so composed and decomposed text are one
+    /// name (see [`crate::identity`]).
+    pub fn stored(&self) -> String {
+        crate::identity::nfc(&self.0)
     }
 }
 
 /// A trimmed email address of the form `local@domain.tld`, at most 254
-/// characters. Kept as typed; compared by [`Email::key`].
+/// characters. Stored as typed (in NFC); compared by [`Email::key`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Email(String);
 
@@ -130,13 +132,15 @@ impl Email {
         &self.0
     }
 
-    /// The case-insensitive identity of the address (what must be unique).
+    /// The canonical identity of the address (what must be unique):
+    /// see [`crate::identity::email_key`].
     pub fn key(&self) -> String {
-        self.0.to_lowercase()
+        crate::identity::email_key(&self.0)
     }
 
-    pub fn into_string(self) -> String {
-        self.0
+    /// The address as stored: as typed, in NFC.
+    pub fn stored(&self) -> String {
+        crate::identity::nfc(&self.0)
     }
 }
 

@@ -18,6 +18,7 @@ mod model;
 mod pool_guard;
 pub mod postgres;
 mod provenance;
+pub(crate) mod rekey;
 mod shared_sql;
 pub mod sqlite;
 mod window;
@@ -297,11 +298,6 @@ pub fn format_time(at: time::OffsetDateTime) -> String {
     )
 }
 
-/// The lower-cased "first last" the list is sorted and searched by.
-pub fn sort_key(first_name: &str, last_name: &str) -> String {
-    format!("{first_name} {last_name}").to_lowercase()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -311,11 +307,5 @@ mod tests {
         let at = time::macros::datetime!(2024-03-05 07:08:09.5 +02:00);
         assert_eq!(format_time(at), "2024-03-05T05:08:09Z");
         assert_eq!(now().len(), 20);
-    }
-
-    #[test]
-    fn sort_keys_fold_case() {
-        assert_eq!(sort_key("Ada", "LOVELACE"), "ada lovelace");
-        assert_eq!(sort_key("Zoë", "Ñúñez"), "zoë ñúñez");
     }
 }

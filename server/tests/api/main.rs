@@ -11,6 +11,7 @@ mod backends;
 mod cli;
 mod errors;
 mod fuzz;
+mod identity;
 mod instances;
 mod listing;
 mod races;

@@ -71,6 +71,58 @@ impl TestDatabase {
     pub fn is_postgres(&self) -> bool {
         self.location.is_postgres()
     }
+
+    /// Runs one statement directly on the database (`$1`, `$2`, … bound to
+    /// `texts`): for tests that must set up what the API would refuse, such
+    /// as rows written by an older version.
+    pub async fn execute(&self, sql: &str, texts: &[&str]) {
+        use sqlx::Connection;
+        match &self.location {
+            Location::Url(url) => {
+                let mut conn = sqlx::PgConnection::connect(url).await.expect("connect");
+                let mut query = sqlx::query(sql);
+                for text in texts {
+                    query = query.bind(*text);
+                }
+                query.execute(&mut conn).await.expect(sql);
+            }
+            Location::File(path) => {
+                let url = format!("sqlite://{}", path.display());
+                let mut conn = sqlx::SqliteConnection::connect(&url)
+                    .await
+                    .expect("connect");
+                let mut query = sqlx::query(sql);
+                for text in texts {
+                    query = query.bind(*text);
+                }
+                query.execute(&mut conn).await.expect(sql);
+            }
+        }
+    }
+
+    /// The number a `SELECT COUNT(*) …` statement answers.
+    pub async fn count(&self, sql: &str) -> i64 {
+        use sqlx::Connection;
+        match &self.location {
+            Location::Url(url) => {
+                let mut conn = sqlx::PgConnection::connect(url).await.expect("connect");
+                sqlx::query_scalar(sql)
+                    .fetch_one(&mut conn)
+                    .await
+                    .expect(sql)
+            }
+            Location::File(path) => {
+                let url = format!("sqlite://{}", path.display());
+                let mut conn = sqlx::SqliteConnection::connect(&url)
+                    .await
+                    .expect("connect");
+                sqlx::query_scalar(sql)
+                    .fetch_one(&mut conn)
+                    .await
+                    .expect(sql)
+            }
+        }
+    }
 }
 
 /// The PostgreSQL server the suite runs on, if any.

@@ -48,9 +48,9 @@ impl Store {
             }
         };
         let id = self.insert_active_user(NewStoredUser {
-            first_name: valid.first_name.into_string(),
-            last_name: valid.last_name.into_string(),
-            email: valid.email.into_string(),
+            first_name: valid.first_name.stored(),
+            last_name: valid.last_name.stored(),
+            email: valid.email.stored(),
             identity_provider: valid.identity_provider,
             direct_roles: valid.roles,
             groups: Vec::new(),
@@ -103,13 +103,13 @@ impl Store {
         let now = self.now();
         let user = self.user_mut(id)?;
         if let Some(v) = changes.first_name {
-            user.first_name = v.into_string();
+            user.first_name = v.stored();
         }
         if let Some(v) = changes.last_name {
-            user.last_name = v.into_string();
+            user.last_name = v.stored();
         }
         if let Some(v) = changes.email {
-            user.email = v.into_string();
+            user.email = v.stored();
         }
         if let Some(v) = changes.identity_provider {
             user.identity_provider = v;

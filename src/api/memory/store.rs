@@ -273,10 +273,10 @@ impl Store {
     }
 
     pub(super) fn email_owner(&self, email: &str, except: Option<UserId>) -> Option<&StoredUser> {
-        let key = email.trim().to_lowercase();
+        let key = users_api::identity::email_key(email.trim());
         self.users
             .iter()
-            .find(|u| Some(u.id) != except && u.email.to_lowercase() == key)
+            .find(|u| Some(u.id) != except && users_api::identity::email_key(&u.email) == key)
     }
 
     pub(super) fn record(

@@ -2,22 +2,27 @@
 //! alphabetical order by "first last" (then email, then id) and paging
 //! with true totals; the audit log is paged the same way, newest first.
 
-use users_api::{AuditEntry, ListQuery, Page, UserId, UserSummary};
+use users_api::{identity, AuditEntry, ListQuery, Page, UserId, UserSummary};
 
 use super::store::{Store, StoredUser};
 use crate::api::ApiError;
 
 impl StoredUser {
+    /// The server's order: folded "first last", then the email key, then id.
     fn sort_key(&self) -> (String, String, UserId) {
-        (self.name().to_lowercase(), self.email.clone(), self.id)
+        (
+            identity::name_key(&self.first_name, &self.last_name),
+            identity::email_key(&self.email),
+            self.id,
+        )
     }
 
+    /// The server's search: the folded needle inside the folded name or
+    /// the email key.
     fn matches(&self, needle: &str) -> bool {
         needle.is_empty()
-            || self.first_name.to_lowercase().contains(needle)
-            || self.last_name.to_lowercase().contains(needle)
-            || self.name().to_lowercase().contains(needle)
-            || self.email.to_lowercase().contains(needle)
+            || identity::name_key(&self.first_name, &self.last_name).contains(needle)
+            || identity::email_key(&self.email).contains(needle)
     }
 }
 
@@ -28,7 +33,7 @@ impl Store {
         if query.page == 0 || query.per_page == 0 || query.per_page > users_api::MAX_PER_PAGE {
             return Err(ApiError::BadRequest("bad page or per_page".into()));
         }
-        let needle = query.query.trim().to_lowercase();
+        let needle = identity::fold(query.query.trim());
         let mut found: Vec<&StoredUser> = self
             .users
             .iter()

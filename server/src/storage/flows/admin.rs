@@ -50,8 +50,8 @@ pub(crate) async fn create_admin<B: Backend>(
             }
             let id = insert_user(&mut tx, crypto, company_id, &admin).await?;
             let details = json!({"via": "create-admin", "user": {
-                "first_name": admin.first_name.as_str(), "last_name": admin.last_name.as_str(),
-                "email": admin.email.as_str(), "identity_provider": admin.identity_provider,
+                "first_name": admin.first_name.stored(), "last_name": admin.last_name.stored(),
+                "email": admin.email.stored(), "identity_provider": admin.identity_provider,
                 "roles": [SETTINGS_ROLE],
             }});
             tx.record(company_id, id, "user.create", Some(id), details)

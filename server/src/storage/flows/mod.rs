@@ -46,7 +46,8 @@ pub(crate) struct UserFields<'a> {
     pub(crate) first_name: &'a str,
     pub(crate) last_name: &'a str,
     pub(crate) email: &'a str,
-    pub(crate) email_key: &'a str,
+    /// The canonical key; `None` on an update keeps the stored one.
+    pub(crate) email_key: Option<&'a str>,
     pub(crate) identity_provider_id: i64,
 }
 
@@ -270,15 +271,16 @@ pub(crate) async fn insert_user<T: WriteTx>(
     user: &ValidNewUser,
 ) -> StoreResult<i64> {
     let provider = tx.provider_id(company_id, &user.identity_provider).await?;
-    let key = user.email.key();
+    let (first_name, last_name) = (user.first_name.stored(), user.last_name.stored());
+    let (email, key) = (user.email.stored(), user.email.key());
     let fields = UserFields {
-        first_name: user.first_name.as_str(),
-        last_name: user.last_name.as_str(),
-        email: user.email.as_str(),
-        email_key: &key,
+        first_name: &first_name,
+        last_name: &last_name,
+        email: &email,
+        email_key: Some(&key),
         identity_provider_id: provider,
     };
-    let sort_key = super::sort_key(fields.first_name, fields.last_name);
+    let sort_key = users_api::identity::name_key(&first_name, &last_name);
     let id = tx
         .insert_user_row(company_id, &fields, &sort_key, &super::now())
         .await?;

@@ -3,12 +3,12 @@
 
 use serde_json::{json, Map, Value};
 use users_api::validation::{ValidChanges, ValidNewUser};
-use users_api::{AgentRef, UserDetail, UserStatus};
+use users_api::{identity, AgentRef, Email, PersonName, UserDetail, UserStatus};
 
 use super::tokens::replace_token;
 use super::{insert_user, Backend, UserFields, WriteTx};
 use crate::storage::model::{has_settings, Expected};
-use crate::storage::{now, sort_key, StoreError, StoreResult};
+use crate::storage::{now, StoreError, StoreResult};
 
 /// Why an email cannot be used by a new user of the company, if it cannot.
 async fn email_conflict<T: WriteTx>(
@@ -40,8 +40,8 @@ pub(crate) async fn create_user<B: Backend>(
     }
     let id = insert_user(&mut tx, backend.crypto(), company_id, user).await?;
     let details = json!({"user": {
-        "first_name": user.first_name.as_str(), "last_name": user.last_name.as_str(),
-        "email": user.email.as_str(), "identity_provider": user.identity_provider,
+        "first_name": user.first_name.stored(), "last_name": user.last_name.stored(),
+        "email": user.email.stored(), "identity_provider": user.identity_provider,
         "roles": user.roles,
     }});
     tx.record(company_id, actor_id, "user.create", Some(id), details)
@@ -74,18 +74,19 @@ pub(crate) async fn update_user<B: Backend>(
             diff.insert(field.to_string(), json!({"before": before, "after": after}));
         }
     };
+    // Stored forms (NFC): a name sent decomposed is the same name, no change.
     let first = changes
         .first_name
         .as_ref()
-        .map_or(s.first_name.as_str(), |n| n.as_str());
+        .map_or_else(|| s.first_name.clone(), PersonName::stored);
     let last = changes
         .last_name
         .as_ref()
-        .map_or(s.last_name.as_str(), |n| n.as_str());
+        .map_or_else(|| s.last_name.clone(), PersonName::stored);
     let email = changes
         .email
         .as_ref()
-        .map_or(s.email.as_str(), |e| e.as_str());
+        .map_or_else(|| s.email.clone(), Email::stored);
     let provider = changes
         .identity_provider
         .as_deref()
@@ -103,18 +104,23 @@ pub(crate) async fn update_user<B: Backend>(
     if diff.is_empty() {
         return Ok(current);
     }
-    let email_key = email.to_lowercase();
-    if email_key != s.email.to_lowercase() && tx.email_taken_by_other(&email_key, user_id).await? {
-        return Err(StoreError::EmailTaken);
+    // A new address gets its canonical key; an unchanged one keeps the key
+    // it has (one the identity-key migration left as a reported collision
+    // must not block edits to other fields).
+    let email_key = (email != s.email).then(|| identity::email_key(&email));
+    if let Some(key) = &email_key {
+        if tx.email_taken_by_other(key, user_id).await? {
+            return Err(StoreError::EmailTaken);
+        }
     }
     let fields = UserFields {
-        first_name: first,
-        last_name: last,
-        email,
-        email_key: &email_key,
+        first_name: &first,
+        last_name: &last,
+        email: &email,
+        email_key: email_key.as_deref(),
         identity_provider_id: tx.provider_id(company_id, provider).await?,
     };
-    tx.update_user_row(user_id, &fields, &sort_key(first, last), &now())
+    tx.update_user_row(user_id, &fields, &identity::name_key(&first, &last), &now())
         .await?;
     if diff.contains_key("roles") {
         tx.set_direct_roles(user_id, roles).await?;

@@ -12,7 +12,8 @@ use super::PgStore;
 use crate::crypto::TokenCrypto;
 use crate::storage::flows::WriteTx;
 use crate::storage::model::{DemoPlan, SeedSummary};
-use crate::storage::{now, sort_key, StoreError, StoreResult};
+use crate::storage::{now, StoreError, StoreResult};
+use users_api::identity;
 
 /// Rows per statement.
 const CHUNK: usize = 5_000;
@@ -109,11 +110,13 @@ impl PgStore {
                 columns.first.push(u.first_name.clone());
                 columns.last.push(u.last_name.clone());
                 columns.email.push(u.email.clone());
-                columns.email_key.push(u.email.to_lowercase());
+                columns.email_key.push(identity::email_key(&u.email));
                 columns.provider.push(provider);
                 let status = if u.archived { "archived" } else { "active" };
                 columns.status.push(status.to_string());
-                columns.sort_key.push(sort_key(&u.first_name, &u.last_name));
+                columns
+                    .sort_key
+                    .push(identity::name_key(&u.first_name, &u.last_name));
                 columns.archived_at.push(u.archived.then(|| at.clone()));
                 columns
                     .archived_by

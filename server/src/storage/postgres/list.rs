@@ -222,7 +222,7 @@ pub(super) async fn plan_page(
 ) -> StoreResult<(u64, Vec<i64>)> {
     let status = q.status.as_str();
     let (offset, per_page) = (q.offset(), u64::from(q.per_page));
-    let needle = q.query.to_lowercase();
+    let needle = users_api::identity::fold(&q.query);
     // No name or email holds a control character (validation refuses
     // them, and PostgreSQL text cannot hold NUL): nothing matches.
     if needle.chars().any(char::is_control) {

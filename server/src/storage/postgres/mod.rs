@@ -15,6 +15,7 @@ mod bulk;
 mod candidates;
 mod list;
 mod reads;
+mod rekey;
 mod summaries;
 mod tx;
 
@@ -75,6 +76,13 @@ impl PgStore {
             )
             .await?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        // Under the catalogue lock: one instance migrates, the others then
+        // find it done.
+        let mut tx = pool.begin().await?;
+        lock(&mut tx, CATALOGUE_LOCK).await?;
+        let rekeyed = rekey::rekey_identities(&mut tx).await?;
+        tx.commit().await?;
+        super::rekey::report(&rekeyed);
         let store = PgStore {
             pool,
             crypto: Arc::new(crypto),

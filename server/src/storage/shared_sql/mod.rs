@@ -9,9 +9,11 @@
 //! expanding module imports, so the SQL reads as plain code.
 
 mod reads;
+mod rekey;
 mod tokens;
 mod write;
 
 pub(crate) use reads::common_reads;
+pub(crate) use rekey::rekey_statements;
 pub(crate) use tokens::common_token_statements;
 pub(crate) use write::common_write_statements;

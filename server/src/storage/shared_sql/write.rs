@@ -83,7 +83,7 @@ macro_rules! common_write_statements {
             at: &str,
         ) -> StoreResult<()> {
             sqlx::query(
-                    "UPDATE users SET first_name = $2, last_name = $3, email = $4, email_key = $5,
+                    "UPDATE users SET first_name = $2, last_name = $3, email = $4, email_key = COALESCE($5, email_key),
                             identity_provider_id = $6, sort_key = $7, version = version + 1, updated_at = $8
                      WHERE id = $1",
                 )

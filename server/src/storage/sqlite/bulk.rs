@@ -12,7 +12,8 @@ use crate::crypto::TokenCrypto;
 use crate::storage::flows::WriteTx;
 use crate::storage::grams::user_grams;
 use crate::storage::model::{DemoPlan, DemoUser, SeedSummary};
-use crate::storage::{now, sort_key, StoreError, StoreResult};
+use crate::storage::{now, StoreError, StoreResult};
+use users_api::identity;
 
 /// Triggers on `users` that the bulk load replaces with set-based fills.
 const BULK_TRIGGERS: [&str; 3] = [
@@ -108,10 +109,10 @@ impl SqliteStore {
                     .push_bind(&u.first_name)
                     .push_bind(&u.last_name)
                     .push_bind(&u.email)
-                    .push_bind(u.email.to_lowercase())
+                    .push_bind(identity::email_key(&u.email))
                     .push_bind(provider.unwrap_or(0))
                     .push_bind(if archived { "archived" } else { "active" })
-                    .push_bind(sort_key(&u.first_name, &u.last_name))
+                    .push_bind(identity::name_key(&u.first_name, &u.last_name))
                     .push_bind(archived.then(|| at.clone()))
                     .push_bind(if archived { admin } else { None })
                     .push_bind(&at)
@@ -277,8 +278,8 @@ async fn fill_derived(
     // lower-cased email), per status.
     let mut counts: [HashMap<String, i64>; 2] = [HashMap::new(), HashMap::new()];
     for u in users {
-        let names = sort_key(&u.first_name, &u.last_name);
-        let email = u.email.to_lowercase();
+        let names = identity::name_key(&u.first_name, &u.last_name);
+        let email = identity::email_key(&u.email);
         let tab = &mut counts[usize::from(u.archived)];
         for gram in user_grams(&names, &email) {
             match tab.get_mut(gram) {

@@ -211,7 +211,7 @@ pub(super) async fn plan_page(
     let status = q.status.as_str();
     let per_page = u64::from(q.per_page);
     let offset = q.offset();
-    let needle = q.query.to_lowercase();
+    let needle = users_api::identity::fold(&q.query);
     if needle.chars().any(char::is_control) {
         // No name or email holds a control character (validation refuses
         // them; the search index's padding is one): match nothing.

@@ -11,6 +11,7 @@ mod admin;
 mod bulk;
 mod list;
 mod reads;
+mod rekey;
 mod summaries;
 mod tx;
 
@@ -75,6 +76,10 @@ impl SqliteStore {
             .connect_with(options.clone())
             .await?;
         sqlx::migrate!("./migrations/sqlite").run(&write).await?;
+        let mut tx = write.begin_with("BEGIN IMMEDIATE").await?;
+        let rekeyed = rekey::rekey_identities(&mut tx).await?;
+        tx.commit().await?;
+        super::rekey::report(&rekeyed);
         let read = SqlitePoolOptions::new()
             .max_connections(READ_CONNECTIONS)
             .min_connections(READ_CONNECTIONS)
