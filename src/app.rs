@@ -17,6 +17,7 @@ use crate::pages::user_form::{EditUserPage, NewUserPage};
 use crate::pages::users_list::UsersPage;
 use crate::state::list_url::with_search;
 use crate::state::notices::Notices;
+use crate::state::restore::RestoreUser;
 use crate::state::row_action::{ListReload, RowActions};
 use crate::state::session::{use_session, Session, SessionState};
 
@@ -24,9 +25,12 @@ use crate::state::session::{use_session, Session, SessionState};
 #[component]
 pub fn App(client: Rc<dyn ApiClient>) -> impl IntoView {
     let api = provide_api(client);
-    provide_context(Notices::new());
+    let notices = Notices::new();
+    let reload = ListReload(RwSignal::new(0));
+    provide_context(notices);
+    provide_context(reload);
     provide_context(RowActions(RwSignal::new(None)));
-    provide_context(ListReload(RwSignal::new(0)));
+    provide_context(RestoreUser::new(api, notices, reload));
     Session::start(api);
 
     view! {

@@ -125,6 +125,13 @@ impl ApiError {
         }
     }
 
+    /// What to show where the call was made: the [`ApiError::message`], or
+    /// `None` for a 401, which the API layer has already handed to the
+    /// session (it goes to sign-in and says why there).
+    pub fn shown(&self) -> Option<String> {
+        (*self != ApiError::Unauthenticated).then(|| self.message())
+    }
+
     /// A sentence a person can act on.
     pub fn message(&self) -> String {
         match self {

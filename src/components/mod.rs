@@ -2,6 +2,7 @@
 
 pub mod dialogs;
 pub mod error_view;
+pub mod focus;
 pub mod frame;
 pub mod pagination;
 pub mod role_chips;

@@ -57,6 +57,10 @@ pub fn RowMenu(user: UserSummary, items: Vec<RowActionKind>) -> impl IntoView {
     let button_ref = NodeRef::<html::Button>::new();
     let menu_ref = NodeRef::<html::Div>::new();
     let user = StoredValue::new(user);
+    // Closing the menu and leaving the page in one go (choosing "Delete",
+    // then the page goes) can run the attribute updates after the row is
+    // disposed: read `open` as closed then.
+    let is_open = move || open.try_get().unwrap_or(false);
 
     let focus_item = move |how: Move| {
         let Some(menu) = menu_ref.get_untracked() else {
@@ -226,7 +230,7 @@ pub fn RowMenu(user: UserSummary, items: Vec<RowActionKind>) -> impl IntoView {
                 aria-label=format!("More actions for {name}")
                 aria-haspopup="menu"
                 aria-controls=menu_id.clone()
-                aria-expanded=move || if open.get() { "true" } else { "false" }
+                aria-expanded=move || if is_open() { "true" } else { "false" }
                 on:click=on_button_click
                 on:keydown=on_button_keydown
                 on:keyup=on_button_keyup
@@ -239,7 +243,7 @@ pub fn RowMenu(user: UserSummary, items: Vec<RowActionKind>) -> impl IntoView {
                 id=menu_id
                 node_ref=menu_ref
                 aria-labelledby=button_id
-                hidden=move || !open.get()
+                hidden=move || !is_open()
                 on:keydown=on_menu_keydown
             >
                 {entries}

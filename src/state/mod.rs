@@ -2,5 +2,6 @@
 
 pub mod list_url;
 pub mod notices;
+pub mod restore;
 pub mod row_action;
 pub mod session;

@@ -8,25 +8,55 @@ mod search;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
-use users_api::{ListQuery, UserStatus};
+use users_api::{ListQuery, Page, UserStatus, UserSummary};
 
 use crate::api::use_api;
 use crate::components::dialogs::RowActionDialogs;
-use crate::components::error_view::ErrorView;
+use crate::components::error_view::ErrorsView;
 use crate::components::pagination::Pagination;
 use crate::components::tabs::{tab_id, StatusTabs, PANEL_ID};
 use crate::pages::no_access::NoAccess;
 use crate::state::list_url::{list_query_from, new_url, users_url};
-use crate::state::notices::use_notices;
 use crate::state::row_action::use_list_reload;
 use crate::state::session::use_session;
-use loading::{load_list, Listing};
+use loading::{after_each_answer, list_resource};
 
 /// How long typing must pause before the search runs.
 pub const SEARCH_DEBOUNCE_MS: u32 = 250;
 
 /// The performance mark set each time rows have been painted.
 pub const ROWS_PAINTED_MARK: &str = "users-rows-painted";
+
+/// The users table around `body` (its rows); `busy` while a page loads
+/// (rows already shown are dimmed until the newer ones arrive).
+fn users_table(
+    body: AnyView,
+    busy: impl Fn() -> bool + Copy + Send + Sync + 'static,
+    placeholder: bool,
+) -> impl IntoView {
+    view! {
+        <div class="table-scroll">
+            <table
+                class="users-table"
+                class:is-loading=move || !placeholder && busy()
+                aria-label="Users"
+                aria-busy=move || if busy() { "true" } else { "false" }
+            >
+                <thead>
+                    <tr>
+                        <th scope="col">"Name"</th>
+                        <th scope="col">"Email"</th>
+                        <th scope="col">"Identity provider"</th>
+                        <th scope="col">"Roles"</th>
+                        <th scope="col">"Groups"</th>
+                        <th scope="col">"Actions"</th>
+                    </tr>
+                </thead>
+                <tbody>{body}</tbody>
+            </table>
+        </div>
+    }
+}
 
 /// The Users page: the list for administrators, the no-access view for others.
 #[component]
@@ -46,7 +76,6 @@ pub fn UsersPage() -> impl IntoView {
 #[component]
 pub fn UsersList(directory: Option<String>) -> impl IntoView {
     let api = use_api();
-    let notices = use_notices();
     let reload = use_list_reload();
     let navigate = StoredValue::new_local(use_navigate());
     let query_map = use_query_map();
@@ -67,13 +96,10 @@ pub fn UsersList(directory: Option<String>) -> impl IntoView {
         });
     };
 
-    // --- Loading: the newest request wins; older answers are dropped. ---
-    let Listing {
-        data,
-        loading,
-        error,
-        refocus,
-    } = load_list(api, reload, query, go);
+    // --- Loading: a resource keyed on the URL's query. ---
+    let list = list_resource(api, reload, query);
+    let refocus = StoredValue::new(None::<String>);
+    after_each_answer(list, refocus, go);
 
     // --- Search: debounced, replaces the URL, resets to page 1. ---
     let search = search::search_box(query, go);
@@ -127,52 +153,38 @@ pub fn UsersList(directory: Option<String>) -> impl IntoView {
         })
     };
 
-    // --- The table body: skeleton, rows, or an empty state. ---
-    let rows = rows::rows(api, notices, reload, data, managed);
-
-    let pagination = move || {
-        data.get().and_then(|(q, page)| {
-            (page.total_entries > 0).then(|| {
-                view! {
-                    <Pagination
-                        query=q
-                        total_entries=page.total_entries
-                        total_pages=page.total_pages
-                        shown=page.entries.len()
-                        on_per_page=on_per_page
-                        on_follow=move |selector| refocus.set_value(Some(selector))
-                    />
-                }
-            })
-        })
-    };
-
-    let body = move || match error.get() {
-        Some(e) => view! { <ErrorView error=e on_retry=move || reload.reload() /> }.into_any(),
-        None => view! {
-            <div class="table-scroll">
-                <table
-                    class="users-table"
-                    class:is-loading=move || loading.get() && data.with(Option::is_some)
-                    aria-label="Users"
-                    aria-busy=move || if loading.get() { "true" } else { "false" }
-                >
-                    <thead>
-                        <tr>
-                            <th scope="col">"Name"</th>
-                            <th scope="col">"Email"</th>
-                            <th scope="col">"Identity provider"</th>
-                            <th scope="col">"Roles"</th>
-                            <th scope="col">"Groups"</th>
-                            <th scope="col">"Actions"</th>
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
+    // --- The table: placeholder rows until the first page; then the page
+    // (kept on screen, marked busy, while the next one loads); or the error.
+    let pending = RwSignal::new(false);
+    let page_view = move |(q, page): (ListQuery, Page<UserSummary>)| {
+        let pagination = (page.total_entries > 0).then(|| {
+            view! {
+                <Pagination
+                    query=q.clone()
+                    total_entries=page.total_entries
+                    total_pages=page.total_pages
+                    shown=page.entries.len()
+                    on_per_page=on_per_page
+                    on_follow=move |selector| refocus.set_value(Some(selector))
+                />
+            }
+        });
+        view! {
+            {users_table(rows::rows(&q, page, managed), move || pending.get(), false)}
             {pagination}
         }
-        .into_any(),
+    };
+    let body = view! {
+        <Transition
+            fallback=|| users_table(rows::skeleton_rows(), || true, true)
+            set_pending=pending
+        >
+            <ErrorBoundary fallback=move |errors| {
+                view! { <ErrorsView errors=errors on_retry=move || reload.reload() /> }
+            }>
+                {move || list.get().map(|answer| answer.map(page_view))}
+            </ErrorBoundary>
+        </Transition>
     };
 
     view! {

@@ -3,15 +3,13 @@
 //! row actions: Edit and the menu, or Restore for archived users).
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use users_api::{ListQuery, Page, UserStatus, UserSummary};
 
-use crate::api::{Api, ApiError};
 use crate::components::role_chips::RoleChips;
 use crate::components::row_menu::RowMenu;
 use crate::state::list_url::edit_url;
-use crate::state::notices::Notices;
-use crate::state::row_action::{ListReload, RowActionKind};
+use crate::state::restore::use_restore;
+use crate::state::row_action::RowActionKind;
 
 /// An email that may wrap after its "@" (and nowhere else).
 fn email_with_break(email: &str) -> impl IntoView {
@@ -23,137 +21,112 @@ fn email_with_break(email: &str) -> impl IntoView {
     }
 }
 
-/// The table body for `data` (`None` until the first page arrives).
-/// `managed`: users are managed in a directory, so no Edit, Delete or Restore.
-pub(super) fn rows(
-    api: Api,
-    notices: Notices,
-    reload: ListReload,
-    data: RwSignal<Option<(ListQuery, Page<UserSummary>)>>,
-    managed: bool,
-) -> impl Fn() -> AnyView + Copy + Send + Sync + 'static {
-    let restoring = RwSignal::new(None::<i64>);
-    let restore = move |user: UserSummary| {
-        let name = user.full_name();
-        restoring.set(Some(user.id));
-        spawn_local(async move {
-            let result = api.call(|client| client.restore_user(user.id)).await;
-            restoring.set(None);
-            match result {
-                Ok(_) => {
-                    notices.announce(format!("{name} restored"));
-                    reload.reload();
-                }
-                Err(ApiError::Unauthenticated) => {}
-                Err(e) => {
-                    notices.announce(e.message());
-                }
-            }
-        });
-    };
-
-    move || {
-        let Some((q, page)) = data.get() else {
-            return (0..5)
-                .map(|_| {
-                    view! {
-                        <tr class="skeleton-row" aria-hidden="true">
-                            {(0..6)
-                                .map(|_| view! { <td><span class="skeleton"></span></td> })
-                                .collect_view()}
-                        </tr>
-                    }
-                })
-                .collect_view()
-                .into_any();
-        };
-        if page.entries.is_empty() {
-            let message = match (q.status, q.query.is_empty()) {
-                (UserStatus::Active, false) => format!("No active users match “{}”.", q.query),
-                (UserStatus::Archived, false) => format!("No archived users match “{}”.", q.query),
-                (UserStatus::Active, true) => "No active users yet.".to_string(),
-                (UserStatus::Archived, true) => "No archived users.".to_string(),
-            };
-            return view! {
-                <tr>
-                    <td colspan="6" class="empty-state">{message}</td>
+/// The table body while the first page loads: five placeholder rows.
+pub(super) fn skeleton_rows() -> AnyView {
+    (0..5)
+        .map(|_| {
+            view! {
+                <tr class="skeleton-row" aria-hidden="true">
+                    {(0..6)
+                        .map(|_| view! { <td><span class="skeleton"></span></td> })
+                        .collect_view()}
                 </tr>
             }
-            .into_any();
+        })
+        .collect_view()
+        .into_any()
+}
+
+/// The table body for one page of `q`: a row per user, or the empty state.
+/// `managed`: users are managed in a directory, so no Edit, Delete or Restore.
+pub(super) fn rows(q: &ListQuery, page: Page<UserSummary>, managed: bool) -> AnyView {
+    let restore = use_restore();
+    if page.entries.is_empty() {
+        let message = match (q.status, q.query.is_empty()) {
+            (UserStatus::Active, false) => format!("No active users match “{}”.", q.query),
+            (UserStatus::Archived, false) => format!("No archived users match “{}”.", q.query),
+            (UserStatus::Active, true) => "No active users yet.".to_string(),
+            (UserStatus::Archived, true) => "No archived users.".to_string(),
+        };
+        return view! {
+            <tr>
+                <td colspan="6" class="empty-state">{message}</td>
+            </tr>
         }
-        page.entries
-            .into_iter()
-            .map(|user| {
-                let name_id = format!("user-{}-name", user.id);
-                let actions = match user.status {
-                    UserStatus::Active => {
-                        let edit = (!managed).then(|| {
-                            view! {
-                                <a
-                                    class="button small"
-                                    href=edit_url(user.id, &q)
-                                    aria-describedby=name_id.clone()
-                                >
-                                    "Edit"
-                                </a>
-                            }
-                        });
-                        let mut items = vec![RowActionKind::AccessToken];
-                        if !managed {
-                            items.push(RowActionKind::Delete);
-                        }
-                        view! {
-                            {edit}
-                            <RowMenu user=user.clone() items=items />
-                        }
-                        .into_any()
-                    }
-                    UserStatus::Archived => {
-                        let id = user.id;
-                        let target = user.clone();
-                        (!managed)
-                            .then(|| {
-                                view! {
-                                    <button
-                                        type="button"
-                                        class="button small"
-                                        aria-describedby=name_id.clone()
-                                        disabled=move || restoring.get() == Some(id)
-                                        on:click=move |_| restore(target.clone())
-                                    >
-                                        "Restore"
-                                    </button>
-                                }
-                            })
-                            .into_any()
-                    }
-                };
-                let groups = if user.groups.is_empty() {
-                    view! { <span class="muted">"—"</span> }.into_any()
-                } else {
-                    user.groups
-                        .iter()
-                        .map(|g| g.name.clone())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                        .into_any()
-                };
-                view! {
-                    <tr>
-                        <th scope="row" id=name_id.clone()>{user.full_name()}</th>
-                        <td class="email">{email_with_break(&user.email)}</td>
-                        <td>{user.identity_provider.clone()}</td>
-                        <td>
-                            <RoleChips roles=user.roles.clone() id_prefix=format!("user-{}", user.id) />
-                        </td>
-                        <td>{groups}</td>
-                        <td class="actions">
-                            <div class="actions-inner">{actions}</div>
-                        </td>
-                    </tr>
-                }
-            })
-            .collect_view()
-            .into_any()
+        .into_any();
     }
+    page.entries
+        .into_iter()
+        .map(|user| {
+            let name_id = format!("user-{}-name", user.id);
+            let actions = match user.status {
+                UserStatus::Active => {
+                    let edit = (!managed).then(|| {
+                        view! {
+                            <a
+                                class="button small"
+                                href=edit_url(user.id, q)
+                                aria-describedby=name_id.clone()
+                            >
+                                "Edit"
+                            </a>
+                        }
+                    });
+                    let mut items = vec![RowActionKind::AccessToken];
+                    if !managed {
+                        items.push(RowActionKind::Delete);
+                    }
+                    view! {
+                        {edit}
+                        <RowMenu user=user.clone() items=items />
+                    }
+                    .into_any()
+                }
+                UserStatus::Archived => {
+                    let id = user.id;
+                    let name = user.full_name();
+                    (!managed)
+                        .then(|| {
+                            view! {
+                                <button
+                                    type="button"
+                                    class="button small"
+                                    aria-describedby=name_id.clone()
+                                    disabled=move || restore.is_restoring(id)
+                                    on:click=move |_| restore.dispatch(id, name.clone())
+                                >
+                                    "Restore"
+                                </button>
+                            }
+                        })
+                        .into_any()
+                }
+            };
+            let groups = if user.groups.is_empty() {
+                view! { <span class="muted">"—"</span> }.into_any()
+            } else {
+                user.groups
+                    .iter()
+                    .map(|g| g.name.clone())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+                    .into_any()
+            };
+            view! {
+                <tr>
+                    <th scope="row" id=name_id.clone()>{user.full_name()}</th>
+                    <td class="email">{email_with_break(&user.email)}</td>
+                    <td>{user.identity_provider.clone()}</td>
+                    <td>
+                        <RoleChips roles=user.roles.clone() id_prefix=format!("user-{}", user.id) />
+                    </td>
+                    <td>{groups}</td>
+                    <td class="actions">
+                        <div class="actions-inner">{actions}</div>
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view()
+        .into_any()
 }

@@ -1,0 +1,67 @@
+//! Moving focus: to an element by id, to the page's heading, or to either
+//! once the pending render is painted. Every view that moves focus calls
+//! these, so focus is never dropped on `<body>` by a missing target.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::HtmlElement;
+
+fn element(id: &str) -> Option<HtmlElement> {
+    document()
+        .get_element_by_id(id)
+        .and_then(|el| el.dyn_into::<HtmlElement>().ok())
+}
+
+/// Focuses the element with `id`; `false` when there is none.
+pub fn focus_id(id: &str) -> bool {
+    element(id).is_some_and(|el| el.focus().is_ok())
+}
+
+/// Focuses the first element matching `selector` unless it is disabled
+/// (`aria-disabled`); `false` when nothing took focus.
+pub fn focus_selector(selector: &str) -> bool {
+    document()
+        .query_selector(selector)
+        .ok()
+        .flatten()
+        .and_then(|el| el.dyn_into::<HtmlElement>().ok())
+        .filter(|el| el.get_attribute("aria-disabled").as_deref() != Some("true"))
+        .is_some_and(|el| el.focus().is_ok())
+}
+
+/// Focuses the page's main heading (made programmatically focusable).
+pub fn focus_heading() {
+    if let Some(heading) = document()
+        .query_selector("main h1")
+        .ok()
+        .flatten()
+        .and_then(|el| el.dyn_into::<HtmlElement>().ok())
+    {
+        if !heading.has_attribute("tabindex") {
+            let _ = heading.set_attribute("tabindex", "-1");
+        }
+        let _ = heading.focus();
+    }
+}
+
+/// Focuses the element with `id`, else the page's main heading.
+pub fn focus_id_or_heading(id: &str) {
+    if !focus_id(id) {
+        focus_heading();
+    }
+}
+
+/// Focuses the element with `id` once the current render has been painted
+/// (for controls that a state change is about to show or enable).
+pub fn focus_id_after_render(id: &'static str) {
+    request_animation_frame(move || {
+        focus_id(id);
+    });
+}
+
+/// Whether focus has fallen to `<body>` (or nowhere).
+pub fn focus_is_lost() -> bool {
+    document()
+        .active_element()
+        .is_none_or(|el| el.tag_name() == "BODY")
+}
