@@ -115,7 +115,7 @@ impl Api {
 
     /// Runs one call, reporting a 401 to the hook.
     pub async fn call<T>(
-        &self,
+        self,
         f: impl FnOnce(&dyn ApiClient) -> ApiFuture<T>,
     ) -> Result<T, ApiError> {
         let future = {

@@ -4,43 +4,19 @@
 //! archives. Success is announced with "Undo", which restores.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use users_api::{AgentRef, DeleteUser, UserSummary};
-use wasm_bindgen::JsCast;
 
 use super::modal::Modal;
 use super::replacement_picker::{ReplacementPicker, INPUT_ID};
-use crate::api::{use_api, Api, ApiError};
-use crate::state::notices::{use_notices, Notices};
-use crate::state::row_action::{use_list_reload, ListReload};
+use crate::api::{use_api, ApiError};
+use crate::components::focus::focus_id_after_render;
+use crate::state::notices::use_notices;
+use crate::state::restore::use_restore;
+use crate::state::row_action::use_list_reload;
 use crate::state::session::use_session;
 
-/// Restores an archived user and announces the outcome; the list reloads.
-pub fn restore_and_announce(api: Api, notices: Notices, reload: ListReload, id: i64, name: String) {
-    spawn_local(async move {
-        match api.call(|c| c.restore_user(id)).await {
-            Ok(_) => {
-                notices.announce(format!("{name} restored"));
-            }
-            Err(ApiError::Unauthenticated) => {}
-            Err(e) => {
-                notices.announce(format!("{name} could not be restored. {}", e.message()));
-            }
-        }
-        let _ = reload.0.try_update(|n| *n += 1);
-    });
-}
-
-fn focus_replacement() {
-    request_animation_frame(|| {
-        if let Some(input) = document()
-            .get_element_by_id(INPUT_ID)
-            .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
-        {
-            let _ = input.focus();
-        }
-    });
-}
+/// Why the replacement is missing (shown under "Replacement user").
+const CHOOSE_REPLACEMENT: &str = "Choose a replacement user to take over the agents.";
 
 #[component]
 pub fn DeleteDialog(
@@ -52,6 +28,7 @@ pub fn DeleteDialog(
     let api = use_api();
     let notices = use_notices();
     let reload = use_list_reload();
+    let restore = use_restore();
     let is_me = use_session()
         .me_untracked()
         .is_some_and(|me| me.user.summary.id == user.id);
@@ -60,117 +37,101 @@ pub fn DeleteDialog(
     let title_id = "delete-dialog-title";
     let description_id = "delete-dialog-description";
 
-    // `None` while the user's agents are being fetched.
-    let agents = RwSignal::new(None::<Vec<AgentRef>>);
-    let groups = RwSignal::new(
-        user.groups
+    // The user as stored now: their agents (and groups) may have changed
+    // since the list was loaded.
+    let detail = LocalResource::new(move || api.call(move |c| c.get_user(id)));
+    // Agents the server named when it refused the delete: newer than `detail`.
+    let refused_for = RwSignal::new(None::<Vec<AgentRef>>);
+    // `None` while the agents are being fetched. When they cannot be,
+    // deleting still works: the server names the agents if there are any.
+    let agents = Memo::new(move |_| {
+        refused_for.get().or_else(|| {
+            detail
+                .get()
+                .map(|answer| answer.map(|d| d.agents).unwrap_or_default())
+        })
+    });
+    let groups = Memo::new(move |_| match detail.get() {
+        Some(Ok(d)) => d.summary.groups.into_iter().map(|g| g.name).collect(),
+        _ => user
+            .groups
             .iter()
             .map(|g| g.name.clone())
             .collect::<Vec<_>>(),
-    );
+    });
+    let load_error = move || match detail.get() {
+        Some(Err(e)) => e
+            .shown()
+            .map(|why| format!("Could not load this user's agents. {why}")),
+        _ => None,
+    };
     let replacement = RwSignal::new(None::<UserSummary>);
     let replacement_error = RwSignal::new(None::<String>);
-    let error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
-
-    spawn_local(async move {
-        match api.call(|c| c.get_user(id)).await {
-            Ok(detail) => {
-                let _ = groups.try_set(detail.summary.groups.into_iter().map(|g| g.name).collect());
-                let _ = agents.try_set(Some(detail.agents));
-            }
-            Err(ApiError::Unauthenticated) => {}
-            Err(e) => {
-                // Deleting still works: the server names the agents if any.
-                let _ = error.try_set(Some(format!(
-                    "Could not load this user's agents. {}",
-                    e.message()
-                )));
-                let _ = agents.try_set(Some(Vec::new()));
-            }
-        }
-    });
-
     let owns_agents = move || agents.with(|a| a.as_ref().is_some_and(|a| !a.is_empty()));
 
-    let on_delete = {
-        let name = name.clone();
-        move |_| {
-            if busy.get_untracked() || is_me {
-                return;
-            }
-            let replacement_id = replacement.with_untracked(|r| r.as_ref().map(|u| u.id));
-            if owns_agents() && replacement_id.is_none() {
-                replacement_error.set(Some(
-                    "Choose a replacement user to take over the agents.".to_string(),
-                ));
-                focus_replacement();
-                return;
-            }
-            busy.set(true);
-            error.set(None);
-            let name = name.clone();
-            let body = DeleteUser {
-                replacement_owner_id: if owns_agents() { replacement_id } else { None },
-            };
-            spawn_local(async move {
-                let result = api.call(|c| c.delete_user(id, &body)).await;
-                let _ = busy.try_set(false);
-                match result {
-                    Ok(_) => {
-                        on_close.run(());
-                        let undo_name = name.clone();
-                        notices.announce_with_action(
-                            format!("{name} archived"),
-                            "Undo",
-                            move || {
-                                restore_and_announce(api, notices, reload, id, undo_name.clone())
-                            },
-                        );
-                        reload.reload();
-                    }
-                    Err(ApiError::OwnsAgents { agents: owned }) => {
-                        let _ = agents.try_set(Some(owned));
-                        let _ = replacement_error.try_set(Some(
-                            "Choose a replacement user to take over the agents.".to_string(),
-                        ));
-                        focus_replacement();
-                    }
-                    Err(ApiError::Invalid { fields })
-                        if fields.contains_key("replacement_owner_id") =>
-                    {
-                        let _ = replacement.try_set(None);
-                        let _ = replacement_error.try_set(Some(
-                            "Replacement user must be another active user. Choose someone else."
-                                .to_string(),
-                        ));
-                        focus_replacement();
-                    }
-                    Err(ApiError::CannotArchiveSelf) => {
-                        let _ = error.try_set(Some(
-                            "You cannot delete yourself. Another administrator can do it."
-                                .to_string(),
-                        ));
-                    }
-                    Err(ApiError::LastAdmin) => {
-                        let _ = error.try_set(Some(format!(
-                            "{name} is the last active user with the Settings role. Give Settings to someone else first, so the company can still manage its users."
-                        )));
-                    }
-                    Err(ApiError::NotFound) => {
-                        let _ = error.try_set(Some(format!(
-                            "{name} no longer exists or was already deleted."
-                        )));
-                        reload.reload();
-                    }
-                    Err(ApiError::Unauthenticated) => {}
-                    Err(e) => {
-                        let _ = error.try_set(Some(e.message()));
-                    }
-                }
-            });
+    let delete = Action::new_local(move |body: &DeleteUser| {
+        let body = body.clone();
+        api.call(move |c| c.delete_user(id, &body))
+    });
+    let error = RwSignal::new(None::<String>);
+    let on_delete = move |_| {
+        if delete.pending().get_untracked() || is_me {
+            return;
         }
+        let replacement_id = replacement.with_untracked(|r| r.as_ref().map(|u| u.id));
+        if owns_agents() && replacement_id.is_none() {
+            replacement_error.set(Some(CHOOSE_REPLACEMENT.to_string()));
+            focus_id_after_render(INPUT_ID);
+            return;
+        }
+        error.set(None);
+        delete.dispatch(DeleteUser {
+            replacement_owner_id: if owns_agents() { replacement_id } else { None },
+        });
     };
+    // What the server answered.
+    let done_name = name.clone();
+    Effect::new(move |_| {
+        let Some(result) = delete.value().get() else {
+            return;
+        };
+        let name = done_name.clone();
+        match result {
+            Ok(_) => {
+                on_close.run(());
+                let undo_name = name.clone();
+                notices.announce_with_action(format!("{name} archived"), "Undo", move || {
+                    restore.dispatch(id, undo_name.clone())
+                });
+                reload.reload();
+            }
+            Err(ApiError::OwnsAgents { agents: owned }) => {
+                refused_for.set(Some(owned));
+                replacement_error.set(Some(CHOOSE_REPLACEMENT.to_string()));
+                focus_id_after_render(INPUT_ID);
+            }
+            Err(ApiError::Invalid { fields }) if fields.contains_key("replacement_owner_id") => {
+                replacement.set(None);
+                replacement_error.set(Some(
+                    "Replacement user must be another active user. Choose someone else."
+                        .to_string(),
+                ));
+                focus_id_after_render(INPUT_ID);
+            }
+            Err(ApiError::CannotArchiveSelf) => error.set(Some(
+                "You cannot delete yourself. Another administrator can do it.".to_string(),
+            )),
+            Err(ApiError::LastAdmin) => error.set(Some(format!(
+                "{name} is the last active user with the Settings role. Give Settings to someone else first, so the company can still manage its users."
+            ))),
+            Err(ApiError::NotFound) => {
+                error.set(Some(format!("{name} no longer exists or was already deleted.")));
+                reload.reload();
+            }
+            Err(e) => error.set(e.shown()),
+        }
+    });
+    let busy = delete.pending();
 
     let agents_view = {
         let name = name.clone();
@@ -242,7 +203,12 @@ pub fn DeleteDialog(
                 </p>
             })}
             {(!is_me).then_some(agents_view)}
-            {move || error.get().map(|e| view! { <p class="dialog-error" role="alert">{e}</p> })}
+            {move || {
+                error
+                    .get()
+                    .or_else(load_error)
+                    .map(|e| view! { <p class="dialog-error" role="alert">{e}</p> })
+            }}
             <div class="dialog-actions">
                 {(!is_me).then(|| view! {
                     <button
@@ -250,7 +216,7 @@ pub fn DeleteDialog(
                         class="button danger"
                         disabled=move || busy.get() || agents.with(Option::is_none)
                         aria-busy=move || busy.get().then_some("true")
-                        on:click=on_delete.clone()
+                        on:click=on_delete
                     >
                         "Delete"
                     </button>

@@ -6,10 +6,9 @@
 use gloo_timers::callback::Timeout;
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use users_api::{ListQuery, UserId, UserStatus, UserSummary};
 
-use crate::api::{use_api, ApiError};
+use crate::api::use_api;
 
 /// The input's id (the dialog focuses it when a replacement is missing).
 pub const INPUT_ID: &str = "replacement-user";
@@ -36,60 +35,69 @@ pub fn ReplacementPicker(
 ) -> impl IntoView {
     let api = use_api();
     let text = RwSignal::new(String::new());
-    let results = RwSignal::new(Vec::<UserSummary>::new());
     let open = RwSignal::new(false);
     let active = RwSignal::new(None::<usize>);
-    let searching = RwSignal::new(false);
-    let message = RwSignal::new(String::new());
-    let searched = StoredValue::new(None::<String>);
-    let generation = StoredValue::new(0_u64);
     let debounce = StoredValue::new_local(None::<Timeout>);
-
-    let search = move |needle: String| {
-        let needle = needle.trim().to_string();
-        let this = generation.get_value() + 1;
-        generation.set_value(this);
-        searched.set_value(Some(needle.clone()));
-        searching.set(true);
-        spawn_local(async move {
+    // The text searched for; `None` before the first search and after a
+    // choice (which drops any answer still on its way).
+    let needle = RwSignal::new(None::<String>);
+    let found = LocalResource::new(move || {
+        let needle = needle.get();
+        async move {
+            let needle = needle?;
             let query = ListQuery {
                 status: UserStatus::Active,
                 query: needle.clone(),
                 page: 1,
                 per_page: MAX_OPTIONS + 1,
             };
-            let result = api.call(|c| c.list_users(&query)).await;
-            if generation.try_get_value() != Some(this) {
-                return; // a newer search answers instead
-            }
-            let _ = searching.try_set(false);
-            match result {
-                Ok(page) => {
-                    let found: Vec<UserSummary> = page
-                        .entries
-                        .into_iter()
-                        .filter(|u| u.id != exclude && u.status == UserStatus::Active)
-                        .take(MAX_OPTIONS as usize)
-                        .collect();
-                    let note = match (found.len(), needle.is_empty()) {
-                        (0, true) => "There are no other active users.".to_string(),
-                        (0, false) => format!("No other active users match “{needle}”."),
-                        (1, _) => "1 user found. Use the arrow keys to choose.".to_string(),
-                        (n, _) => format!("{n} users found. Use the arrow keys to choose."),
-                    };
-                    let _ = message.try_set(note);
-                    let _ = results.try_set(found);
-                    let _ = active.try_set(None);
-                    let _ = open.try_set(true);
-                }
-                Err(ApiError::Unauthenticated) => {}
-                Err(e) => {
-                    let _ = message.try_set(format!("Could not search users. {}", e.message()));
-                    let _ = results.try_set(Vec::new());
-                }
-            }
-        });
+            Some((needle, api.call(move |c| c.list_users(&query)).await))
+        }
+    });
+    // Whether a search ran yet: the first focus searches (listing everyone).
+    let searched = StoredValue::new(false);
+    let search = move |text: String| {
+        searched.set_value(true);
+        needle.set(Some(text.trim().to_string()));
     };
+    let searching = move || {
+        let answered = found.with(|f| f.as_ref().and_then(|a| a.as_ref().map(|(n, _)| n.clone())));
+        needle.with(|n| n.is_some() && *n != answered)
+    };
+    let results = Memo::new(move |_| {
+        found.with(|f| match f {
+            Some(Some((_, Ok(page)))) => page
+                .entries
+                .iter()
+                .filter(|u| u.id != exclude && u.status == UserStatus::Active)
+                .take(MAX_OPTIONS as usize)
+                .cloned()
+                .collect(),
+            _ => Vec::<UserSummary>::new(),
+        })
+    });
+    let message = move || {
+        found.with(|f| match f {
+            Some(Some((_, Err(e)))) => e
+                .shown()
+                .map(|why| format!("Could not search users. {why}"))
+                .unwrap_or_default(),
+            Some(Some((needle, Ok(_)))) => match (results.with(Vec::len), needle.is_empty()) {
+                (0, true) => "There are no other active users.".to_string(),
+                (0, false) => format!("No other active users match “{needle}”."),
+                (1, _) => "1 user found. Use the arrow keys to choose.".to_string(),
+                (n, _) => format!("{n} users found. Use the arrow keys to choose."),
+            },
+            _ => String::new(),
+        })
+    };
+    // Each answer opens the list, with no option active yet.
+    Effect::new(move |_| {
+        if found.with(|f| matches!(f, Some(Some((_, Ok(_)))))) {
+            open.set(true);
+            active.set(None);
+        }
+    });
 
     // The user chosen is the one the option showed: a click may land on an
     // option just as newer results replace the list, so it carries its user
@@ -98,14 +106,12 @@ pub fn ReplacementPicker(
         // A choice ends the search: neither a pending keystroke's search nor
         // one still in flight may reopen the list over the dialog's buttons.
         debounce.set_value(None);
-        generation.update_value(|g| *g += 1);
-        searching.set(false);
         text.set(user.full_name());
-        message.set(String::new());
         selected.set(Some(user));
         error.set(None);
         open.set(false);
         active.set(None);
+        needle.set(None);
     };
 
     let on_input = move |ev| {
@@ -118,7 +124,7 @@ pub fn ReplacementPicker(
     };
 
     let on_focus = move |_| {
-        if searched.with_value(Option::is_none) {
+        if !searched.get_value() {
             search(text.get_untracked());
         } else if selected.with_untracked(Option::is_none) && !results.with_untracked(Vec::is_empty)
         {
@@ -133,7 +139,7 @@ pub fn ReplacementPicker(
                 ev.prevent_default();
                 if !open.get_untracked() {
                     open.set(true);
-                    if searched.with_value(Option::is_none) {
+                    if !searched.get_value() {
                         search(text.get_untracked());
                     }
                 }
@@ -160,6 +166,7 @@ pub fn ReplacementPicker(
                 let user = active
                     .get_untracked()
                     .and_then(|i| results.with_untracked(|r| r.get(i).cloned()));
+
                 if let Some(user) = user {
                     choose(user);
                 }
@@ -247,12 +254,12 @@ pub fn ReplacementPicker(
             </ul>
             <p id=HINT_ID class="field-hint" role="status">
                 {move || {
-                    if searching.get() {
+                    if searching() {
                         "Searching…".to_string()
                     } else if let Some(user) = selected.get() {
                         format!("{} ({}) becomes the owner of the agents.", user.full_name(), user.email)
                     } else {
-                        message.get()
+                        message()
                     }
                 }}
             </p>
