@@ -1,10 +1,10 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
 use crate::api::ApiError;
+use crate::state::outcome::on_outcome;
 use crate::state::session::{use_session, SessionState};
 
 /// `/sign-in`: the "Access token" field and "Sign in". The token is checked
@@ -15,12 +15,19 @@ pub fn SignInPage() -> impl IntoView {
     let navigate = use_navigate();
     let token = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
+    let sign_in = Action::new_local(move |token: &String| {
+        let token = token.clone();
+        async move { session.sign_in(token).await }
+    });
+    let busy = sign_in.pending();
     let input_ref = NodeRef::<leptos::html::Input>::new();
 
     // Signed in (now or already): go where the user was heading.
     Effect::new(move |_| {
-        if matches!(session.state.get(), SessionState::SignedIn(_)) {
+        if !matches!(session.state.get(), SessionState::SignedIn(_)) {
+            return;
+        }
+        untrack(|| {
             let to = session
                 .return_to
                 .get_untracked()
@@ -34,7 +41,7 @@ pub fn SignInPage() -> impl IntoView {
                     ..Default::default()
                 },
             );
-        }
+        });
     });
 
     let on_submit = move |ev: SubmitEvent| {
@@ -50,25 +57,24 @@ pub fn SignInPage() -> impl IntoView {
             }
             return;
         }
-        busy.set(true);
         error.set(None);
-        spawn_local(async move {
-            let result = session.sign_in(value).await;
-            let _ = busy.try_set(false);
-            if let Err(e) = result {
-                let message = match e {
-                    ApiError::Unauthenticated => {
-                        "That access token was not accepted. Check it and try again.".to_string()
-                    }
-                    other => other.message(),
-                };
-                let _ = error.try_set(Some(message));
-                if let Some(input) = input_ref.get_untracked() {
-                    let _ = input.focus();
-                }
-            }
-        });
+        sign_in.dispatch(value);
     };
+    // A token that was not accepted: say so and stay in the field.
+    on_outcome(sign_in, move |answer| {
+        let Err(e) = answer else {
+            return;
+        };
+        error.set(Some(match e {
+            ApiError::Unauthenticated => {
+                "That access token was not accepted. Check it and try again.".to_string()
+            }
+            other => other.message(),
+        }));
+        if let Some(input) = input_ref.get_untracked() {
+            let _ = input.focus();
+        }
+    });
 
     view! {
         <main id="main" class="sign-in">

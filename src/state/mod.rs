@@ -2,6 +2,7 @@
 
 pub mod list_url;
 pub mod notices;
+pub mod outcome;
 pub mod restore;
 pub mod row_action;
 pub mod session;

@@ -3,10 +3,10 @@
 //! sign-in when any call answers 401.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use users_api::Me;
 
 use crate::api::{Api, ApiError};
+use crate::state::outcome::on_outcome;
 
 /// `sessionStorage` key of the access token.
 pub const TOKEN_KEY: &str = "users-console.access-token";
@@ -30,6 +30,8 @@ pub enum SessionState {
 #[derive(Clone, Copy)]
 pub struct Session {
     pub state: RwSignal<SessionState>,
+    /// Asking `/me` who the stored token belongs to.
+    checking: Action<(), Result<Me, ApiError>>,
     /// A message for the sign-in view (e.g. [`SESSION_ENDED`]).
     pub notice: RwSignal<Option<String>>,
     /// Where to go after signing in (the page that needed a session).
@@ -62,14 +64,18 @@ impl Session {
     /// Starts the session from the stored token, installs the 401 hook on
     /// `api` and provides the session as context.
     pub fn start(api: Api) -> Session {
+        let client = api.raw();
+        let checking = Action::new_local(move |_: &()| client.me());
         let session = Session {
             state: RwSignal::new(SessionState::SignedOut),
+            checking,
             notice: RwSignal::new(None),
             return_to: RwSignal::new(None),
             api,
         };
         provide_context(session);
         api.set_on_unauthenticated(move || session.expire());
+        on_outcome(checking, move |answer| session.checked(answer));
         if let Some(token) = stored_token() {
             api.raw().set_token(Some(token));
             session.check();
@@ -79,22 +85,21 @@ impl Session {
 
     /// Asks `/me` who the stored token belongs to.
     pub fn check(&self) {
-        let this = *self;
-        this.state.set(SessionState::Checking);
-        let client = this.api.raw();
-        spawn_local(async move {
-            let result = client.me().await;
-            // The app may have been unmounted meanwhile.
-            let _ = this.state.try_set(match result {
-                Ok(me) => SessionState::SignedIn(Box::new(me)),
-                Err(ApiError::Unauthenticated) => {
-                    store_token(None);
-                    client.set_token(None);
-                    this.notice.set(Some(SESSION_ENDED.to_string()));
-                    SessionState::SignedOut
-                }
-                Err(error) => SessionState::Failed(error),
-            });
+        self.state.set(SessionState::Checking);
+        self.checking.dispatch_local(());
+    }
+
+    /// What `/me` answered for the stored token.
+    fn checked(&self, answer: Result<Me, ApiError>) {
+        self.state.set(match answer {
+            Ok(me) => SessionState::SignedIn(Box::new(me)),
+            Err(ApiError::Unauthenticated) => {
+                store_token(None);
+                self.api.raw().set_token(None);
+                self.notice.set(Some(SESSION_ENDED.to_string()));
+                SessionState::SignedOut
+            }
+            Err(error) => SessionState::Failed(error),
         });
     }
 

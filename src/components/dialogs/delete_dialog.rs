@@ -11,6 +11,7 @@ use super::replacement_picker::{ReplacementPicker, INPUT_ID};
 use crate::api::{use_api, ApiError};
 use crate::components::focus::focus_id_after_render;
 use crate::state::notices::use_notices;
+use crate::state::outcome::on_outcome;
 use crate::state::restore::use_restore;
 use crate::state::row_action::use_list_reload;
 use crate::state::session::use_session;
@@ -91,10 +92,7 @@ pub fn DeleteDialog(
     };
     // What the server answered.
     let done_name = name.clone();
-    Effect::new(move |_| {
-        let Some(result) = delete.value().get() else {
-            return;
-        };
+    on_outcome(delete, move |result| {
         let name = done_name.clone();
         match result {
             Ok(_) => {

@@ -4,15 +4,19 @@
 //! "Regenerate access token" behind a confirmation step. The token lives in
 //! this component's signals only: never in the URL, storage or logs.
 
-use leptos::html;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use users_api::{token, RevealedToken, TokenHint, UserSummary};
+use users_api::{token, RevealedToken, UserSummary};
 use wasm_bindgen::JsCast;
 
 use super::modal::Modal;
-use crate::api::{use_api, ApiError};
+use crate::api::use_api;
+use crate::components::focus::focus_id_after_render;
+use crate::state::outcome::on_outcome;
 use crate::state::session::use_session;
+
+const COPY_ID: &str = "token-copy";
+const REGENERATE_ID: &str = "token-regenerate";
+const CONFIRM_CANCEL_ID: &str = "token-confirm-cancel";
 
 /// A timestamp as people read it ("Jan 5, 2025, 14:03"), in the browser's
 /// time zone; the raw value when it cannot be read.
@@ -42,14 +46,21 @@ pub async fn copy_to_clipboard(text: &str) -> Result<(), ()> {
         .map_err(|_| ())
 }
 
-/// Focuses a button once the pending render (enabling it, showing it) is done.
-fn focus_after_render(button: NodeRef<html::Button>) {
-    spawn_local(async move {
-        leptos::task::tick().await;
-        if let Some(button) = button.try_get_untracked().flatten() {
-            let _ = button.focus();
-        }
-    });
+/// What a button of the dialog asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Intent {
+    Show,
+    Copy,
+    Regenerate,
+}
+
+/// What the token action did.
+#[derive(Debug, Clone)]
+enum Done {
+    Shown(RevealedToken),
+    /// The token, and whether the browser allowed copying it.
+    Copied(RevealedToken, bool),
+    Regenerated(RevealedToken),
 }
 
 /// The confirmation step of "Regenerate access token".
@@ -74,147 +85,119 @@ pub fn TokenDialog(
     let name = user.full_name();
     let title_id = "token-dialog-title";
 
-    let hint = RwSignal::new(None::<TokenHint>);
-    let load_error = RwSignal::new(None::<String>);
+    // The token's hint and times as stored now.
+    let detail = LocalResource::new(move || api.call(move |c| c.get_user(id)));
+    let hint = move || {
+        detail.with(|d| {
+            d.as_ref()
+                .and_then(|d| d.as_ref().ok().map(|d| d.access_token.clone()))
+        })
+    };
+    let load_error = move || {
+        detail.with(|d| match d {
+            Some(Err(e)) => e.shown(),
+            _ => None,
+        })
+    };
+    // The token, once revealed: kept in this dialog only.
     let revealed = RwSignal::new(None::<RevealedToken>);
     let shown = RwSignal::new(false);
-    let busy = RwSignal::new(false);
     let step = RwSignal::new(Step::Idle);
     let status = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
 
-    let copy_ref = NodeRef::<html::Button>::new();
-    let regenerate_ref = NodeRef::<html::Button>::new();
-    let confirm_cancel_ref = NodeRef::<html::Button>::new();
-
-    spawn_local(async move {
-        match api.call(|c| c.get_user(id)).await {
-            Ok(detail) => {
-                let _ = hint.try_set(Some(detail.access_token));
+    // Show, Copy and Regenerate: one action, so one of them runs at a time.
+    let token_action = Action::new_local(move |intent: &Intent| {
+        let (intent, known) = (*intent, revealed.get_untracked());
+        async move {
+            if intent == Intent::Regenerate {
+                return api
+                    .call(move |c| c.regenerate_token(id))
+                    .await
+                    .map(Done::Regenerated);
             }
-            Err(ApiError::Unauthenticated) => {}
-            Err(e) => {
-                let _ = load_error.try_set(Some(e.message()));
+            let token = match known {
+                Some(token) => token,
+                None => api.call(move |c| c.reveal_token(id)).await?,
+            };
+            Ok(match intent {
+                Intent::Copy => {
+                    let copied = copy_to_clipboard(&token.token).await.is_ok();
+                    Done::Copied(token, copied)
+                }
+                _ => Done::Shown(token),
+            })
+        }
+    });
+    let busy = token_action.pending();
+    let run = move |intent: Intent| {
+        if busy.get_untracked() {
+            return;
+        }
+        error.set(None);
+        status.set(String::new());
+        token_action.dispatch(intent);
+    };
+    on_outcome(token_action, move |result| {
+        match result {
+            Ok(Done::Shown(token)) => {
+                revealed.set(Some(token));
+                shown.set(true);
             }
+            Ok(Done::Copied(token, true)) => {
+                revealed.set(Some(token));
+                status.set("Copied".to_string());
+            }
+            Ok(Done::Copied(token, false)) => {
+                // Show it so it can be selected and copied by hand.
+                revealed.set(Some(token));
+                shown.set(true);
+                error.set(Some(
+                    "The browser did not allow copying. The token is shown: select it and copy it yourself."
+                        .to_string(),
+                ));
+            }
+            Ok(Done::Regenerated(token)) => {
+                revealed.set(Some(token));
+                shown.set(true);
+                step.set(Step::Idle);
+                status
+                    .set("New access token created. The previous one no longer works.".to_string());
+                focus_id_after_render(COPY_ID);
+            }
+            Err(e) => error.set(e.shown()),
         }
     });
 
-    // The token, fetched once (reveal) and then kept in this dialog only.
-    let token_now = move || async move {
-        if let Some(t) = revealed.get_untracked() {
-            return Ok(t.token);
-        }
-        let t = api.call(|c| c.reveal_token(id)).await?;
-        let token = t.token.clone();
-        let _ = revealed.try_set(Some(t));
-        Ok::<String, ApiError>(token)
-    };
-
     let on_show = move |_| {
-        if busy.get_untracked() {
-            return;
-        }
         if shown.get_untracked() {
             shown.set(false);
-            return;
+        } else {
+            run(Intent::Show);
         }
-        busy.set(true);
-        error.set(None);
-        spawn_local(async move {
-            let result = token_now().await;
-            let _ = busy.try_set(false);
-            match result {
-                Ok(_) => {
-                    let _ = shown.try_set(true);
-                }
-                Err(ApiError::Unauthenticated) => {}
-                Err(e) => {
-                    let _ = error.try_set(Some(e.message()));
-                }
-            }
-        });
     };
-
-    let on_copy = move |_| {
-        if busy.get_untracked() {
-            return;
-        }
-        busy.set(true);
-        error.set(None);
-        status.set(String::new());
-        spawn_local(async move {
-            let result = token_now().await;
-            let copied = match &result {
-                Ok(token) => copy_to_clipboard(token).await,
-                Err(_) => Err(()),
-            };
-            let _ = busy.try_set(false);
-            match (result, copied) {
-                (Ok(_), Ok(())) => {
-                    let _ = status.try_set("Copied".to_string());
-                }
-                (Ok(_), Err(())) => {
-                    // Show it so it can be selected and copied by hand.
-                    let _ = shown.try_set(true);
-                    let _ = error.try_set(Some(
-                        "The browser did not allow copying. The token is shown: select it and copy it yourself."
-                            .to_string(),
-                    ));
-                }
-                (Err(ApiError::Unauthenticated), _) => {}
-                (Err(e), _) => {
-                    let _ = error.try_set(Some(e.message()));
-                }
-            }
-        });
-    };
-
+    let on_copy = move |_| run(Intent::Copy);
     let ask_regenerate = move |_| {
         step.set(Step::Confirm);
         status.set(String::new());
-        focus_after_render(confirm_cancel_ref);
+        focus_id_after_render(CONFIRM_CANCEL_ID);
     };
     let cancel_regenerate = move |_| {
         step.set(Step::Idle);
-        focus_after_render(regenerate_ref);
+        focus_id_after_render(REGENERATE_ID);
     };
-    let confirm_regenerate = move |_| {
-        if busy.get_untracked() {
-            return;
-        }
-        busy.set(true);
-        error.set(None);
-        spawn_local(async move {
-            let result = api.call(|c| c.regenerate_token(id)).await;
-            let _ = busy.try_set(false);
-            match result {
-                Ok(fresh) => {
-                    let _ = revealed.try_set(Some(fresh));
-                    let _ = shown.try_set(true);
-                    let _ = step.try_set(Step::Idle);
-                    let _ = status.try_set(
-                        "New access token created. The previous one no longer works.".to_string(),
-                    );
-                    focus_after_render(copy_ref);
-                }
-                Err(ApiError::Unauthenticated) => {}
-                Err(e) => {
-                    let _ = error.try_set(Some(e.message()));
-                }
-            }
-        });
-    };
+    let confirm_regenerate = move |_| run(Intent::Regenerate);
 
     let token_text = move || match (revealed.get(), shown.get()) {
         (Some(t), true) => t.token,
         (Some(t), false) => token::masked(&t.token),
-        (None, _) => match hint.get() {
+        (None, _) => match hint() {
             Some(h) => token::masked(&h.hint),
             None => format!("{}••••••••", token::PREFIX),
         },
     };
     let times = move || {
-        let (created, used) = match (revealed.get(), hint.get()) {
+        let (created, used) = match (revealed.get(), hint()) {
             (Some(t), _) => (Some(t.created_at), t.last_used_at),
             (None, Some(h)) => (Some(h.created_at), h.last_used_at),
             (None, None) => (None, None),
@@ -255,7 +238,7 @@ pub fn TokenDialog(
             class="token-dialog"
         >
             <h2 id=title_id class="dialog-title">{format!("Access token for {name}")}</h2>
-            {move || load_error.get().map(|e| view! { <p class="dialog-error" role="alert">{e}</p> })}
+            {move || load_error().map(|e| view! { <p class="dialog-error" role="alert">{e}</p> })}
             <div class="token-box">
                 <code class="token-value" id="token-value">{token_text}</code>
                 <div class="token-buttons">
@@ -272,7 +255,7 @@ pub fn TokenDialog(
                     <button
                         type="button"
                         class="button"
-                        node_ref=copy_ref
+                        id=COPY_ID
                         autofocus=true
                         disabled=move || busy.get()
                         on:click=on_copy
@@ -293,7 +276,7 @@ pub fn TokenDialog(
                         <button
                             type="button"
                             class="button danger-outline"
-                            node_ref=regenerate_ref
+                            id=REGENERATE_ID
                             disabled=move || busy.get()
                             on:click=ask_regenerate
                         >
@@ -321,7 +304,7 @@ pub fn TokenDialog(
                             <button
                                 type="button"
                                 class="button"
-                                node_ref=confirm_cancel_ref
+                                id=CONFIRM_CANCEL_ID
                                 on:click=cancel_regenerate
                             >
                                 "Cancel"

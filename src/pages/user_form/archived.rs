@@ -3,89 +3,93 @@
 
 use leptos::ev::MouseEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use users_api::{ListQuery, UserStatus, UserSummary};
+use users_api::{identity, ListQuery, UserStatus, UserSummary};
 
 use super::state::FormState;
-use crate::api::{Api, ApiError};
+use crate::api::Api;
+use crate::state::outcome::on_outcome;
 
-/// Looks for the archived user with `email`, to offer restoring them.
-pub(super) fn find_archived(
-    api: Api,
-    archived_match: RwSignal<Option<UserSummary>>,
-    email: String,
-) {
-    spawn_local(async move {
-        let query = ListQuery {
-            status: UserStatus::Archived,
-            query: email.trim().to_string(),
-            page: 1,
-            per_page: 10,
-        };
-        if let Ok(page) = api.call(|c| c.list_users(&query)).await {
-            let key = email.trim().to_lowercase();
-            let found = page
-                .entries
+/// Finding the archived user who has an email (dispatched when the server
+/// answers `email_archived`). An action, not a resource: it runs on that
+/// answer, and nothing waits on it the way the form waits on its own load.
+pub(super) fn find_archived(api: Api) -> Action<String, Option<UserSummary>> {
+    Action::new_local(move |email: &String| {
+        let email = email.trim().to_string();
+        async move {
+            let query = ListQuery {
+                status: UserStatus::Archived,
+                query: email.clone(),
+                page: 1,
+                per_page: 10,
+            };
+            let page = api.call(move |c| c.list_users(&query)).await.ok()?;
+            let key = identity::email_key(&email);
+            page.entries
                 .into_iter()
-                .find(|u| u.email.to_lowercase() == key);
-            let _ = archived_match.try_set(found);
+                .find(|u| identity::email_key(&u.email) == key)
         }
-    });
+    })
 }
 
-/// Restores the archived user found, then goes back to the list.
+/// The archived user to offer: the one found for the email the server
+/// named, while the field still holds it (typing withdraws the offer).
+pub(super) fn archived_match(
+    email: RwSignal<Option<String>>,
+    found: Action<String, Option<UserSummary>>,
+) -> Signal<Option<UserSummary>> {
+    Signal::derive(move || {
+        let key = email.with(|e| e.as_deref().map(identity::email_key))?;
+        found
+            .value()
+            .get()
+            .flatten()
+            .filter(|u| identity::email_key(&u.email) == key)
+    })
+}
+
+/// Restores the archived user found (the app's restore action announces
+/// it), then goes back to the list.
 pub(super) fn restore_archived(
     form: FormState,
     go_back: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl Fn(MouseEvent) + Copy + Send + Sync + 'static {
     let FormState {
-        api,
-        notices,
-        form_error,
         archived_match,
-        restoring,
+        restore,
         ..
     } = form;
+    on_outcome(restore.0, move |answer| {
+        let restored = answer.ok().map(|detail| detail.summary.id);
+        let offered = archived_match.with_untracked(|u| u.as_ref().map(|u| u.id));
+        if restored.is_some() && restored == offered {
+            go_back();
+        }
+    });
     move |_| {
         let Some(user) = archived_match.get_untracked() else {
             return;
         };
-        if restoring.get_untracked() {
-            return;
+        if !restore.is_restoring(user.id) {
+            restore.dispatch(user.id, user.full_name());
         }
-        restoring.set(true);
-        spawn_local(async move {
-            let result = api.call(|c| c.restore_user(user.id)).await;
-            let _ = restoring.try_set(false);
-            match result {
-                Ok(restored) => {
-                    notices.announce(format!("{} restored", restored.summary.full_name()));
-                    go_back();
-                }
-                Err(ApiError::Unauthenticated) => {}
-                Err(e) => {
-                    let _ = form_error.try_set(Some(e.message()));
-                }
-            }
-        });
     }
 }
 
 /// The offer to restore the archived user who has the email, if one was found.
 pub(super) fn offer(
-    archived_match: RwSignal<Option<UserSummary>>,
-    restoring: RwSignal<bool>,
+    form: FormState,
     restore: impl Fn(MouseEvent) + Copy + Send + Sync + 'static,
 ) -> Option<impl IntoView> {
-    archived_match.get().map(|user| {
-        let name = user.full_name();
+    let restoring = form.restore;
+    form.archived_match.get().map(|user| {
+        let (id, name) = (user.id, user.full_name());
         view! {
             <div class="field-offer">
                 <p>{format!("{name} has this email and is archived. Restore them instead of adding a new user.")}</p>
                 <button
                     type="button"
                     class="button"
-                    disabled=move || restoring.get()
+                    disabled=move || restoring.is_restoring(id)
                     on:click=restore
                 >
                     {format!("Restore {name}")}

@@ -6,10 +6,10 @@
 use leptos::ev::MouseEvent;
 use leptos::prelude::*;
 use users_api::FieldErrors;
-use wasm_bindgen::JsCast;
 
 use super::archived;
 use super::state::{invalid, FormState};
+use crate::components::focus::focus_id;
 
 /// The text fields and the select: (key in the contract, label, element id).
 pub(super) const FIELDS: [(&str, &str, &str); 4] = [
@@ -59,15 +59,6 @@ fn focus_target(key: &str) -> Option<String> {
         .map(|(_, _, id)| id.to_string())
 }
 
-pub(super) fn focus_id(id: &str) {
-    if let Some(el) = document()
-        .get_element_by_id(id)
-        .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
-    {
-        let _ = el.focus();
-    }
-}
-
 /// Focuses the first field (in form order) that has an error.
 pub(super) fn focus_first_invalid(errors: &FieldErrors) {
     if let Some(id) = ORDER
@@ -86,12 +77,7 @@ pub(super) fn field_errors(
     restore: impl Fn(MouseEvent) + Copy + Send + Sync + 'static,
     key: &'static str,
 ) -> impl IntoView {
-    let FormState {
-        errors,
-        archived_match,
-        restoring,
-        ..
-    } = form;
+    let errors = form.errors;
     move || {
         let messages = errors.with(|e| e.get(key).cloned()).unwrap_or_default();
         let label = label_of(key);
@@ -100,7 +86,7 @@ pub(super) fn field_errors(
             .map(|m| view! { <p>{format!("{label} {m}")}</p> })
             .collect_view();
         let offer = (key == "email")
-            .then(|| archived::offer(archived_match, restoring, restore))
+            .then(|| archived::offer(form, restore))
             .flatten();
         view! { {lines} {offer} }
     }
@@ -116,7 +102,7 @@ pub(super) fn text_field(
     let FormState {
         values,
         errors,
-        archived_match,
+        archived_email,
         ..
     } = form;
     let checks = form.checks();
@@ -142,7 +128,7 @@ pub(super) fn text_field(
                 on:input=move |ev| {
                     value.set(event_target_value(&ev));
                     if key == "email" {
-                        archived_match.set(None);
+                        archived_email.set(None);
                     }
                     checks.recheck_if_shown(key);
                 }

@@ -13,7 +13,7 @@ use super::archived::restore_archived;
 use super::fields::{provider_field, text_field, FIELDS};
 use super::roles::{from_groups, roles_fieldset};
 use super::state::FormState;
-use super::submit::{on_submit, stale_view};
+use super::submit::{after_save, on_submit, stale_view};
 use super::FormOptions;
 use crate::state::list_url::with_search;
 
@@ -23,7 +23,7 @@ pub fn UserForm(options: FormOptions, user: Option<UserDetail>) -> impl IntoView
     let navigate = StoredValue::new_local(use_navigate());
     let editing = user.is_some();
     let form = FormState::new(&options, user);
-    let pending = form.pending;
+    let pending = form.save.pending();
     let form_error = form.form_error;
     let form_status = form.form_status;
 
@@ -35,6 +35,7 @@ pub fn UserForm(options: FormOptions, user: Option<UserDetail>) -> impl IntoView
 
     let restore = restore_archived(form, go_back);
     let on_submit = on_submit(form, go_back);
+    after_save(form, go_back);
     let provider_field = provider_field(form, restore, options.providers.clone());
     let roles_fieldset = roles_fieldset(form, restore, &options.roles);
     let from_groups = from_groups(form, editing);

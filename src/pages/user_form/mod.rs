@@ -12,7 +12,6 @@ mod state;
 mod submit;
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::{use_location, use_params_map};
 use users_api::{Role, UserDetail, UserId};
 
@@ -42,13 +41,6 @@ impl FormOptions {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
-enum Load {
-    Loading,
-    Failed(ApiError),
-    Ready(FormOptions, Option<Box<UserDetail>>),
-}
-
 async fn load(api: Api, id: Option<UserId>) -> Result<(FormOptions, Option<UserDetail>), ApiError> {
     let user = match id {
         Some(id) => Some(api.call(|c| c.get_user(id)).await?),
@@ -62,6 +54,21 @@ async fn load(api: Api, id: Option<UserId>) -> Result<(FormOptions, Option<UserD
         .map(|p| p.name)
         .collect();
     Ok((FormOptions { roles, providers }, user))
+}
+
+/// Why the form could not be shown: the user is gone, or the error with "Retry".
+#[component]
+fn LoadFailed(
+    error: ApiError,
+    on_retry: impl Fn() + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    match error {
+        ApiError::NotFound => view! {
+            <p class="notice" role="alert">"This user does not exist. They may have been deleted for good, or the link is wrong."</p>
+        }
+        .into_any(),
+        error => view! { <ErrorView error=error on_retry=on_retry /> }.into_any(),
+    }
 }
 
 /// The heading, the way back, and either the form or why there is none.
@@ -92,31 +99,18 @@ fn FormPage(title: &'static str, id: Option<UserId>) -> impl IntoView {
         .into_any();
     }
 
-    let state = RwSignal::new(Load::Loading);
-    let start = move || {
-        state.set(Load::Loading);
-        spawn_local(async move {
-            let next = match load(api, id).await {
-                Ok((options, user)) => Load::Ready(options, user.map(Box::new)),
-                Err(e) => Load::Failed(e),
-            };
-            let _ = state.try_set(next);
-        });
-    };
-    start();
-
-    let body = move || {
-        match state.get() {
-        Load::Loading => view! { <p class="loading" role="status">"Loading…"</p> }.into_any(),
-        Load::Failed(ApiError::Unauthenticated) => ().into_any(),
-        Load::Failed(ApiError::NotFound) => view! {
-            <p class="notice" role="alert">"This user does not exist. They may have been deleted for good, or the link is wrong."</p>
+    // Loaded once per route, so there is nothing to transition between:
+    // a plain match, not `Suspense`/`Transition`. (In Leptos 0.8 a suspense
+    // boundary keeps its children's view alive past their owner when the
+    // route is left, and the fields' effects then read the form's disposed
+    // signals — seen when an action's outcome navigates away.)
+    let loaded = LocalResource::new(move || load(api, id));
+    let body = move || match loaded.get() {
+        None => view! { <p class="loading" role="status">"Loading…"</p> }.into_any(),
+        Some(Ok((options, user))) => view! { <UserForm options=options user=user /> }.into_any(),
+        Some(Err(e)) => {
+            view! { <LoadFailed error=e on_retry=move || loaded.refetch() /> }.into_any()
         }
-        .into_any(),
-        Load::Failed(e) => view! { <ErrorView error=e on_retry=start /> }.into_any(),
-        Load::Ready(options, user) => view! { <UserForm options=options user=user.map(|u| *u) /> }
-            .into_any(),
-    }
     };
 
     view! {

@@ -3,11 +3,12 @@
 
 use leptos::prelude::*;
 use users_api::validation::{validate_new_user, validate_patch, Context};
-use users_api::{FieldErrors, NewUser, UserDetail, UserPatch, UserSummary};
+use users_api::{FieldErrors, NewUser, UserDetail, UserId, UserPatch, UserSummary};
 
 use super::FormOptions;
-use crate::api::{use_api, Api};
+use crate::api::{use_api, ApiError};
 use crate::state::notices::{use_notices, Notices};
+use crate::state::restore::{use_restore, RestoreUser};
 
 /// The form's values.
 #[derive(Clone, Copy)]
@@ -70,7 +71,6 @@ impl Values {
 /// fields they use (or [`Checks`]), which keeps the closures small.
 #[derive(Clone, Copy)]
 pub(super) struct FormState {
-    pub(super) api: Api,
     pub(super) notices: Notices,
     pub(super) catalogue: StoredValue<Vec<String>>,
     pub(super) providers: StoredValue<Vec<String>>,
@@ -78,12 +78,29 @@ pub(super) struct FormState {
     /// The version being edited (what `If-Match` carries); `None` adds.
     pub(super) original: RwSignal<Option<UserDetail>>,
     pub(super) errors: RwSignal<FieldErrors>,
-    pub(super) pending: RwSignal<bool>,
+    /// Sending the form: create or edit; its `pending` is "Saving…".
+    pub(super) save: Action<Save, Result<UserDetail, ApiError>>,
     pub(super) form_error: RwSignal<Option<String>>,
     pub(super) form_status: RwSignal<Option<String>>,
     pub(super) stale: RwSignal<Option<UserDetail>>,
-    pub(super) archived_match: RwSignal<Option<UserSummary>>,
-    pub(super) restoring: RwSignal<bool>,
+    /// The email the server said belongs to an archived user, if any.
+    pub(super) archived_email: RwSignal<Option<String>>,
+    /// Looking that archived user up.
+    pub(super) find_archived: Action<String, Option<UserSummary>>,
+    /// That archived user, once found: offered for restoring.
+    pub(super) archived_match: Signal<Option<UserSummary>>,
+    pub(super) restore: RestoreUser,
+}
+
+/// What "Submit" sends.
+#[derive(Debug, Clone)]
+pub(super) enum Save {
+    Create(NewUser),
+    Update {
+        id: UserId,
+        version: i64,
+        patch: UserPatch,
+    },
 }
 
 impl FormState {
@@ -107,20 +124,34 @@ impl FormState {
         if let Some(user) = &user {
             values.fill_from(user);
         }
+        let save = Action::new_local(move |save: &Save| {
+            let save = save.clone();
+            async move {
+                match save {
+                    Save::Create(user) => api.call(move |c| c.create_user(&user)).await,
+                    Save::Update { id, version, patch } => {
+                        api.call(move |c| c.update_user(id, version, &patch)).await
+                    }
+                }
+            }
+        });
+        let archived_email = RwSignal::new(None::<String>);
+        let find_archived = super::archived::find_archived(api);
         FormState {
-            api,
             notices,
             catalogue,
             providers,
             values,
             original: RwSignal::new(user),
             errors: RwSignal::new(FieldErrors::new()),
-            pending: RwSignal::new(false),
+            save,
             form_error: RwSignal::new(None),
             form_status: RwSignal::new(None),
             stale: RwSignal::new(None),
-            archived_match: RwSignal::new(None),
-            restoring: RwSignal::new(false),
+            archived_email,
+            find_archived,
+            archived_match: super::archived::archived_match(archived_email, find_archived),
+            restore: use_restore(),
         }
     }
 

@@ -4,13 +4,13 @@
 
 use leptos::ev::{MouseEvent, SubmitEvent};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use users_api::{FieldErrors, UserPatch};
 
-use super::archived::find_archived;
-use super::fields::{focus_first_invalid, focus_id, ORDER, ROLES_KEY};
-use super::state::FormState;
+use super::fields::{focus_first_invalid, ORDER, ROLES_KEY};
+use super::state::{FormState, Save};
 use crate::api::ApiError;
+use crate::components::focus::{focus_id, focus_id_after_render};
+use crate::state::outcome::on_outcome;
 
 /// Places the server's field errors; anything not on a field goes on top.
 fn place_server_errors(
@@ -34,28 +34,27 @@ fn place_server_errors(
     focus_first_invalid(&placed);
 }
 
-/// The submit handler: checks, then saves and goes back, or shows why not.
+/// The submit handler: checks, then sends through the form's save action;
+/// [`after_save`] goes back or shows why not.
 pub(super) fn on_submit(
     form: FormState,
     go_back: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl Fn(SubmitEvent) + 'static {
     let FormState {
-        api,
         notices,
         values,
         original,
         errors,
-        pending,
+        save,
         form_error,
         form_status,
-        stale,
-        archived_match,
+        archived_email,
         ..
     } = form;
     let checks = form.checks();
     move |ev: SubmitEvent| {
         ev.prevent_default();
-        if pending.get_untracked() {
+        if save.pending().get_untracked() {
             return;
         }
         form_error.set(None);
@@ -66,71 +65,82 @@ pub(super) fn on_submit(
             focus_first_invalid(&found);
             return;
         }
-        let before = original.get_untracked();
-        if let Some(before) = &before {
-            if values.patch(before) == UserPatch::default() {
-                notices.announce(format!(
-                    "No changes to save for {}",
-                    before.summary.full_name()
-                ));
-                go_back();
-                return;
-            }
-        }
-        pending.set(true);
-        archived_match.set(None);
-        spawn_local(async move {
-            let result = match &before {
-                None => {
-                    let body = values.new_user();
-                    api.call(|c| c.create_user(&body)).await
-                }
-                Some(before) => {
-                    let patch = values.patch(before);
-                    let (id, version) = (before.summary.id, before.version);
-                    api.call(|c| c.update_user(id, version, &patch)).await
-                }
-            };
-            let _ = pending.try_set(false);
-            match result {
-                Ok(saved) => {
-                    let verb = if before.is_some() { "saved" } else { "added" };
-                    notices.announce(format!("User {} {verb}", saved.summary.full_name()));
-                    go_back();
-                }
-                Err(ApiError::Invalid { fields }) => {
-                    place_server_errors(errors, form_error, fields)
-                }
-                Err(ApiError::EmailArchived { mut fields }) => {
-                    fields
-                        .entry("email".to_string())
-                        .or_insert_with(|| vec!["belongs to an archived user".to_string()]);
-                    place_server_errors(errors, form_error, fields);
-                    find_archived(api, archived_match, values.email.get_untracked());
-                }
-                Err(ApiError::StaleVersion { current }) => {
-                    stale.set(Some(*current));
-                    request_animation_frame(|| focus_id("user-reload"));
-                }
-                Err(ApiError::LastAdmin) => {
-                    let mut fields = FieldErrors::new();
-                    fields.insert(
-                        ROLES_KEY.to_string(),
-                        vec!["must keep Settings: no other active user holds it, and someone must be able to manage users".to_string()],
-                    );
-                    place_server_errors(errors, form_error, fields);
-                }
-                Err(ApiError::NotFound) => {
-                    form_error.set(Some(
-                        "This user no longer exists. Someone may have deleted them for good."
-                            .to_string(),
+        let request = match original.get_untracked() {
+            None => Save::Create(values.new_user()),
+            Some(before) => {
+                let patch = values.patch(&before);
+                if patch == UserPatch::default() {
+                    notices.announce(format!(
+                        "No changes to save for {}",
+                        before.summary.full_name()
                     ));
+                    go_back();
+                    return;
                 }
-                Err(ApiError::Unauthenticated) => {}
-                Err(e) => form_error.set(Some(e.message())),
+                Save::Update {
+                    id: before.summary.id,
+                    version: before.version,
+                    patch,
+                }
             }
-        });
+        };
+        archived_email.set(None);
+        save.dispatch(request);
     }
+}
+
+/// What the server answered to a save: back to the list with an
+/// announcement, or each error where it belongs on the form.
+pub(super) fn after_save(form: FormState, go_back: impl Fn() + Copy + Send + Sync + 'static) {
+    let FormState {
+        notices,
+        values,
+        original,
+        errors,
+        save,
+        form_error,
+        stale,
+        archived_email,
+        find_archived,
+        ..
+    } = form;
+    on_outcome(save, move |result| match result {
+        Ok(saved) => {
+            let verb = if original.with_untracked(Option::is_some) {
+                "saved"
+            } else {
+                "added"
+            };
+            notices.announce(format!("User {} {verb}", saved.summary.full_name()));
+            go_back();
+        }
+        Err(ApiError::Invalid { fields }) => place_server_errors(errors, form_error, fields),
+        Err(ApiError::EmailArchived { mut fields }) => {
+            fields
+                .entry("email".to_string())
+                .or_insert_with(|| vec!["belongs to an archived user".to_string()]);
+            place_server_errors(errors, form_error, fields);
+            let email = values.email.get_untracked();
+            archived_email.set(Some(email.clone()));
+            find_archived.dispatch(email);
+        }
+        Err(ApiError::StaleVersion { current }) => {
+            stale.set(Some(*current));
+            focus_id_after_render("user-reload");
+        }
+        Err(ApiError::LastAdmin) => {
+            let mut fields = FieldErrors::new();
+            fields.insert(
+                    ROLES_KEY.to_string(),
+                    vec!["must keep Settings: no other active user holds it, and someone must be able to manage users".to_string()],
+                );
+            place_server_errors(errors, form_error, fields);
+        }
+        Err(ApiError::NotFound) => form_error.set(Some(
+            "This user no longer exists. Someone may have deleted them for good.".to_string(),
+        )),
+        Err(e) => form_error.set(e.shown()),
+    });
 }
 
 /// "Reload": shows their version in the form, to edit again from there.

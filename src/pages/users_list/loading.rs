@@ -49,7 +49,8 @@ pub(super) fn after_each_answer(
             }
             _ => None,
         });
-        match past_the_end {
+        // Untracked: navigating reads the router's state.
+        untrack(|| match past_the_end {
             Some(Some(last)) => go(last, true),
             Some(None) => request_animation_frame(move || {
                 if let Some(performance) = window().performance() {
@@ -63,6 +64,6 @@ pub(super) fn after_each_answer(
                 }
             }),
             None => {}
-        }
+        });
     });
 }
