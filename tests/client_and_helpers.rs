@@ -194,12 +194,7 @@ async fn the_memory_client_enforces_the_contract_rules() {
 #[wasm_bindgen_test]
 fn list_state_round_trips_through_the_url() {
     let params = |pairs: &'static [(&'static str, &'static str)]| {
-        move |key: &str| {
-            pairs
-                .iter()
-                .find(|(k, _)| *k == key)
-                .map(|(_, v)| v.to_string())
-        }
+        move |key: &str| pairs.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
     };
     let q = list_query_from(params(&[
         ("status", "archived"),

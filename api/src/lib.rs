@@ -5,13 +5,14 @@
 pub mod error;
 pub mod identity;
 pub mod query;
+pub mod rules;
 pub mod schema;
 pub mod token;
 pub mod types;
 pub mod validation;
 
 pub use error::{ErrorBody, ErrorCode, ErrorDetail, FieldErrors};
-pub use query::{ListQuery, UserStatus, DEFAULT_PER_PAGE, MAX_PER_PAGE};
+pub use query::{ListQuery, ParamStyle, UserStatus, DEFAULT_PER_PAGE, MAX_PER_PAGE};
 pub use types::*;
 pub use validation::{Email, PersonName};
 

@@ -1,5 +1,7 @@
-//! Query parameters of the users list, parsed and bounded the same way by
-//! the server (400 on bad values) and the app (URL state).
+//! Query parameters of the users list: parsed, bounded and written in one
+//! place for the server (strict: 400 on bad values), the app's HTTP client
+//! (the API's parameter names), the app's URL state (lenient, defaults left
+//! out, the search as `q`) and the in-memory client.
 
 use serde::{Deserialize, Serialize};
 
@@ -59,6 +61,24 @@ impl Default for ListQuery {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueryError(pub String);
 
+/// Which parameter names a query is written with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamStyle {
+    /// The API's: `status`, `query`, `page`, `per_page`, every one given.
+    Api,
+    /// The console's `/users` URL: the search is `q`, defaults are left out.
+    ConsoleUrl,
+}
+
+impl ParamStyle {
+    fn search_name(self) -> &'static str {
+        match self {
+            ParamStyle::Api => "query",
+            ParamStyle::ConsoleUrl => "q",
+        }
+    }
+}
+
 impl ListQuery {
     /// Parses raw parameters; `None` means "absent, use the default".
     pub fn parse(
@@ -85,6 +105,72 @@ impl ListQuery {
             page,
             per_page,
         })
+    }
+
+    /// Parses parameters looked up by name in `style`, strictly.
+    pub fn from_params<'a>(
+        style: ParamStyle,
+        get: impl Fn(&str) -> Option<&'a str>,
+    ) -> Result<Self, QueryError> {
+        Self::parse(
+            get("status"),
+            get(style.search_name()),
+            get("page"),
+            get("per_page"),
+        )
+    }
+
+    /// Parses parameters leniently: each one that is not valid takes its
+    /// default, so a hand-edited console URL still shows a list.
+    pub fn from_params_lenient<'a>(
+        style: ParamStyle,
+        get: impl Fn(&str) -> Option<&'a str>,
+    ) -> Self {
+        let valid = |name: &str| {
+            get(name).filter(|value| {
+                let one = |n: &str| (n == name).then_some(*value);
+                Self::parse(one("status"), None, one("page"), one("per_page")).is_ok()
+            })
+        };
+        Self::parse(
+            valid("status"),
+            get(style.search_name()),
+            valid("page"),
+            valid("per_page"),
+        )
+        .expect("every parameter was checked on its own")
+    }
+
+    /// The parameters that say this query in `style` (not yet URL-encoded).
+    pub fn to_params(&self, style: ParamStyle) -> Vec<(&'static str, String)> {
+        let all = [
+            (
+                "status",
+                self.status.as_str().to_string(),
+                self.status == UserStatus::Active,
+            ),
+            (
+                style.search_name(),
+                self.query.clone(),
+                self.query.is_empty(),
+            ),
+            ("page", self.page.to_string(), self.page == 1),
+            (
+                "per_page",
+                self.per_page.to_string(),
+                self.per_page == DEFAULT_PER_PAGE,
+            ),
+        ];
+        all.into_iter()
+            .filter(|(_, _, default)| style == ParamStyle::Api || !default)
+            .map(|(name, value, _)| (name, value))
+            .collect()
+    }
+
+    /// The bounds [`ListQuery::parse`] enforces, for a query built in code.
+    pub fn check(&self) -> Result<(), QueryError> {
+        let (page, per_page) = (self.page.to_string(), self.per_page.to_string());
+        Self::parse(None, None, Some(&page), Some(&per_page)).map(|_| ())
     }
 
     /// Offset of the first row of this page (saturating for absurd pages).
@@ -134,6 +220,59 @@ mod tests {
         assert!(ListQuery::parse(None, None, Some("0"), None).is_err());
         assert!(ListQuery::parse(None, None, Some("x"), None).is_err());
         assert!(ListQuery::parse(Some("deleted"), None, None, None).is_err());
+    }
+
+    #[test]
+    fn console_urls_round_trip_and_leave_defaults_out() {
+        let q = ListQuery {
+            status: UserStatus::Archived,
+            query: "ann".into(),
+            page: 3,
+            per_page: 50,
+        };
+        let params = q.to_params(ParamStyle::ConsoleUrl);
+        let get = |name: &str| {
+            params
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.as_str())
+        };
+        assert_eq!(
+            ListQuery::from_params_lenient(ParamStyle::ConsoleUrl, get),
+            q
+        );
+        assert!(ListQuery::default()
+            .to_params(ParamStyle::ConsoleUrl)
+            .is_empty());
+        assert_eq!(ListQuery::default().to_params(ParamStyle::Api).len(), 4);
+    }
+
+    #[test]
+    fn lenient_parsing_defaults_each_bad_parameter_alone() {
+        let raw = [
+            ("status", "deleted"),
+            ("q", " ann "),
+            ("page", "0"),
+            ("per_page", "50"),
+        ];
+        let get = |name: &str| raw.iter().find(|(n, _)| *n == name).map(|(_, v)| *v);
+        let q = ListQuery::from_params_lenient(ParamStyle::ConsoleUrl, get);
+        assert_eq!(
+            (q.status, q.query.as_str(), q.page, q.per_page),
+            (UserStatus::Active, "ann", 1, 50)
+        );
+        assert!(ListQuery::from_params(ParamStyle::ConsoleUrl, get).is_err());
+    }
+
+    #[test]
+    fn check_applies_the_parse_bounds() {
+        let mut q = ListQuery::default();
+        assert!(q.check().is_ok());
+        q.per_page = 101;
+        assert!(q.check().is_err());
+        q.per_page = 10;
+        q.page = 0;
+        assert!(q.check().is_err());
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Request and response bodies of the v1 contract (see `shared/spec/api.md`).
+//! Request and response bodies of the v1 contract (the served OpenAPI document is the full reference).
 //! Timestamps are RFC 3339 UTC strings. Request bodies reject unknown fields.
 
 use serde::{Deserialize, Serialize};

@@ -3,6 +3,7 @@
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use users_api::rules;
 use users_api::{AgentRef, ErrorBody, ErrorCode, FieldErrors, UserDetail};
 
 use crate::storage::StoreError;
@@ -112,7 +113,7 @@ impl From<StoreError> for ApiError {
         match err {
             StoreError::NotFound => ApiError::NotFound,
             StoreError::DirectoryManaged(provider) => ApiError::DirectoryManaged(provider),
-            StoreError::EmailTaken => ApiError::field("email", "is already taken"),
+            StoreError::EmailTaken => ApiError::field("email", rules::EMAIL_TAKEN),
             StoreError::EmailArchived => ApiError::EmailArchived,
             StoreError::OwnsAgents(agents) => ApiError::OwnsAgents(agents),
             StoreError::CannotArchiveSelf => ApiError::CannotArchiveSelf,
@@ -147,10 +148,7 @@ impl IntoResponse for ApiError {
             ApiError::Invalid(fields) => body.error.fields = Some(fields),
             ApiError::EmailArchived => {
                 let mut fields = FieldErrors::new();
-                fields.insert(
-                    "email".into(),
-                    vec!["belongs to an archived user; restore that user instead".into()],
-                );
+                fields.insert("email".into(), vec![rules::EMAIL_ARCHIVED.into()]);
                 body.error.fields = Some(fields);
             }
             ApiError::OwnsAgents(agents) => body.agents = Some(agents),

@@ -7,7 +7,7 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use users_api::{
     AuditEntry, DeleteResult, DeleteUser, ErrorBody, Group, IdentityProvider, ListQuery, Me,
-    NewUser, Page, RevealedToken, Role, UserDetail, UserId, UserPatch, UserStatus, UserSummary,
+    NewUser, Page, ParamStyle, RevealedToken, Role, UserDetail, UserId, UserPatch, UserSummary,
 };
 use web_sys::AbortController;
 
@@ -120,18 +120,10 @@ impl ApiClient for HttpClient {
             previous.abort();
         }
         let controller = AbortController::new().ok();
-        let page = query.page.to_string();
-        let per_page = query.per_page.to_string();
-        let mut params = vec![("page", page.as_str()), ("per_page", per_page.as_str())];
-        if query.status == UserStatus::Archived {
-            params.push(("status", "archived"));
-        }
-        if !query.query.is_empty() {
-            params.push(("query", query.query.as_str()));
-        }
+        let params = query.to_params(ParamStyle::Api);
         let builder = self
             .authorized(Request::get(&self.url("/users")))
-            .query(params)
+            .query(params.iter().map(|(name, value)| (*name, value.as_str())))
             .abort_signal(controller.as_ref().map(|c| c.signal()).as_ref());
         *self.list_in_flight.borrow_mut() = controller;
         Box::pin(send(builder.build()))

@@ -4,10 +4,11 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use users_api::rules;
 use users_api::validation::{validate_new_user, validate_patch, Context, Email};
 use users_api::{
-    DeleteResult, DeleteUser, ErrorBody, ListQuery, NewUser, Page, UserDetail, UserPatch,
-    UserSummary,
+    DeleteResult, DeleteUser, ErrorBody, ListQuery, NewUser, Page, ParamStyle, UserDetail,
+    UserPatch, UserSummary,
 };
 
 use crate::auth::Admin;
@@ -53,10 +54,8 @@ async fn add_email_conflict(
                 .await?
             {
                 EmailUse::Free => None,
-                EmailUse::Archived if exclude.is_none() => {
-                    Some("belongs to an archived user; restore that user instead")
-                }
-                EmailUse::Archived | EmailUse::Taken => Some("is already taken"),
+                EmailUse::Archived if exclude.is_none() => Some(rules::EMAIL_ARCHIVED),
+                EmailUse::Archived | EmailUse::Taken => Some(rules::EMAIL_TAKEN),
             };
             if let Some(message) = message {
                 fields.insert("email".into(), vec![message.into()]);
@@ -86,13 +85,8 @@ pub async fn list_users(
     Admin(caller): Admin,
     query: ApiQuery,
 ) -> Result<Json<Page<UserSummary>>, ApiError> {
-    let q = ListQuery::parse(
-        query.get("status"),
-        query.get("query"),
-        query.get("page"),
-        query.get("per_page"),
-    )
-    .map_err(|e| ApiError::BadRequest(e.0))?;
+    let q = ListQuery::from_params(ParamStyle::Api, |name| query.get(name))
+        .map_err(|e| ApiError::BadRequest(e.0))?;
     Ok(Json(state.store.list_users(caller.company_id, &q).await?))
 }
 
@@ -239,7 +233,7 @@ pub async fn delete_user(
         // Not an id at all: refused before any state is looked at.
         return Err(ApiError::field(
             "replacement_owner_id",
-            "must be an active user of this company",
+            rules::REPLACEMENT_NOT_ACTIVE,
         ));
     }
     let expected = if_match(&headers);

@@ -9,6 +9,7 @@ mod audit;
 mod authz;
 mod backends;
 mod cli;
+mod conformance;
 mod errors;
 mod fuzz;
 mod identity;

@@ -79,7 +79,7 @@ pub fn UsersList(directory: Option<String>) -> impl IntoView {
     let reload = use_list_reload();
     let navigate = StoredValue::new_local(use_navigate());
     let query_map = use_query_map();
-    let query = Memo::new(move |_| query_map.with(|m| list_query_from(|k| m.get(k))));
+    let query = Memo::new(move |_| query_map.with(|m| list_query_from(|k| m.get_str(k))));
     let managed = directory.is_some();
 
     // One URL, one navigation: replace while typing, push otherwise.

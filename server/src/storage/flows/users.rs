@@ -1,9 +1,10 @@
 //! User changes: create, edit, archive (with agent transfer) and restore,
 //! each checked, written and audited in one transaction.
 
-use serde_json::{json, Map, Value};
+use serde_json::json;
+use users_api::rules::{self, Edit};
 use users_api::validation::{ValidChanges, ValidNewUser};
-use users_api::{identity, AgentRef, Email, PersonName, UserDetail, UserStatus};
+use users_api::{identity, AgentRef, UserDetail, UserStatus};
 
 use super::tokens::replace_token;
 use super::{insert_user, Backend, UserFields, WriteTx};
@@ -67,68 +68,42 @@ pub(crate) async fn update_user<B: Backend>(
     if !expected.matches(current.version) {
         return Err(StoreError::Stale(Box::new(current)));
     }
-    let s = &current.summary;
-    let mut diff = Map::new();
-    let mut note = |field: &str, before: Value, after: Value| {
-        if before != after {
-            diff.insert(field.to_string(), json!({"before": before, "after": after}));
-        }
-    };
-    // Stored forms (NFC): a name sent decomposed is the same name, no change.
-    let first = changes
-        .first_name
-        .as_ref()
-        .map_or_else(|| s.first_name.clone(), PersonName::stored);
-    let last = changes
-        .last_name
-        .as_ref()
-        .map_or_else(|| s.last_name.clone(), PersonName::stored);
-    let email = changes
-        .email
-        .as_ref()
-        .map_or_else(|| s.email.clone(), Email::stored);
-    let provider = changes
-        .identity_provider
-        .as_deref()
-        .unwrap_or(&s.identity_provider);
-    let roles = changes.roles.as_ref().unwrap_or(&current.direct_roles);
-    note("first_name", json!(s.first_name), json!(first));
-    note("last_name", json!(s.last_name), json!(last));
-    note("email", json!(s.email), json!(email));
-    note(
-        "identity_provider",
-        json!(s.identity_provider),
-        json!(provider),
-    );
-    note("roles", json!(current.direct_roles), json!(roles));
-    if diff.is_empty() {
+    let edit = Edit::of(&current, changes);
+    if edit.is_noop() {
         return Ok(current);
     }
+    let (first, last, email, provider, roles) = (
+        &edit.first_name,
+        &edit.last_name,
+        &edit.email,
+        &edit.identity_provider,
+        &edit.direct_roles,
+    );
     // A new address gets its canonical key; an unchanged one keeps the key
     // it has (one the identity-key migration left as a reported collision
     // must not block edits to other fields).
-    let email_key = (email != s.email).then(|| identity::email_key(&email));
+    let email_key = edit.touches("email").then(|| identity::email_key(email));
     if let Some(key) = &email_key {
         if tx.email_taken_by_other(key, user_id).await? {
             return Err(StoreError::EmailTaken);
         }
     }
     let fields = UserFields {
-        first_name: &first,
-        last_name: &last,
-        email: &email,
+        first_name: first,
+        last_name: last,
+        email,
         email_key: email_key.as_deref(),
         identity_provider_id: tx.provider_id(company_id, provider).await?,
     };
-    tx.update_user_row(user_id, &fields, &identity::name_key(&first, &last), &now())
+    tx.update_user_row(user_id, &fields, &identity::name_key(first, last), &now())
         .await?;
-    if diff.contains_key("roles") {
+    if edit.touches("roles") {
         tx.set_direct_roles(user_id, roles).await?;
     }
     if has_settings(&current) && !tx.any_active_admin(company_id).await? {
         return Err(StoreError::LastAdmin);
     }
-    let details = json!({ "changes": diff });
+    let details = json!({ "changes": edit.changes });
     tx.record(company_id, actor_id, "user.update", Some(user_id), details)
         .await?;
     let detail = tx.load_detail(company_id, user_id).await?;
@@ -238,13 +213,13 @@ async fn check_replacement<T: WriteTx>(
 ) -> StoreResult<(i64, String)> {
     if replacement == user_id {
         return Err(StoreError::InvalidReplacement(
-            "can't be the user being deleted".into(),
+            rules::REPLACEMENT_IS_USER.into(),
         ));
     }
     match tx.active_user_name(company_id, replacement).await? {
         Some(name) => Ok((replacement, name)),
         None => Err(StoreError::InvalidReplacement(
-            "must be an active user of this company".into(),
+            rules::REPLACEMENT_NOT_ACTIVE.into(),
         )),
     }
 }

@@ -5,7 +5,7 @@
 use users_api::{identity, AuditEntry, ListQuery, Page, UserId, UserSummary};
 
 use super::store::{Store, StoredUser};
-use crate::api::ApiError;
+use crate::ApiError;
 
 impl StoredUser {
     /// The server's order: folded "first last", then the email key, then id.
@@ -30,9 +30,7 @@ impl Store {
     /// `GET /users`: one page of the users with the query's status whose
     /// names or email contain the search text.
     pub(super) fn list_users(&self, query: &ListQuery) -> Result<Page<UserSummary>, ApiError> {
-        if query.page == 0 || query.per_page == 0 || query.per_page > users_api::MAX_PER_PAGE {
-            return Err(ApiError::BadRequest("bad page or per_page".into()));
-        }
+        query.check().map_err(|e| ApiError::BadRequest(e.0))?;
         let needle = identity::fold(query.query.trim());
         let mut found: Vec<&StoredUser> = self
             .users

@@ -17,10 +17,10 @@ use std::collections::VecDeque;
 
 use users_api::{ListQuery, UserId, UserStatus};
 
-use super::{ApiError, ApiFuture};
+use crate::{ApiError, ApiFuture};
 use store::Store;
 
-/// The role catalogue of the product (`shared/spec/product.md`).
+/// The role catalogue of the product.
 pub const CATALOGUE: [(&str, &str); 5] = [
     ("Development", "Build agents in the development stage"),
     ("Testing", "Promote to and configure the testing stage"),

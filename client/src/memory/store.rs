@@ -8,7 +8,7 @@ use users_api::{
 };
 
 use super::{CATALOGUE, PROVIDERS};
-use crate::api::ApiError;
+use crate::ApiError;
 
 #[derive(Debug, Clone)]
 pub(super) struct StoredUser {

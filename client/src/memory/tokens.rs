@@ -4,7 +4,7 @@
 use users_api::{token, RevealedToken, UserId};
 
 use super::store::Store;
-use crate::api::ApiError;
+use crate::ApiError;
 
 impl Store {
     pub(super) fn new_token(&mut self) -> String {

@@ -7,7 +7,7 @@ use users_api::{
 };
 
 use super::MemoryClient;
-use crate::api::{ApiClient, ApiFuture};
+use crate::{ApiClient, ApiFuture};
 
 impl ApiClient for MemoryClient {
     fn set_token(&self, token: Option<String>) {
@@ -71,7 +71,7 @@ impl ApiClient for MemoryClient {
             format!("update_user {id}"),
             self.delay(),
             move |this, store| {
-                let caller = this.mutating_admin(store)?;
+                let caller = this.admin(store)?;
                 store.update_user(caller, id, version, &patch)
             },
         )
@@ -83,7 +83,7 @@ impl ApiClient for MemoryClient {
             format!("delete_user {id}"),
             self.delay(),
             move |this, store| {
-                let caller = this.mutating_admin(store)?;
+                let caller = this.admin(store)?;
                 store.delete_user(caller, id, replacement)
             },
         )

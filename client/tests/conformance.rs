@@ -1,0 +1,131 @@
+//! The conformance script against the in-memory client: what the app's
+//! component tests stand on answers as the server does (the server's own
+//! tests play the same script over HTTP on SQLite and PostgreSQL).
+
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+
+use serde::Serialize;
+use serde_json::{json, Value};
+use users_api::ErrorCode;
+use users_client::memory::MemoryClient;
+use users_client::{ApiClient, ApiError};
+use users_conformance::{run, Call, Outcome, Target, ADMIN};
+
+/// The in-memory client as a conformance target.
+struct Memory {
+    client: MemoryClient,
+    admin: (i64, String),
+}
+
+impl Memory {
+    fn new() -> Memory {
+        let client = MemoryClient::new("Acme");
+        let (first, last, email) = ADMIN;
+        let id = client.add_user(first, last, email, &["Settings"], &[]);
+        let token = client.token_of(id);
+        Memory {
+            client,
+            admin: (id, token),
+        }
+    }
+}
+
+/// The answer as it would come over the wire.
+fn outcome<T: Serialize>(success: u16, result: Result<T, ApiError>) -> Outcome {
+    match result {
+        Ok(value) => Outcome {
+            status: success,
+            body: serde_json::to_value(value).expect("serialisable"),
+        },
+        Err(error) => {
+            let code = error.code().unwrap_or(ErrorCode::Internal);
+            let mut body = json!({"error": {"code": code.as_str(), "message": error.message()}});
+            if let Some(fields) = error.fields() {
+                body["error"]["fields"] = json!(fields);
+            }
+            match &error {
+                ApiError::StaleVersion { current } => body["current"] = json!(current),
+                ApiError::OwnsAgents { agents } => body["agents"] = json!(agents),
+                _ => {}
+            }
+            Outcome {
+                status: code.status(),
+                body,
+            }
+        }
+    }
+}
+
+/// The in-memory client answers at once (no delay is set): one poll.
+fn now<T>(future: impl Future<Output = T>) -> T {
+    match pin!(future).poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(value) => value,
+        Poll::Pending => panic!("the in-memory client answered later than at once"),
+    }
+}
+
+impl Target for Memory {
+    fn admin(&self) -> (i64, String) {
+        self.admin.clone()
+    }
+
+    async fn call(&mut self, token: &str, call: Call) -> Outcome {
+        let c = &self.client;
+        c.set_token(Some(token.to_string()));
+        let ok = call.success_status();
+        match call {
+            Call::Me => outcome(ok, now(c.me())),
+            Call::ListUsers(query) => outcome(ok, now(c.list_users(&query))),
+            Call::GetUser(id) => outcome(ok, now(c.get_user(id))),
+            Call::CreateUser(user) => outcome(ok, now(c.create_user(&user))),
+            Call::UpdateUser { id, version, patch } => {
+                outcome(ok, now(c.update_user(id, version, &patch)))
+            }
+            Call::DeleteUser { id, body } => outcome(ok, now(c.delete_user(id, &body))),
+            Call::RestoreUser(id) => outcome(ok, now(c.restore_user(id))),
+            Call::RevealToken(id) => outcome(ok, now(c.reveal_token(id))),
+            Call::RegenerateToken(id) => outcome(ok, now(c.regenerate_token(id))),
+            Call::Roles => outcome(ok, now(c.roles())),
+            Call::IdentityProviders => outcome(ok, now(c.identity_providers())),
+        }
+    }
+
+    async fn add_agent(&mut self, owner: i64, name: &str) {
+        self.client.add_agent(owner, name);
+    }
+}
+
+#[test]
+fn the_in_memory_client_answers_as_the_contract_says() {
+    let mut target = Memory::new();
+    let report = now(run(&mut target));
+    report.assert_passed("the in-memory client");
+    assert!(
+        report.checked > 80,
+        "the whole script ran: {}",
+        report.checked
+    );
+}
+
+#[test]
+fn a_reintroduced_drift_is_caught() {
+    // The script itself must be able to fail: a target that answers every
+    // call with 200 and an empty body meets almost nothing.
+    struct Yes;
+    impl Target for Yes {
+        fn admin(&self) -> (i64, String) {
+            (1, "t".into())
+        }
+        async fn call(&mut self, _: &str, _: Call) -> Outcome {
+            Outcome {
+                status: 200,
+                body: Value::Null,
+            }
+        }
+        async fn add_agent(&mut self, _: i64, _: &str) {}
+    }
+    let report = now(run(&mut Yes));
+    assert!(report.failures.len() > 50, "{:?}", report.failures);
+}

@@ -1,0 +1,86 @@
+//! The calls the script makes, and how each one goes over HTTP.
+
+use serde_json::{json, Value};
+use users_api::{DeleteUser, ListQuery, NewUser, ParamStyle, UserId, UserPatch};
+
+/// One API call.
+#[derive(Debug, Clone)]
+pub enum Call {
+    Me,
+    ListUsers(ListQuery),
+    GetUser(UserId),
+    CreateUser(NewUser),
+    /// With `If-Match: "<version>"`.
+    UpdateUser {
+        id: UserId,
+        version: i64,
+        patch: UserPatch,
+    },
+    DeleteUser {
+        id: UserId,
+        body: DeleteUser,
+    },
+    RestoreUser(UserId),
+    RevealToken(UserId),
+    RegenerateToken(UserId),
+    Roles,
+    IdentityProviders,
+}
+
+/// A call as an HTTP request under `/api/v1`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HttpRequest {
+    pub method: &'static str,
+    /// Path below `/api/v1`, e.g. `/users/7`.
+    pub path: String,
+    pub query: Vec<(&'static str, String)>,
+    pub if_match: Option<i64>,
+    pub body: Option<Value>,
+}
+
+impl Call {
+    /// The status of a successful answer.
+    pub fn success_status(&self) -> u16 {
+        match self {
+            Call::CreateUser(_) | Call::RegenerateToken(_) => 201,
+            _ => 200,
+        }
+    }
+
+    /// The request that makes this call.
+    pub fn http(&self) -> HttpRequest {
+        let request = |method, path: String| HttpRequest {
+            method,
+            path,
+            query: Vec::new(),
+            if_match: None,
+            body: None,
+        };
+        match self {
+            Call::Me => request("GET", "/me".into()),
+            Call::ListUsers(query) => HttpRequest {
+                query: query.to_params(ParamStyle::Api),
+                ..request("GET", "/users".into())
+            },
+            Call::GetUser(id) => request("GET", format!("/users/{id}")),
+            Call::CreateUser(user) => HttpRequest {
+                body: Some(json!(user)),
+                ..request("POST", "/users".into())
+            },
+            Call::UpdateUser { id, version, patch } => HttpRequest {
+                if_match: Some(*version),
+                body: Some(json!(patch)),
+                ..request("PATCH", format!("/users/{id}"))
+            },
+            Call::DeleteUser { id, body } => HttpRequest {
+                body: Some(json!(body)),
+                ..request("DELETE", format!("/users/{id}"))
+            },
+            Call::RestoreUser(id) => request("POST", format!("/users/{id}/restore")),
+            Call::RevealToken(id) => request("GET", format!("/users/{id}/access_token")),
+            Call::RegenerateToken(id) => request("POST", format!("/users/{id}/access_token")),
+            Call::Roles => request("GET", "/roles".into()),
+            Call::IdentityProviders => request("GET", "/identity_providers".into()),
+        }
+    }
+}
