@@ -523,6 +523,10 @@ async fn the_token_is_masked_shown_copied_and_regenerated_only_after_confirming(
         "the new token is shown revealed"
     );
 
+    // Focus moves to Copy (the confirmation step it was in is gone).
+    let copy = button_in(&dialog, "Copy").unwrap();
+    wait_until("focus on Copy", || is_focused(&copy)).await;
+
     // Only in the dialog: not the URL, not storage.
     assert!(!url().contains("uat_"));
     assert!(!stored_values().iter().any(|v| *v == old || *v == new));

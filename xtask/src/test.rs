@@ -49,7 +49,7 @@ pub fn test(args: &[String]) -> Result<(), String> {
         ],
     ))?;
 
-    step("native tests (api, server, xtask)");
+    step("native tests (api, client, conformance on the in-memory client and on the server over SQLite, xtask)");
     run(&mut cmd(
         "cargo",
         &[
