@@ -19,27 +19,3 @@ pub fn ErrorView(error: ApiError, on_retry: impl Fn() + 'static) -> impl IntoVie
         }
     })
 }
-
-/// The first API error an `ErrorBoundary` caught (an unexpected error when
-/// something else was thrown).
-pub fn caught_api_error(errors: &Errors) -> ApiError {
-    errors
-        .iter()
-        .find_map(|(_, e)| e.downcast_ref::<ApiError>().cloned())
-        .unwrap_or_else(|| ApiError::Unexpected {
-            status: 0,
-            message: String::new(),
-        })
-}
-
-/// An `ErrorBoundary`'s fallback: the caught error as [`ErrorView`].
-#[component]
-pub fn ErrorsView(
-    errors: ArcRwSignal<Errors>,
-    on_retry: impl Fn() + Clone + Send + Sync + 'static,
-) -> impl IntoView {
-    move || {
-        let on_retry = on_retry.clone();
-        view! { <ErrorView error=errors.with(caught_api_error) on_retry=on_retry /> }
-    }
-}

@@ -11,13 +11,23 @@ where
     I: 'static,
     O: Clone + 'static,
 {
-    Effect::watch(
-        move || action.value().get(),
-        move |answer, _, _| {
-            if let Some(answer) = answer {
-                handler(answer.clone());
-            }
-        },
-        false,
-    );
+    let mut seen = action.version().get_untracked();
+    watch_erased(Box::new(move || {
+        // The action's version counts its answers: a new one is an answer.
+        let version = action.version().get();
+        if version == seen {
+            return;
+        }
+        seen = version;
+        if let Some(answer) = action.value().get_untracked() {
+            untrack(|| handler(answer));
+        }
+    }));
+}
+
+/// One effect type for every `on_outcome` (its body boxed): the effect's
+/// machinery is compiled once, not once per action (~3.5 KB of wasm each).
+#[inline(never)]
+fn watch_erased(mut body: Box<dyn FnMut()>) {
+    Effect::new(move |_| body());
 }

@@ -3,17 +3,21 @@
 
 use leptos::ev::MouseEvent;
 use leptos::prelude::*;
-use users_api::{identity, ListQuery, UserStatus, UserSummary};
+use users_api::{ListQuery, UserStatus, UserSummary};
 
 use super::state::FormState;
 use crate::api::Api;
 use crate::state::outcome::on_outcome;
 
+/// The archived user found for an email: the email looked for, and them.
+pub(super) type ArchivedFound = Option<(String, UserSummary)>;
+
 /// Finding the archived user who has an email (dispatched when the server
 /// answers `email_archived`). An action, not a resource: it runs on that
 /// answer, and nothing waits on it the way the form waits on its own load.
-pub(super) fn find_archived(api: Api) -> Action<String, Option<UserSummary>> {
+pub(super) fn find_archived(api: Api) -> Action<String, ArchivedFound> {
     Action::new_local(move |email: &String| {
+        let looked_for = email.clone();
         let email = email.trim().to_string();
         async move {
             let query = ListQuery {
@@ -23,27 +27,37 @@ pub(super) fn find_archived(api: Api) -> Action<String, Option<UserSummary>> {
                 per_page: 10,
             };
             let page = api.call(move |c| c.list_users(&query)).await.ok()?;
-            let key = identity::email_key(&email);
-            page.entries
-                .into_iter()
-                .find(|u| identity::email_key(&u.email) == key)
+            let mut entries = page.entries;
+            let user = match entries.iter().position(|u| same_address(&u.email, &email)) {
+                Some(at) => Some(entries.swap_remove(at)),
+                // Written another way (case beyond ASCII, another Unicode
+                // form): the server matched it on its key, so one hit is it.
+                None if entries.len() == 1 => entries.pop(),
+                None => None,
+            };
+            user.map(|user| (looked_for, user))
         }
     })
+}
+
+/// The same address as typed, ignoring ASCII case. Deliberately not
+/// `users_api::identity::email_key`: its Unicode tables would add ~130 KB
+/// (gzip) to the app for this one comparison; the server already matched
+/// the archived user on the full key.
+fn same_address(a: &str, b: &str) -> bool {
+    a.trim().eq_ignore_ascii_case(b.trim())
 }
 
 /// The archived user to offer: the one found for the email the server
 /// named, while the field still holds it (typing withdraws the offer).
 pub(super) fn archived_match(
     email: RwSignal<Option<String>>,
-    found: Action<String, Option<UserSummary>>,
+    found: Action<String, ArchivedFound>,
 ) -> Signal<Option<UserSummary>> {
     Signal::derive(move || {
-        let key = email.with(|e| e.as_deref().map(identity::email_key))?;
-        found
-            .value()
-            .get()
-            .flatten()
-            .filter(|u| identity::email_key(&u.email) == key)
+        let named = email.get()?;
+        let (looked_for, user) = found.value().get().flatten()?;
+        (looked_for == named).then_some(user)
     })
 }
 

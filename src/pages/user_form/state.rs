@@ -86,7 +86,7 @@ pub(super) struct FormState {
     /// The email the server said belongs to an archived user, if any.
     pub(super) archived_email: RwSignal<Option<String>>,
     /// Looking that archived user up.
-    pub(super) find_archived: Action<String, Option<UserSummary>>,
+    pub(super) find_archived: Action<String, super::archived::ArchivedFound>,
     /// That archived user, once found: offered for restoring.
     pub(super) archived_match: Signal<Option<UserSummary>>,
     pub(super) restore: RestoreUser,
