@@ -14,6 +14,9 @@ const AXE_CORE_NPM: &str = "axe-core@4.14.1";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 pub const WRK: &str = "/usr/bin/wrk";
+/// The toolchain of the app's release build only (see `run::build_app_release`);
+/// everything else builds on stable.
+pub const RELEASE_NIGHTLY: &str = "nightly-2026-10-29";
 /// The contract fuzzer, from PyPI, in a virtual environment under tools/.
 const SCHEMATHESIS_PIP: &str = "schemathesis==4.32.5";
 
@@ -28,6 +31,7 @@ pub struct Tools {
 pub fn setup() -> Result<Tools, String> {
     println!("== setup: checking tools");
     wasm_target()?;
+    release_nightly()?;
     trunk()?;
     wasm_bindgen()?;
     npm_tools()?;
@@ -56,6 +60,41 @@ fn wasm_target() -> Result<(), String> {
     run(&mut cmd(
         "rustup",
         &["target", "add", "wasm32-unknown-unknown"],
+    ))
+}
+
+/// The pinned nightly with `rust-src` (to rebuild `std` for size) and the
+/// wasm target, for the app's release build.
+fn release_nightly() -> Result<(), String> {
+    let sysroot = output(&mut cmd(
+        "rustc",
+        &[&format!("+{RELEASE_NIGHTLY}"), "--print", "sysroot"],
+    ))
+    .map(|s| PathBuf::from(s.trim()));
+    let complete = sysroot.is_some_and(|root| {
+        root.join("lib/rustlib/src/rust/library/std").is_dir()
+            && root.join("lib/rustlib/wasm32-unknown-unknown").is_dir()
+    });
+    if complete {
+        println!("ok   {RELEASE_NIGHTLY} with rust-src (the app's release build)");
+        return Ok(());
+    }
+    println!(
+        "install {RELEASE_NIGHTLY} with rust-src and the wasm target (the app's release build)"
+    );
+    run(&mut cmd(
+        "rustup",
+        &[
+            "toolchain",
+            "install",
+            RELEASE_NIGHTLY,
+            "--profile",
+            "minimal",
+            "--component",
+            "rust-src",
+            "--target",
+            "wasm32-unknown-unknown",
+        ],
     ))
 }
 
