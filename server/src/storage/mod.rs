@@ -71,8 +71,15 @@ pub enum StoreError {
     InvalidReplacement(String),
     #[error("no company named {0:?}")]
     NoSuchCompany(String),
+    /// A request the data refuses for a reason outside the contract's
+    /// refusals (an operator command naming another company's user, an
+    /// unknown provider or role): the message says which.
     #[error("{0}")]
     Conflict(String),
+    /// Data the database answered could not be decoded (a page's JSON, an
+    /// id list): a bug or a corrupt row, never the caller's doing.
+    #[error("stored data could not be decoded: {0}")]
+    Decode(String),
     #[error("stored token data is unreadable with this key (was the token key replaced?)")]
     TokenUnreadable,
     #[error(

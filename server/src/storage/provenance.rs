@@ -60,7 +60,7 @@ type SummaryTuple = (
 
 /// The summaries from the two JSON arrays of [`summaries_sql`].
 pub(crate) fn decode_summaries(users: &str, group_roles: &str) -> StoreResult<Vec<UserSummary>> {
-    let decode = |e: serde_json::Error| StoreError::Conflict(format!("page encoding: {e}"));
+    let decode = |e: serde_json::Error| StoreError::Decode(format!("page encoding: {e}"));
     let users: Vec<SummaryTuple> = serde_json::from_str(users).map_err(decode)?;
     let group_roles: Vec<(i64, i64, String)> = serde_json::from_str(group_roles).map_err(decode)?;
     let mut p = Provenance::default();

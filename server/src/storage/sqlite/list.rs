@@ -95,7 +95,7 @@ async fn walk_page(
 
 /// A JSON array of ids as SQLite's `json_group_array` writes it.
 fn parse_ids(json: &str) -> StoreResult<Vec<i64>> {
-    serde_json::from_str(json).map_err(|e| StoreError::Conflict(format!("id list: {e}")))
+    serde_json::from_str(json).map_err(|e| StoreError::Decode(format!("id list: {e}")))
 }
 
 /// Counts the tab's rows containing `needle` by walking the covering index.
