@@ -23,14 +23,15 @@ pub(crate) async fn create_admin<B: Backend>(
     let (company_id, company_created) = tx.ensure_company(company).await?;
     tx.lock_company(company_id).await?;
     let (user_id, user_created, token) = match tx.user_by_email(&user.email.key()).await? {
-        Some((id, owner, status)) => {
-            if owner != company_id {
+        Some(holder) => {
+            let id = holder.id;
+            if holder.company_id != company_id {
                 return Err(StoreError::Conflict(format!(
                     "{} already belongs to a user of another company",
                     user.email.as_str()
                 )));
             }
-            if status != "active" {
+            if holder.status != "active" {
                 return Err(StoreError::Conflict(format!(
                     "{} belongs to an archived user (id {id}); restore it instead",
                     user.email.as_str()

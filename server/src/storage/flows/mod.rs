@@ -37,8 +37,23 @@ pub(crate) struct TokenRow {
     pub(crate) can_manage_users: bool,
 }
 
-/// A user's sealed token as stored: nonce, ciphertext, created, last used.
-pub(crate) type SealedRow = (Vec<u8>, Vec<u8>, String, Option<String>);
+/// A user's sealed token as stored, with its times.
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct SealedRow {
+    pub(crate) nonce: Vec<u8>,
+    pub(crate) ciphertext: Vec<u8>,
+    pub(crate) created_at: String,
+    pub(crate) last_used_at: Option<String>,
+}
+
+/// The user holding an email key (in any company).
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct EmailHolder {
+    pub(crate) id: i64,
+    pub(crate) company_id: i64,
+    /// `active` or `archived`.
+    pub(crate) status: String,
+}
 
 /// A user's editable fields as they are to be stored.
 #[derive(Debug)]
@@ -129,11 +144,11 @@ pub(crate) trait WriteTx: Send {
         user_id: i64,
     ) -> impl Future<Output = StoreResult<UserDetail>> + Send;
 
-    /// The user holding an email key, if any: (id, company, status).
+    /// The user holding an email key, if any.
     fn user_by_email(
         &mut self,
         key: &str,
-    ) -> impl Future<Output = StoreResult<Option<(i64, i64, String)>>> + Send;
+    ) -> impl Future<Output = StoreResult<Option<EmailHolder>>> + Send;
 
     /// Whether a user other than `user_id` holds the email key.
     fn email_taken_by_other(
@@ -244,8 +259,8 @@ pub(crate) trait WriteTx: Send {
         at: &str,
     ) -> impl Future<Output = StoreResult<()>> + Send;
 
-    /// The user's sealed token and its times: (nonce, ciphertext, created,
-    /// last used); the user must be in the company.
+    /// The user's sealed token and its times; the user must be in the
+    /// company.
     fn sealed_token(
         &mut self,
         company_id: i64,
@@ -308,16 +323,16 @@ pub(crate) async fn stored_token<T: WriteTx>(
     company_id: i64,
     user_id: i64,
 ) -> StoreResult<RevealedToken> {
-    let (nonce, ciphertext, created_at, last_used_at) = tx
+    let sealed = tx
         .sealed_token(company_id, user_id)
         .await?
         .ok_or(super::StoreError::NotFound)?;
     let token = crypto
-        .open(user_id, &nonce, &ciphertext)
+        .open(user_id, &sealed.nonce, &sealed.ciphertext)
         .ok_or(super::StoreError::TokenUnreadable)?;
     Ok(RevealedToken {
         token,
-        created_at,
-        last_used_at,
+        created_at: sealed.created_at,
+        last_used_at: sealed.last_used_at,
     })
 }

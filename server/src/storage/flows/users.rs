@@ -17,9 +17,9 @@ async fn email_conflict<T: WriteTx>(
     company_id: i64,
     key: &str,
 ) -> StoreResult<Option<StoreError>> {
-    Ok(tx.user_by_email(key).await?.map(|(_, company, status)| {
+    Ok(tx.user_by_email(key).await?.map(|holder| {
         // Another company's archived user is still "taken": do not reveal it.
-        if company == company_id && status == "archived" {
+        if holder.company_id == company_id && holder.status == "archived" {
             StoreError::EmailArchived
         } else {
             StoreError::EmailTaken

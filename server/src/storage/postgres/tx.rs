@@ -11,7 +11,7 @@ use users_api::{AgentRef, UserDetail, SETTINGS_ROLE};
 use super::summaries::load_provenance;
 use super::PgStore;
 use crate::crypto::{SealedToken, TokenCrypto};
-use crate::storage::flows::{Backend, SealedRow, TokenRow, UserFields, WriteTx};
+use crate::storage::flows::{Backend, EmailHolder, SealedRow, TokenRow, UserFields, WriteTx};
 use crate::storage::model::unique_violation_is_email;
 use crate::storage::provenance::{UserRow, USER_SELECT};
 use crate::storage::shared_sql::{common_token_statements, common_write_statements};

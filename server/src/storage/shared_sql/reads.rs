@@ -180,8 +180,9 @@ macro_rules! common_reads {
                 Vec::new()
             } else {
                 sqlx::query_as::<_, AuditRow>(&format!(
-                    "SELECT a.id, a.at, a.actor_id, ac.first_name || ' ' || ac.last_name, a.action,
-                            a.target_user_id, tu.first_name || ' ' || tu.last_name, a.details
+                    "SELECT a.id, a.at, a.actor_id, ac.first_name || ' ' || ac.last_name AS actor_name,
+                            a.action, a.target_user_id,
+                            tu.first_name || ' ' || tu.last_name AS target_name, a.details
                      FROM audit_log a
                      JOIN users ac ON ac.id = a.actor_id
                      LEFT JOIN users tu ON tu.id = a.target_user_id

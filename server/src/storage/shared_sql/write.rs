@@ -22,7 +22,7 @@ macro_rules! common_write_statements {
             }
         }
 
-        async fn user_by_email(&mut self, key: &str) -> StoreResult<Option<(i64, i64, String)>> {
+        async fn user_by_email(&mut self, key: &str) -> StoreResult<Option<EmailHolder>> {
             Ok(
                 sqlx::query_as("SELECT id, company_id, status FROM users WHERE email_key = $1")
                     .bind(key)
@@ -283,8 +283,8 @@ macro_rules! common_write_statements {
                 .fetch_optional(&mut **self)
                 .await?
                 .ok_or(StoreError::NotFound)?;
-            let provenance = load_provenance(self, &[row.id]).await?;
-            let agents = self.owned_agents(row.id).await?;
+            let provenance = load_provenance(self, &[row.summary.id]).await?;
+            let agents = self.owned_agents(row.summary.id).await?;
             Ok(provenance.detail(row, agents))
         }
 
