@@ -10,6 +10,7 @@
 mod admin;
 mod bulk;
 mod list;
+mod plan;
 mod reads;
 mod rekey;
 mod summaries;
