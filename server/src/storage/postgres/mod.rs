@@ -14,6 +14,7 @@ mod admin;
 mod bulk;
 mod candidates;
 mod list;
+mod plan;
 mod reads;
 mod rekey;
 mod summaries;
