@@ -196,6 +196,7 @@ impl Store {
 
     /// Adds a demo plan to the company (created if missing). `plan` gets the
     /// first new user id, so generated emails can be unique across runs.
+    /// Production code: the `seed-demo` command (and the benchmarks) use it.
     pub async fn seed_demo(
         &self,
         company: &str,
@@ -208,6 +209,7 @@ impl Store {
     }
 
     /// Adds a group with its roles to a company; returns its id.
+    #[cfg(any(test, feature = "test-support"))]
     pub async fn create_group(
         &self,
         company_id: i64,
@@ -222,6 +224,7 @@ impl Store {
     }
 
     /// Puts a user into a group of the same company.
+    #[cfg(any(test, feature = "test-support"))]
     pub async fn add_group_member(&self, group_id: i64, user_id: i64) -> StoreResult<()> {
         match self {
             Store::Sqlite(s) => s.add_group_member(group_id, user_id).await,
@@ -230,6 +233,7 @@ impl Store {
     }
 
     /// Takes a user out of a group.
+    #[cfg(any(test, feature = "test-support"))]
     pub async fn remove_group_member(&self, group_id: i64, user_id: i64) -> StoreResult<()> {
         match self {
             Store::Sqlite(s) => s.remove_group_member(group_id, user_id).await,
@@ -238,6 +242,7 @@ impl Store {
     }
 
     /// Adds an agent owned by a user of the company; returns its id.
+    #[cfg(any(test, feature = "test-support"))]
     pub async fn create_agent(
         &self,
         company_id: i64,

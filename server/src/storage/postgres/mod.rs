@@ -10,6 +10,7 @@
 //! Email uniqueness across companies is the unique index on `email_key`.
 //! Multi-query reads run in one REPEATABLE READ, READ ONLY snapshot.
 
+#[cfg(any(test, feature = "test-support"))]
 mod admin;
 mod bulk;
 mod candidates;

@@ -245,7 +245,9 @@ impl Store {
         Ok(audit_page(rows, page, per_page, total))
     }
 
-    /// The agents a user owns (id and name).
+    /// The agents a user owns (id and name): for the tests, until the API
+    /// lists agents.
+    #[cfg(any(test, feature = "test-support"))]
     pub async fn agents_of(&self, user_id: i64) -> StoreResult<Vec<AgentRef>> {
         let mut tx = self.begin_read().await?;
         let agents = tx.owned_agents(user_id).await?;

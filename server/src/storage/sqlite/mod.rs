@@ -7,6 +7,7 @@
 //! processes may share one database file on one machine: SQLite's file
 //! locks then serialise their writers the same way.
 
+#[cfg(any(test, feature = "test-support"))]
 mod admin;
 mod bulk;
 mod list;
