@@ -122,6 +122,8 @@ impl From<StoreError> for ApiError {
                 ApiError::field("replacement_owner_id", &message)
             }
             StoreError::Stale(current) => ApiError::StaleVersion(current),
+            // Undecodable stored data is a bug, never the caller's: a 500.
+            decode @ StoreError::Decode(_) => ApiError::Internal(decode.to_string()),
             other if other.is_unavailable() => ApiError::Unavailable(other.to_string()),
             other => ApiError::Internal(other.to_string()),
         }
@@ -178,4 +180,19 @@ pub async fn not_found() -> ApiError {
 /// The answer for a known path with an unsupported method.
 pub async fn method_not_allowed() -> ApiError {
     ApiError::MethodNotAllowed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn undecodable_stored_data_is_a_500_not_a_conflict() {
+        let error = ApiError::from(StoreError::Decode("page encoding: eof".into()));
+        assert!(matches!(error, ApiError::Internal(_)));
+        assert_eq!(
+            error.into_response().status(),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
+    }
 }

@@ -45,3 +45,20 @@ pub(crate) fn trigrams(needle: &str) -> Vec<&str> {
     out.dedup();
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grams_count_characters_not_bytes() {
+        let mut spans = Vec::new();
+        grams("zoë", &mut spans);
+        let text = "zoë";
+        let found: Vec<&str> = spans.iter().map(|&(a, b)| &text[a..b]).collect();
+        assert_eq!(found, ["z", "o", "ë", "zo", "oë", "zoë"]);
+        assert_eq!(user_grams("ab", "ba"), ["a", "ab", "b", "ba"]);
+        assert_eq!(trigrams("abcab"), ["abc", "bca", "cab"]);
+        assert!(trigrams("ab").is_empty());
+    }
+}

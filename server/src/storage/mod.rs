@@ -23,13 +23,10 @@ mod shared_sql;
 pub mod sqlite;
 mod window;
 
-use users_api::validation::{ValidChanges, ValidNewUser};
-use users_api::{
-    AgentRef, AuditEntry, Company, Group, IdentityProvider, ListQuery, Page, RevealedToken, Role,
-    UserDetail, UserSummary,
-};
+use users_api::{AgentRef, ListQuery, Page, UserDetail, UserSummary};
 
 use crate::crypto::{KeyError, TokenCrypto};
+use shared_sql::{ReadPool, ReadTx, Tx, WritePool, WriteTx};
 
 pub use model::{
     AdminUser, DemoGroup, DemoPlan, DemoUser, EmailUse, Expected, SeedSummary, DEFAULT_PROVIDERS,
@@ -71,8 +68,15 @@ pub enum StoreError {
     InvalidReplacement(String),
     #[error("no company named {0:?}")]
     NoSuchCompany(String),
+    /// A request the data refuses for a reason outside the contract's
+    /// refusals (an operator command naming another company's user, an
+    /// unknown provider or role): the message says which.
     #[error("{0}")]
     Conflict(String),
+    /// Data the database answered could not be decoded (a page's JSON, an
+    /// id list): a bug or a corrupt row, never the caller's doing.
+    #[error("stored data could not be decoded: {0}")]
+    Decode(String),
     #[error("stored token data is unreadable with this key (was the token key replaced?)")]
     TokenUnreadable,
     #[error(
@@ -164,119 +168,142 @@ impl Store {
     }
 }
 
-/// Declares the storage interface once. A `backend fn` is implemented by
-/// each backend with the same signature (its reads, listing and bulk SQL);
-/// a `flows fn` is written once in [`flows`] over the backends' statements.
-/// Either way the call goes to the open backend.
-macro_rules! storage_interface {
-    ($( $(#[$doc:meta])* $via:ident fn $name:ident(&self $(, $arg:ident: $ty:ty)* $(,)?) -> $ret:ty; )*) => {
-        impl Store {
-            $(
-                $(#[$doc])*
-                pub async fn $name(&self $(, $arg: $ty)*) -> $ret {
-                    match self {
-                        Store::Sqlite(s) => storage_interface!(@call $via s $name ($($arg),*)),
-                        Store::Postgres(s) => storage_interface!(@call $via s $name ($($arg),*)),
-                    }
-                }
-            )*
-        }
-    };
-    (@call backend $s:ident $name:ident ($($arg:ident),*)) => { $s.$name($($arg),*).await };
-    (@call flows $s:ident $name:ident ($($arg:ident),*)) => { flows::$name($s, $($arg),*).await };
-}
-
-storage_interface! {
+/// The backend-specific parts of the storage interface: each goes to the
+/// open backend's own method (its SQL is in `sqlite/` or `postgres/`). The
+/// reads and flows both backends share are `Store` methods too, in
+/// `shared_sql/reads.rs` and `flows/`.
+impl Store {
     /// Answers when the database does (the readiness check).
-    backend fn ping(&self) -> StoreResult<()>;
-    /// The active user a token belongs to, with its Settings right read from
-    /// current data; `None` for a malformed, unknown, replaced or archived
-    /// user's token. Records the use (at most once a minute per token).
-    flows fn authenticate(&self, token: &str) -> StoreResult<Option<Caller>>;
-    /// One user of the company, with everything the form and dialogs need.
-    backend fn user_detail(&self, company_id: i64, user_id: i64) -> StoreResult<UserDetail>;
-    /// The company, with its directory integration if any.
-    backend fn company(&self, company_id: i64) -> StoreResult<Company>;
-    /// The role catalogue, in catalogue order.
-    backend fn roles(&self) -> StoreResult<Vec<Role>>;
-    /// The company's groups by name, with roles and active member counts.
-    backend fn groups(&self, company_id: i64) -> StoreResult<Vec<Group>>;
-    /// The identity providers a user of the company can be given.
-    backend fn identity_providers(&self, company_id: i64) -> StoreResult<Vec<IdentityProvider>>;
-    /// Who uses an email key (case-insensitive), apart from `exclude`.
-    backend fn email_use(&self, company_id: i64, key: &str, exclude: Option<i64>) -> StoreResult<EmailUse>;
+    pub async fn ping(&self) -> StoreResult<()> {
+        match self {
+            Store::Sqlite(s) => s.ping().await,
+            Store::Postgres(s) => s.ping().await,
+        }
+    }
+
     /// One page of a company's users, alphabetical, with role provenance
     /// and exact totals.
-    backend fn list_users(&self, company_id: i64, q: &ListQuery) -> StoreResult<Page<UserSummary>>;
-    /// One page of the company's audit log, newest first, optionally only
-    /// the entries about one user.
-    backend fn audit_log(
+    pub async fn list_users(
         &self,
         company_id: i64,
-        target_user_id: Option<i64>,
-        page: u32,
-        per_page: u32,
-    ) -> StoreResult<Page<AuditEntry>>;
-    /// Adds a user (`user.create` audited).
-    flows fn create_user(&self, company_id: i64, actor_id: i64, user: &ValidNewUser) -> StoreResult<UserDetail>;
-    /// Edits a user at the expected version (`user.update` audited with the
-    /// before/after of each changed field). Nothing changed: no new version.
-    flows fn update_user(
-        &self,
-        company_id: i64,
-        actor_id: i64,
-        user_id: i64,
-        expected: &Expected,
-        changes: &ValidChanges,
-    ) -> StoreResult<UserDetail>;
-    /// Archives a user, giving all its agents to `replacement` in the same
-    /// transaction (`user.archive` audited). Archiving an archived user
-    /// changes nothing.
-    flows fn archive_user(
-        &self,
-        company_id: i64,
-        actor_id: i64,
-        user_id: i64,
-        expected: Option<&Expected>,
-        replacement: Option<i64>,
-    ) -> StoreResult<(UserDetail, Vec<AgentRef>)>;
-    /// Restores an archived user with the roles and groups it had and a new
-    /// access token: the old one never works again (`user.restore` and
-    /// `token.regenerate` audited). Restoring an active user changes nothing.
-    flows fn restore_user(
-        &self,
-        company_id: i64,
-        actor_id: i64,
-        user_id: i64,
-        expected: Option<&Expected>,
-    ) -> StoreResult<UserDetail>;
-    /// Reveals a user's token (`token.reveal` audited).
-    flows fn reveal_token(&self, company_id: i64, actor_id: i64, user_id: i64) -> StoreResult<RevealedToken>;
-    /// Replaces a user's token; the old one fails from the commit on, on
-    /// every instance (`token.regenerate` audited).
-    flows fn regenerate_token(&self, company_id: i64, actor_id: i64, user_id: i64) -> StoreResult<RevealedToken>;
-    /// Creates the company if missing and an active user holding Settings
-    /// directly; an existing active user with the email gets Settings and
-    /// has its token revealed instead.
-    flows fn create_admin(&self, company: &str, user: &ValidNewUser) -> StoreResult<AdminUser>;
-    /// The company's id and provider names, creating the company if missing.
-    flows fn ensure_company(&self, company: &str) -> StoreResult<(i64, Vec<String>)>;
-    /// Puts the company's users under a directory (`Some(provider)`) or back
-    /// under the console (`None`).
-    flows fn set_directory(&self, company: &str, provider: Option<&str>) -> StoreResult<i64>;
-    /// Adds a group with its roles to a company; returns its id.
-    backend fn create_group(&self, company_id: i64, name: &str, description: &str, roles: &[String]) -> StoreResult<i64>;
-    /// Puts a user into a group of the same company.
-    backend fn add_group_member(&self, group_id: i64, user_id: i64) -> StoreResult<()>;
-    /// Takes a user out of a group.
-    backend fn remove_group_member(&self, group_id: i64, user_id: i64) -> StoreResult<()>;
-    /// Adds an agent owned by a user of the company; returns its id.
-    backend fn create_agent(&self, company_id: i64, name: &str, owner_id: i64) -> StoreResult<i64>;
-    /// The agents a user owns (id and name).
-    backend fn agents_of(&self, user_id: i64) -> StoreResult<Vec<AgentRef>>;
+        q: &ListQuery,
+    ) -> StoreResult<Page<UserSummary>> {
+        match self {
+            Store::Sqlite(s) => s.list_users(company_id, q).await,
+            Store::Postgres(s) => s.list_users(company_id, q).await,
+        }
+    }
+
     /// Adds a demo plan to the company (created if missing). `plan` gets the
     /// first new user id, so generated emails can be unique across runs.
-    backend fn seed_demo(&self, company: &str, plan: impl FnOnce(i64) -> DemoPlan) -> StoreResult<SeedSummary>;
+    /// Production code: the `seed-demo` command (and the benchmarks) use it.
+    pub async fn seed_demo(
+        &self,
+        company: &str,
+        plan: impl FnOnce(i64) -> DemoPlan,
+    ) -> StoreResult<SeedSummary> {
+        match self {
+            Store::Sqlite(s) => s.seed_demo(company, plan).await,
+            Store::Postgres(s) => s.seed_demo(company, plan).await,
+        }
+    }
+
+    /// Adds a group with its roles to a company; returns its id.
+    #[cfg(any(test, feature = "test-support"))]
+    pub async fn create_group(
+        &self,
+        company_id: i64,
+        name: &str,
+        description: &str,
+        roles: &[String],
+    ) -> StoreResult<i64> {
+        match self {
+            Store::Sqlite(s) => s.create_group(company_id, name, description, roles).await,
+            Store::Postgres(s) => s.create_group(company_id, name, description, roles).await,
+        }
+    }
+
+    /// Puts a user into a group of the same company.
+    #[cfg(any(test, feature = "test-support"))]
+    pub async fn add_group_member(&self, group_id: i64, user_id: i64) -> StoreResult<()> {
+        match self {
+            Store::Sqlite(s) => s.add_group_member(group_id, user_id).await,
+            Store::Postgres(s) => s.add_group_member(group_id, user_id).await,
+        }
+    }
+
+    /// Takes a user out of a group.
+    #[cfg(any(test, feature = "test-support"))]
+    pub async fn remove_group_member(&self, group_id: i64, user_id: i64) -> StoreResult<()> {
+        match self {
+            Store::Sqlite(s) => s.remove_group_member(group_id, user_id).await,
+            Store::Postgres(s) => s.remove_group_member(group_id, user_id).await,
+        }
+    }
+
+    /// Adds an agent owned by a user of the company; returns its id.
+    #[cfg(any(test, feature = "test-support"))]
+    pub async fn create_agent(
+        &self,
+        company_id: i64,
+        name: &str,
+        owner_id: i64,
+    ) -> StoreResult<i64> {
+        match self {
+            Store::Sqlite(s) => s.create_agent(company_id, name, owner_id).await,
+            Store::Postgres(s) => s.create_agent(company_id, name, owner_id).await,
+        }
+    }
+
+    /// The token key of the open database.
+    fn crypto(&self) -> &TokenCrypto {
+        match self {
+            Store::Sqlite(s) => s.crypto(),
+            Store::Postgres(s) => s.crypto(),
+        }
+    }
+
+    /// A read-only snapshot for reads of several statements.
+    async fn begin_read(&self) -> StoreResult<ReadTx> {
+        Ok(ReadTx::new(match self {
+            Store::Sqlite(s) => Tx::Sqlite(s.begin_read().await?),
+            Store::Postgres(s) => Tx::Postgres(s.begin_read().await?),
+        }))
+    }
+
+    /// A write transaction for changes to one company's users (SQLite: the
+    /// single writer; PostgreSQL: the company's lock).
+    async fn begin_company_write(&self, company_id: i64) -> StoreResult<WriteTx> {
+        Ok(WriteTx::new(match self {
+            Store::Sqlite(s) => Tx::Sqlite(s.begin_write().await?),
+            Store::Postgres(s) => Tx::Postgres(s.begin_write(company_id).await?),
+        }))
+    }
+
+    /// A write transaction for operator actions that name a company; take
+    /// the company's own lock with [`WriteTx::lock_company`] once known.
+    async fn begin_catalogue_write(&self) -> StoreResult<WriteTx> {
+        Ok(WriteTx::new(match self {
+            Store::Sqlite(s) => Tx::Sqlite(s.begin_write().await?),
+            Store::Postgres(s) => Tx::Postgres(s.begin_catalogue_write().await?),
+        }))
+    }
+
+    /// The pool one-statement reads run on.
+    fn read_pool(&self) -> ReadPool<'_> {
+        match self {
+            Store::Sqlite(s) => ReadPool::Sqlite(s.read_pool()),
+            Store::Postgres(s) => ReadPool::Postgres(s.read_pool()),
+        }
+    }
+
+    /// The pool a one-statement write outside a transaction runs on.
+    fn write_pool(&self) -> WritePool<'_> {
+        match self {
+            Store::Sqlite(s) => WritePool::Sqlite(s.write_pool()),
+            Store::Postgres(s) => WritePool::Postgres(s.write_pool()),
+        }
+    }
 }
 
 /// The current time as stored and shown: RFC 3339 UTC, whole seconds.

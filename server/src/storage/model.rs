@@ -131,18 +131,22 @@ pub(crate) fn same_token_key(stored: &str, fingerprint: &str) -> StoreResult<()>
     }
 }
 
-/// One audit entry as both backends select it: id, at, actor id, actor
-/// name, action, target id, target name, details (JSON text).
-pub(crate) type AuditRow = (
-    i64,
-    String,
-    i64,
-    String,
-    String,
-    Option<i64>,
-    Option<String>,
-    String,
-);
+/// One audit entry as both backends select it (the actor's and target's
+/// names joined in).
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct AuditRow {
+    pub(crate) id: i64,
+    pub(crate) at: String,
+    pub(crate) actor_id: i64,
+    /// "First Last" of the actor.
+    pub(crate) actor_name: String,
+    pub(crate) action: String,
+    pub(crate) target_user_id: Option<i64>,
+    /// "First Last" of the target user, if any.
+    pub(crate) target_name: Option<String>,
+    /// JSON text.
+    pub(crate) details: String,
+}
 
 /// A page of audit entries from their rows and the filter's total.
 pub(crate) fn audit_page(
@@ -153,21 +157,20 @@ pub(crate) fn audit_page(
 ) -> Page<AuditEntry> {
     let entries = rows
         .into_iter()
-        .map(
-            |(id, at, actor_id, actor_name, action, target_id, target_name, details)| AuditEntry {
-                id,
-                at,
-                actor: GroupRef {
-                    id: actor_id,
-                    name: actor_name,
-                },
-                action,
-                target_user: target_id
-                    .zip(target_name)
-                    .map(|(id, name)| GroupRef { id, name }),
-                details: serde_json::from_str(&details).unwrap_or(serde_json::Value::Null),
+        .map(|row| AuditEntry {
+            id: row.id,
+            at: row.at,
+            actor: GroupRef {
+                id: row.actor_id,
+                name: row.actor_name,
             },
-        )
+            action: row.action,
+            target_user: row
+                .target_user_id
+                .zip(row.target_name)
+                .map(|(id, name)| GroupRef { id, name }),
+            details: serde_json::from_str(&row.details).unwrap_or(serde_json::Value::Null),
+        })
         .collect();
     Page::new(entries, page, per_page, total)
 }

@@ -22,16 +22,28 @@ JOIN identity_providers ip ON ip.id = u.identity_provider_id
 LEFT JOIN users ab ON ab.id = u.archived_by
 LEFT JOIN access_tokens t ON t.user_id = u.id";
 
+/// The columns of a user that its summary shows (the list's and the
+/// detail's own): what [`Provenance::summary`] completes with roles,
+/// groups and agent counts.
 #[derive(Debug, sqlx::FromRow)]
-pub(crate) struct UserRow {
+pub(crate) struct SummaryColumns {
     pub(crate) id: i64,
     pub(crate) first_name: String,
     pub(crate) last_name: String,
     pub(crate) email: String,
+    /// The identity provider's name.
     pub(crate) provider: String,
     pub(crate) status: String,
     pub(crate) created_at: String,
     pub(crate) archived_at: Option<String>,
+}
+
+/// One row of [`USER_SELECT`]: a user's summary columns and what only its
+/// detail shows (version, archiver, token hint).
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct UserRow {
+    #[sqlx(flatten)]
+    pub(crate) summary: SummaryColumns,
     pub(crate) version: i64,
     pub(crate) updated_at: String,
     pub(crate) archived_by_id: Option<i64>,
@@ -41,68 +53,71 @@ pub(crate) struct UserRow {
     pub(crate) token_last_used_at: Option<String>,
 }
 
-/// One user of a list page as [`summaries_sql`] encodes it: id, first
-/// name, last name, email, provider, status, created, archived, direct roles
-/// (position, name), groups (id, name) and the owned agents' count.
-type SummaryTuple = (
-    i64,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    Vec<(i64, String)>,
-    Vec<(i64, String)>,
-    u32,
-);
+/// One user of a list page as the backends' `summaries_sql` encodes it: a
+/// JSON array read in field order (serde reads a struct from an array).
+#[derive(Debug, serde::Deserialize)]
+struct EncodedSummary {
+    id: i64,
+    first_name: String,
+    last_name: String,
+    email: String,
+    provider: String,
+    status: String,
+    created_at: String,
+    archived_at: Option<String>,
+    /// (role position, role name) of the direct roles.
+    direct_roles: Vec<(i64, String)>,
+    /// (group id, group name) of the memberships.
+    groups: Vec<(i64, String)>,
+    owned_agents: u32,
+}
 
-/// The summaries from the two JSON arrays of [`summaries_sql`].
+/// One role a group grants, as `summaries_sql` encodes it (a JSON array).
+#[derive(Debug, serde::Deserialize)]
+struct EncodedGroupRole {
+    group_id: i64,
+    position: i64,
+    name: String,
+}
+
+/// The summaries from the two JSON arrays of the backends' `summaries_sql`
+/// (the page's users in list order, and their groups' roles).
 pub(crate) fn decode_summaries(users: &str, group_roles: &str) -> StoreResult<Vec<UserSummary>> {
-    let decode = |e: serde_json::Error| StoreError::Conflict(format!("page encoding: {e}"));
-    let users: Vec<SummaryTuple> = serde_json::from_str(users).map_err(decode)?;
-    let group_roles: Vec<(i64, i64, String)> = serde_json::from_str(group_roles).map_err(decode)?;
+    let decode = |e: serde_json::Error| StoreError::Decode(format!("page encoding: {e}"));
+    let users: Vec<EncodedSummary> = serde_json::from_str(users).map_err(decode)?;
+    let group_roles: Vec<EncodedGroupRole> = serde_json::from_str(group_roles).map_err(decode)?;
     let mut p = Provenance::default();
-    for (group, position, name) in group_roles {
+    for role in group_roles {
         p.group_roles
-            .entry(group)
+            .entry(role.group_id)
             .or_default()
-            .push((position, name));
+            .push((role.position, role.name));
     }
     for roles in p.group_roles.values_mut() {
         roles.sort();
     }
     let mut rows = Vec::with_capacity(users.len());
     for u in users {
-        let (id, first_name, last_name, email, provider, status, created_at, archived_at) =
-            (u.0, u.1, u.2, u.3, u.4, u.5, u.6, u.7);
-        let (mut direct, groups, agents) = (u.8, u.9, u.10);
+        let mut direct = u.direct_roles;
         direct.sort();
-        let mut groups: Vec<GroupRef> = groups
+        let mut groups: Vec<GroupRef> = u
+            .groups
             .into_iter()
             .map(|(id, name)| GroupRef { id, name })
             .collect();
         groups.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
-        p.direct.insert(id, direct);
-        p.groups.insert(id, groups);
-        p.agent_counts.insert(id, agents);
-        rows.push(UserRow {
-            id,
-            first_name,
-            last_name,
-            email,
-            provider,
-            status,
-            created_at,
-            archived_at,
-            version: 0,
-            updated_at: String::new(),
-            archived_by_id: None,
-            archived_by_name: None,
-            token_hint: None,
-            token_created_at: None,
-            token_last_used_at: None,
+        p.direct.insert(u.id, direct);
+        p.groups.insert(u.id, groups);
+        p.agent_counts.insert(u.id, u.owned_agents);
+        rows.push(SummaryColumns {
+            id: u.id,
+            first_name: u.first_name,
+            last_name: u.last_name,
+            email: u.email,
+            provider: u.provider,
+            status: u.status,
+            created_at: u.created_at,
+            archived_at: u.archived_at,
         });
     }
     Ok(rows.iter().map(|r| p.summary(r)).collect())
@@ -152,10 +167,10 @@ impl Provenance {
     /// The whole user: its summary, direct roles, agents, token hint,
     /// version and who archived it.
     pub(crate) fn detail(&self, row: UserRow, agents: Vec<AgentRef>) -> UserDetail {
-        let summary = self.summary(&row);
+        let summary = self.summary(&row.summary);
         let direct_roles = self
             .direct
-            .get(&row.id)
+            .get(&row.summary.id)
             .map(|roles| roles.iter().map(|(_, name)| name.clone()).collect())
             .unwrap_or_default();
         UserDetail {
@@ -170,7 +185,7 @@ impl Provenance {
             version: row.version,
             updated_at: row.updated_at,
             archived_by: match (
-                row.archived_at.is_some(),
+                row.summary.archived_at.is_some(),
                 row.archived_by_id,
                 row.archived_by_name,
             ) {
@@ -180,7 +195,9 @@ impl Provenance {
         }
     }
 
-    pub(crate) fn summary(&self, row: &UserRow) -> UserSummary {
+    /// A user's summary: its columns with its effective roles, groups and
+    /// agent count.
+    pub(crate) fn summary(&self, row: &SummaryColumns) -> UserSummary {
         UserSummary {
             id: row.id,
             first_name: row.first_name.clone(),

@@ -38,3 +38,22 @@ impl Window {
         u64::try_from(visited).unwrap_or(u64::MAX)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_read_from_the_nearer_end() {
+        assert_eq!(Window::new(10, 10, 5), None);
+        let last = Window::new(11, 10, 5).unwrap();
+        assert_eq!(last.rows, 1);
+        assert_eq!(last.offset_from_end(11), 0);
+        assert!(last.nearer_the_end(11));
+        let first = Window::new(11, 0, 5).unwrap();
+        assert!(!first.nearer_the_end(11));
+        // Every other row matches: twice the entries are visited.
+        assert_eq!(Window::new(50, 0, 5).unwrap().walk_estimate(50, 100), 10);
+        assert_eq!(Window::new(50, 45, 5).unwrap().walk_estimate(50, 100), 10);
+    }
+}

@@ -1,5 +1,6 @@
-//! Groups, memberships and agents (operator and test set-up; the company,
-//! the first administrator and the directory switch are shared flows).
+//! Groups, memberships and agents, for the tests (feature `test-support`)
+//! until the Groups work gives them an API; the company, the first
+//! administrator and the directory switch are shared flows.
 
 use sqlx::{Postgres, Transaction};
 

@@ -10,8 +10,8 @@ use sqlx::{PgConnection, Row};
 
 use super::PgStore;
 use crate::crypto::TokenCrypto;
-use crate::storage::flows::WriteTx;
 use crate::storage::model::{DemoPlan, SeedSummary};
+use crate::storage::shared_sql::{Tx, WriteTx};
 use crate::storage::{now, StoreError, StoreResult};
 use users_api::identity;
 
@@ -26,10 +26,13 @@ impl PgStore {
         company: &str,
         plan: impl FnOnce(i64) -> DemoPlan,
     ) -> StoreResult<SeedSummary> {
-        let mut tx = self.begin_catalogue_write().await?;
+        let mut tx = WriteTx::new(Tx::Postgres(self.begin_catalogue_write().await?));
         let (company_id, _) = tx.ensure_company(company).await?;
         tx.lock_company(company_id).await?;
-        let conn: &mut PgConnection = &mut tx;
+        let Tx::Postgres(conn) = &mut *tx else {
+            unreachable!("the transaction was opened on PostgreSQL")
+        };
+        let conn: &mut PgConnection = conn;
         // Other instances' inserts wait until the seed commits, so the ids
         // from MAX(id) + 1 on are ours.
         sqlx::query("LOCK TABLE users IN EXCLUSIVE MODE")

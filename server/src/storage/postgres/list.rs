@@ -20,25 +20,11 @@ use std::sync::LazyLock;
 use sqlx::{PgConnection, Row};
 use users_api::ListQuery;
 
-use super::candidates::{indexable, Candidates};
+use super::candidates::Candidates;
+use super::plan::{self, Page, Total};
 use super::summaries::summaries_sql;
-use crate::storage::grams::trigrams;
 use crate::storage::window::Window;
 use crate::storage::StoreResult;
-
-/// Index entries a dense walk may be expected to visit for one page. Lower
-/// than SQLite's: each entry's test costs PostgreSQL more, and a
-/// sparse needle's candidates (each under ~1/10,000 of the tab here) are
-/// quickly sorted.
-const WALK_BUDGET: u64 = 10_000;
-
-/// Candidate rows the trigram indexes may hand over for checking; above
-/// this a long search counts by walking the covering index.
-const CANDIDATE_BUDGET: u64 = 60_000;
-
-/// At most this many of a long search's rarest trigrams are ANDed in the
-/// trigram indexes (each further one costs a posting list, often a long one).
-const MAX_TERMS: usize = 3;
 
 /// One page of the whole tab in one statement (one snapshot, one round
 /// trip): the total from `user_counts`, the page's ids from `users_list`
@@ -214,7 +200,10 @@ async fn counts(
     Ok((size, found))
 }
 
-/// The total and the page's ids (in list order) of one list request.
+/// The total and the page's ids (in list order) of one list request: the
+/// counts are read here, the choice is [`super::plan`]'s, and the
+/// statements it names run here (each with the planner steered to its
+/// access path).
 pub(super) async fn plan_page(
     conn: &mut PgConnection,
     company_id: i64,
@@ -223,72 +212,41 @@ pub(super) async fn plan_page(
     let status = q.status.as_str();
     let (offset, per_page) = (q.offset(), u64::from(q.per_page));
     let needle = users_api::identity::fold(&q.query);
-    // No name or email holds a control character (validation refuses
-    // them, and PostgreSQL text cannot hold NUL): nothing matches.
-    if needle.chars().any(char::is_control) {
+    if plan::matches_nothing(&needle) {
         return Ok((0, Vec::new()));
     }
-    let length = needle.chars().count();
-    let grams = match length {
-        0 => Vec::new(),
-        1..=3 => vec![needle.as_str()],
-        _ => trigrams(&needle),
-    };
+    let grams = plan::grams_to_count(&needle);
     let (size, gram_counts) = counts(conn, company_id, status, &grams).await?;
     let mut steering = Steering::default();
     // Candidates from the trigram indexes, when they are few enough.
-    let mut candidates = None;
-    let total = match length {
-        0 => size,
-        1..=3 => {
-            let total = gram_counts.get(&needle).copied().unwrap_or(0);
-            if indexable(&needle) && total <= CANDIDATE_BUDGET {
-                candidates = Some(Candidates::new(company_id, status, &needle, &[&needle]));
-            }
-            total
+    let (total, candidates) = match plan::total_plan(&needle, &grams, size, &gram_counts) {
+        Total::Nothing => return Ok((0, Vec::new())),
+        Total::Counted { total, candidates } => (
+            total,
+            candidates.map(|terms| Candidates::new(company_id, status, &needle, &terms)),
+        ),
+        Total::Candidates(terms) => {
+            let found = Candidates::new(company_id, status, &needle, &terms);
+            steering.to(conn, Access::Candidates).await?;
+            (found.count(conn).await?, Some(found))
         }
-        _ => {
-            let mut by_rarity: Vec<(u64, &str)> = grams
-                .iter()
-                .map(|g| (gram_counts.get(*g).copied().unwrap_or(0), *g))
-                .collect();
-            by_rarity.sort_unstable();
-            if by_rarity.first().is_none_or(|(n, _)| *n == 0) {
-                return Ok((0, Vec::new()));
-            }
-            let terms: Vec<&str> = by_rarity
-                .iter()
-                .filter(|(_, t)| indexable(t))
-                .take(MAX_TERMS)
-                .map(|(_, t)| *t)
-                .collect();
-            let bound = by_rarity
-                .iter()
-                .find(|(_, t)| indexable(t))
-                .map_or(u64::MAX, |(n, _)| *n);
-            if bound <= CANDIDATE_BUDGET {
-                let found = Candidates::new(company_id, status, &needle, &terms);
-                steering.to(conn, Access::Candidates).await?;
-                let total = found.count(conn).await?;
-                candidates = Some(found);
-                total
-            } else {
-                steering.to(conn, Access::Walk).await?;
-                walk_count(conn, company_id, status, &needle).await?
-            }
+        Total::Walk => {
+            steering.to(conn, Access::Walk).await?;
+            (walk_count(conn, company_id, status, &needle).await?, None)
         }
     };
-    let Some(window) = Window::new(total, offset, per_page) else {
-        return Ok((total, Vec::new()));
-    };
-    // Dense matches: the page is near an end of the sorted index.
-    let dense = window.walk_estimate(total, size) <= WALK_BUDGET;
-    if let Some(candidates) = candidates.filter(|_| !dense) {
-        steering.to(conn, Access::Candidates).await?;
-        return Ok((total, candidates.page(conn, window).await?));
+    let page = plan::page_plan(total, size, offset, per_page, candidates.is_some());
+    match (page, candidates) {
+        (Page::Empty, _) => Ok((total, Vec::new())),
+        (Page::Candidates(window), Some(candidates)) => {
+            steering.to(conn, Access::Candidates).await?;
+            Ok((total, candidates.page(conn, window).await?))
+        }
+        (Page::Walk(window) | Page::Candidates(window), _) => {
+            steering.to(conn, Access::Walk).await?;
+            let needle = (!needle.is_empty()).then_some(needle.as_str());
+            let ids = walk_page(conn, company_id, status, needle, total, window).await?;
+            Ok((total, ids))
+        }
     }
-    steering.to(conn, Access::Walk).await?;
-    let needle = (length > 0).then_some(needle.as_str());
-    let ids = walk_page(conn, company_id, status, needle, total, window).await?;
-    Ok((total, ids))
 }

@@ -10,10 +10,12 @@
 //! Email uniqueness across companies is the unique index on `email_key`.
 //! Multi-query reads run in one REPEATABLE READ, READ ONLY snapshot.
 
+#[cfg(any(test, feature = "test-support"))]
 mod admin;
 mod bulk;
 mod candidates;
 mod list;
+mod plan;
 mod reads;
 mod rekey;
 mod summaries;
@@ -24,6 +26,9 @@ use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgPool, Postgres, Transaction};
+
+pub(crate) use summaries::load_provenance;
+pub(crate) use tx::set_direct_roles;
 
 use super::model::same_token_key;
 use super::pool_guard::postgres_keep_if_clean;
@@ -110,7 +115,10 @@ impl PgStore {
     }
 
     /// A write transaction holding the company's lock.
-    async fn begin_write(&self, company_id: i64) -> StoreResult<Transaction<'static, Postgres>> {
+    pub(super) async fn begin_write(
+        &self,
+        company_id: i64,
+    ) -> StoreResult<Transaction<'static, Postgres>> {
         let mut tx = self.pool.begin().await?;
         lock(&mut tx, LOCK_NAMESPACE | company_id).await?;
         Ok(tx)
@@ -118,18 +126,25 @@ impl PgStore {
 
     /// A write transaction for operator actions naming a company: holds the
     /// catalogue lock (then take the company's with [`lock_company`]).
-    async fn begin_catalogue_write(&self) -> StoreResult<Transaction<'static, Postgres>> {
+    pub(super) async fn begin_catalogue_write(
+        &self,
+    ) -> StoreResult<Transaction<'static, Postgres>> {
         let mut tx = self.pool.begin().await?;
         lock(&mut tx, CATALOGUE_LOCK).await?;
         Ok(tx)
     }
 
     /// A read transaction: one consistent snapshot for multi-query reads.
-    async fn begin_read(&self) -> StoreResult<Transaction<'static, Postgres>> {
+    pub(super) async fn begin_read(&self) -> StoreResult<Transaction<'static, Postgres>> {
         Ok(self
             .pool
             .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             .await?)
+    }
+
+    /// The key tokens are sealed with.
+    pub(super) fn crypto(&self) -> &TokenCrypto {
+        &self.crypto
     }
 
     /// Answers when the database does.
@@ -154,6 +169,9 @@ async fn lock(conn: &mut sqlx::PgConnection, key: i64) -> StoreResult<()> {
 }
 
 /// Takes a company's write lock inside a catalogue transaction.
-async fn lock_company(conn: &mut sqlx::PgConnection, company_id: i64) -> StoreResult<()> {
+pub(crate) async fn lock_company(
+    conn: &mut sqlx::PgConnection,
+    company_id: i64,
+) -> StoreResult<()> {
     lock(conn, LOCK_NAMESPACE | company_id).await
 }

@@ -52,7 +52,7 @@ pub(super) async fn load_summaries(
 }
 
 /// Loads the provenance of `ids` in four queries, whatever their number.
-pub(super) async fn load_provenance(
+pub(crate) async fn load_provenance(
     conn: &mut PgConnection,
     ids: &[i64],
 ) -> StoreResult<Provenance> {

@@ -1,19 +1,127 @@
 //! SQL that both databases accept as written (`$N` parameters, standard
-//! SQL) and that both backends run the same way, written once and expanded
-//! in each backend for its own connection type. What really differs between
-//! the dialects (search indexes, id arrays, locks, bulk loading) stays in
-//! `sqlite/` and `postgres/`.
+//! SQL), written once as plain methods and functions: each runs its one
+//! copy of a statement on whichever backend's transaction or pool it holds
+//! ([`on_backend!`] compiles the statement for each). What really differs
+//! between the dialects (search indexes, id arrays, locks, bulk loading)
+//! stays in `sqlite/` and `postgres/`, called from here by name.
 //!
-//! The macros are unhygienic on purpose: their bodies name types and
-//! functions (`StoreResult`, `UserDetail`, `load_provenance`, …) that the
-//! expanding module imports, so the SQL reads as plain code.
+//! * [`ReadTx`]: a snapshot for multi-statement reads; only reads.
+//! * [`WriteTx`]: a write transaction holding the backend's write lock;
+//!   reads and writes (the statements the flows run).
+//! * [`Tx`]: what both run, the reads (reached through `Deref`).
 
+mod company;
 mod reads;
 mod rekey;
 mod tokens;
 mod write;
 
-pub(crate) use reads::common_reads;
+use std::ops::{Deref, DerefMut};
+
+use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
+
+use super::StoreResult;
+
 pub(crate) use rekey::rekey_statements;
-pub(crate) use tokens::common_token_statements;
-pub(crate) use write::common_write_statements;
+
+/// Runs `$body` with `$x` bound to the SQLite or the PostgreSQL value that
+/// `$value` (one of the enums of this module, named by `$kind`) holds: one
+/// copy of the SQL, type-checked and compiled for each backend.
+macro_rules! on_backend {
+    ($kind:ident, $value:expr, |$x:ident| $body:expr) => {
+        match $value {
+            $crate::storage::shared_sql::$kind::Sqlite($x) => $body,
+            $crate::storage::shared_sql::$kind::Postgres($x) => $body,
+        }
+    };
+}
+pub(crate) use on_backend;
+
+/// A transaction of either backend. Its own methods only read; the write
+/// statements are [`WriteTx`]'s.
+pub(crate) enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+impl Tx {
+    /// Commits (for a snapshot, ends it).
+    async fn commit(self) -> StoreResult<()> {
+        on_backend!(Tx, self, |tx| tx.commit().await?);
+        Ok(())
+    }
+}
+
+/// A read-only snapshot for reads of several statements (SQLite: a
+/// transaction on a read-only connection; PostgreSQL: REPEATABLE READ,
+/// READ ONLY). It runs [`Tx`]'s reads and nothing else.
+pub(crate) struct ReadTx(Tx);
+
+impl ReadTx {
+    pub(crate) fn new(tx: Tx) -> ReadTx {
+        ReadTx(tx)
+    }
+
+    /// Ends the snapshot.
+    pub(crate) async fn commit(self) -> StoreResult<()> {
+        self.0.commit().await
+    }
+}
+
+impl Deref for ReadTx {
+    type Target = Tx;
+
+    fn deref(&self) -> &Tx {
+        &self.0
+    }
+}
+
+impl DerefMut for ReadTx {
+    fn deref_mut(&mut self) -> &mut Tx {
+        &mut self.0
+    }
+}
+
+/// A write transaction holding the backend's write lock (SQLite: `BEGIN
+/// IMMEDIATE`; PostgreSQL: the company's or the catalogue's advisory lock):
+/// the write statements of `write.rs`, and [`Tx`]'s reads.
+pub(crate) struct WriteTx(Tx);
+
+impl WriteTx {
+    /// A transaction that already holds its backend's write lock.
+    pub(crate) fn new(tx: Tx) -> WriteTx {
+        WriteTx(tx)
+    }
+
+    /// Commits the changes.
+    pub(crate) async fn commit(self) -> StoreResult<()> {
+        self.0.commit().await
+    }
+}
+
+impl Deref for WriteTx {
+    type Target = Tx;
+
+    fn deref(&self) -> &Tx {
+        &self.0
+    }
+}
+
+impl DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut Tx {
+        &mut self.0
+    }
+}
+
+/// The pool one-statement reads run on (SQLite's read-only connections).
+pub(crate) enum ReadPool<'a> {
+    Sqlite(&'a SqlitePool),
+    Postgres(&'a PgPool),
+}
+
+/// The pool a one-statement write outside a transaction runs on (SQLite's
+/// single writer connection).
+pub(crate) enum WritePool<'a> {
+    Sqlite(&'a SqlitePool),
+    Postgres(&'a PgPool),
+}

@@ -1,51 +1,82 @@
-//! The reads of [`super`].
+//! The reads: [`Tx`]'s own methods (a user's detail and agents, run in a
+//! snapshot or a write transaction) and the storage interface's reads,
+//! each one copy of its SQL run on the open backend. The list has a plan
+//! per backend (`sqlite/list.rs`, `postgres/list.rs`).
 
-/// The reads common to both backends, for `impl <Backend>Store`, which
-/// provides `begin_read()` (a snapshot transaction) and `read_pool()`; the
-/// list comes from the backend's `TAB_PAGE` statement and `plan_page`.
-macro_rules! common_reads {
-    () => {
-        /// One page of a company's users, alphabetical, with role provenance.
-        pub async fn list_users(&self, company_id: i64, q: &ListQuery) -> StoreResult<Page<UserSummary>> {
-            let (total, entries) = if q.query.is_empty() {
-                // The whole tab: one statement (total, page, summaries).
-                let (total, users, group_roles): (i64, String, String) =
-                    sqlx::query_as(TAB_PAGE.as_str())
-                        .bind(company_id)
-                        .bind(q.status.as_str())
-                        .bind(i64::try_from(q.offset()).unwrap_or(i64::MAX))
-                        .bind(i64::from(q.per_page))
-                        .fetch_one(self.read_pool())
-                        .await?;
-                (
-                    u64::try_from(total).unwrap_or(0),
-                    decode_summaries(&users, &group_roles)?,
-                )
-            } else {
-                let mut tx = self.begin_read().await?;
-                let (total, ids) = plan_page(&mut tx, company_id, q).await?;
-                let entries = load_summaries(&mut tx, &ids).await?;
-                tx.commit().await?;
-                (total, entries)
-            };
-            Ok(Page::new(entries, q.page, q.per_page, total))
-        }
+use std::collections::HashMap;
 
-        /// One user of the company, with everything the form and dialogs need.
-        pub async fn user_detail(&self, company_id: i64, user_id: i64) -> StoreResult<UserDetail> {
-            let mut tx = self.begin_read().await?;
-            let detail = tx.load_detail(company_id, user_id).await?;
-            tx.commit().await?;
-            Ok(detail)
-        }
+use sqlx::Row;
+use users_api::{
+    AgentRef, AuditEntry, Company, Directory, Group, IdentityProvider, Page, Role, UserDetail,
+};
 
-        /// The company, with its directory integration if any.
-        pub async fn company(&self, company_id: i64) -> StoreResult<Company> {
-            let row = sqlx::query("SELECT id, name, directory_provider FROM companies WHERE id = $1")
+use super::{on_backend, Tx};
+use crate::storage::model::{audit_page, AuditRow, EmailUse};
+use crate::storage::provenance::{UserRow, USER_SELECT};
+use crate::storage::{postgres, sqlite, Store, StoreError, StoreResult};
+
+impl Tx {
+    /// One user of the company, as the API shows it.
+    pub(crate) async fn load_detail(
+        &mut self,
+        company_id: i64,
+        user_id: i64,
+    ) -> StoreResult<UserDetail> {
+        let sql = format!("{USER_SELECT} WHERE u.id = $1 AND u.company_id = $2");
+        let row: Option<UserRow> = on_backend!(Tx, &mut *self, |tx| {
+            sqlx::query_as(&sql)
+                .bind(user_id)
                 .bind(company_id)
-                .fetch_optional(self.read_pool())
+                .fetch_optional(&mut **tx)
                 .await?
-                .ok_or(StoreError::NotFound)?;
+        });
+        let row = row.ok_or(StoreError::NotFound)?;
+        let ids = [row.summary.id];
+        let provenance = match self {
+            Tx::Sqlite(tx) => sqlite::load_provenance(tx, &ids).await?,
+            Tx::Postgres(tx) => postgres::load_provenance(tx, &ids).await?,
+        };
+        let agents = self.owned_agents(row.summary.id).await?;
+        Ok(provenance.detail(row, agents))
+    }
+
+    /// The agents a user owns, by name.
+    pub(crate) async fn owned_agents(&mut self, user_id: i64) -> StoreResult<Vec<AgentRef>> {
+        on_backend!(Tx, &mut *self, |tx| {
+            let rows =
+                sqlx::query("SELECT id, name FROM agents WHERE owner_id = $1 ORDER BY name, id")
+                    .bind(user_id)
+                    .fetch_all(&mut **tx)
+                    .await?;
+            Ok(rows
+                .into_iter()
+                .map(|r| AgentRef {
+                    id: r.get(0),
+                    name: r.get(1),
+                })
+                .collect())
+        })
+    }
+}
+
+impl Store {
+    /// One user of the company, with everything the form and dialogs need.
+    pub async fn user_detail(&self, company_id: i64, user_id: i64) -> StoreResult<UserDetail> {
+        let mut tx = self.begin_read().await?;
+        let detail = tx.load_detail(company_id, user_id).await?;
+        tx.commit().await?;
+        Ok(detail)
+    }
+
+    /// The company, with its directory integration if any.
+    pub async fn company(&self, company_id: i64) -> StoreResult<Company> {
+        on_backend!(ReadPool, self.read_pool(), |pool| {
+            let row =
+                sqlx::query("SELECT id, name, directory_provider FROM companies WHERE id = $1")
+                    .bind(company_id)
+                    .fetch_optional(pool)
+                    .await?
+                    .ok_or(StoreError::NotFound)?;
             Ok(Company {
                 id: row.get(0),
                 name: row.get(1),
@@ -53,12 +84,14 @@ macro_rules! common_reads {
                     .get::<Option<String>, _>(2)
                     .map(|provider| Directory { provider }),
             })
-        }
+        })
+    }
 
-        /// The role catalogue, in catalogue order.
-        pub async fn roles(&self) -> StoreResult<Vec<Role>> {
+    /// The role catalogue, in catalogue order.
+    pub async fn roles(&self) -> StoreResult<Vec<Role>> {
+        on_backend!(ReadPool, self.read_pool(), |pool| {
             let rows = sqlx::query("SELECT name, description FROM roles ORDER BY position")
-                .fetch_all(self.read_pool())
+                .fetch_all(pool)
                 .await?;
             Ok(rows
                 .into_iter()
@@ -67,11 +100,13 @@ macro_rules! common_reads {
                     description: r.get(1),
                 })
                 .collect())
-        }
+        })
+    }
 
-        /// The company's groups by name, with roles and active member counts.
-        pub async fn groups(&self, company_id: i64) -> StoreResult<Vec<Group>> {
-            let mut tx = self.begin_read().await?;
+    /// The company's groups by name, with roles and active member counts.
+    pub async fn groups(&self, company_id: i64) -> StoreResult<Vec<Group>> {
+        let mut tx = self.begin_read().await?;
+        let groups = on_backend!(Tx, &mut *tx, |tx| {
             let rows = sqlx::query(
                 "SELECT g.id, g.name, g.description,
                         (SELECT COUNT(*) FROM group_members gm JOIN users u ON u.id = gm.user_id
@@ -79,7 +114,7 @@ macro_rules! common_reads {
                  FROM user_groups g WHERE g.company_id = $1 ORDER BY g.name, g.id",
             )
             .bind(company_id)
-            .fetch_all(&mut *tx)
+            .fetch_all(&mut **tx)
             .await?;
             let role_rows = sqlx::query(
                 "SELECT gr.group_id, r.name FROM group_roles gr
@@ -88,15 +123,13 @@ macro_rules! common_reads {
                  WHERE g.company_id = $1 ORDER BY r.position",
             )
             .bind(company_id)
-            .fetch_all(&mut *tx)
+            .fetch_all(&mut **tx)
             .await?;
-            tx.commit().await?;
             let mut roles: HashMap<i64, Vec<String>> = HashMap::new();
             for row in role_rows {
                 roles.entry(row.get(0)).or_default().push(row.get(1));
             }
-            Ok(rows
-                .into_iter()
+            rows.into_iter()
                 .map(|r| {
                     let id: i64 = r.get(0);
                     let members: i64 = r.get(3);
@@ -108,16 +141,20 @@ macro_rules! common_reads {
                         member_count: u64::try_from(members).unwrap_or(0),
                     }
                 })
-                .collect())
-        }
+                .collect::<Vec<_>>()
+        });
+        tx.commit().await?;
+        Ok(groups)
+    }
 
-        /// The identity providers a user of the company can be given.
-        pub async fn identity_providers(&self, company_id: i64) -> StoreResult<Vec<IdentityProvider>> {
+    /// The identity providers a user of the company can be given.
+    pub async fn identity_providers(&self, company_id: i64) -> StoreResult<Vec<IdentityProvider>> {
+        on_backend!(ReadPool, self.read_pool(), |pool| {
             let rows = sqlx::query(
                 "SELECT id, name FROM identity_providers WHERE company_id = $1 ORDER BY position, name",
             )
             .bind(company_id)
-            .fetch_all(self.read_pool())
+            .fetch_all(pool)
             .await?;
             Ok(rows
                 .into_iter()
@@ -126,53 +163,59 @@ macro_rules! common_reads {
                     name: r.get(1),
                 })
                 .collect())
-        }
+        })
+    }
 
-        /// Who uses an email key (case-insensitive), apart from `exclude`.
-        pub async fn email_use(
-            &self,
-            company_id: i64,
-            key: &str,
-            exclude: Option<i64>,
-        ) -> StoreResult<EmailUse> {
-            let row =
-                sqlx::query("SELECT company_id, status FROM users WHERE email_key = $1 AND id <> $2")
-                    .bind(key)
-                    .bind(exclude.unwrap_or(0))
-                    .fetch_optional(self.read_pool())
-                    .await?;
+    /// Who uses an email key (case-insensitive), apart from `exclude`.
+    pub async fn email_use(
+        &self,
+        company_id: i64,
+        key: &str,
+        exclude: Option<i64>,
+    ) -> StoreResult<EmailUse> {
+        on_backend!(ReadPool, self.read_pool(), |pool| {
+            let row = sqlx::query(
+                "SELECT company_id, status FROM users WHERE email_key = $1 AND id <> $2",
+            )
+            .bind(key)
+            .bind(exclude.unwrap_or(0))
+            .fetch_optional(pool)
+            .await?;
             Ok(match row {
                 None => EmailUse::Free,
                 Some(row)
-                    if row.get::<i64, _>(0) == company_id && row.get::<String, _>(1) == "archived" =>
+                    if row.get::<i64, _>(0) == company_id
+                        && row.get::<String, _>(1) == "archived" =>
                 {
                     EmailUse::Archived
                 }
                 Some(_) => EmailUse::Taken,
             })
-        }
+        })
+    }
 
-        /// One page of the company's audit log, newest first, optionally only
-        /// the entries about one user (`target_user_id`).
-        pub async fn audit_log(
-            &self,
-            company_id: i64,
-            target_user_id: Option<i64>,
-            page: u32,
-            per_page: u32,
-        ) -> StoreResult<Page<AuditEntry>> {
-            // Two shapes of the filter, so each can use its own index; both
-            // name `$2` (PostgreSQL refuses a parameter a statement lacks).
-            let (filter, target) = match target_user_id {
-                Some(id) => ("a.company_id = $1 AND a.target_user_id = $2", id),
-                None => ("a.company_id = $1 AND CAST($2 AS BIGINT) = 0", 0),
-            };
-            let mut tx = self.begin_read().await?;
+    /// One page of the company's audit log, newest first, optionally only
+    /// the entries about one user (`target_user_id`).
+    pub async fn audit_log(
+        &self,
+        company_id: i64,
+        target_user_id: Option<i64>,
+        page: u32,
+        per_page: u32,
+    ) -> StoreResult<Page<AuditEntry>> {
+        // Two shapes of the filter, so each can use its own index; both
+        // name `$2` (PostgreSQL refuses a parameter a statement lacks).
+        let (filter, target) = match target_user_id {
+            Some(id) => ("a.company_id = $1 AND a.target_user_id = $2", id),
+            None => ("a.company_id = $1 AND CAST($2 AS BIGINT) = 0", 0),
+        };
+        let mut tx = self.begin_read().await?;
+        let (total, rows) = on_backend!(Tx, &mut *tx, |tx| {
             let total: i64 =
                 sqlx::query_scalar(&format!("SELECT COUNT(*) FROM audit_log a WHERE {filter}"))
                     .bind(company_id)
                     .bind(target)
-                    .fetch_one(&mut *tx)
+                    .fetch_one(&mut **tx)
                     .await?;
             let total = u64::try_from(total).unwrap_or(0);
             let offset = u64::from(page - 1) * u64::from(per_page);
@@ -180,8 +223,9 @@ macro_rules! common_reads {
                 Vec::new()
             } else {
                 sqlx::query_as::<_, AuditRow>(&format!(
-                    "SELECT a.id, a.at, a.actor_id, ac.first_name || ' ' || ac.last_name, a.action,
-                            a.target_user_id, tu.first_name || ' ' || tu.last_name, a.details
+                    "SELECT a.id, a.at, a.actor_id, ac.first_name || ' ' || ac.last_name AS actor_name,
+                            a.action, a.target_user_id,
+                            tu.first_name || ' ' || tu.last_name AS target_name, a.details
                      FROM audit_log a
                      JOIN users ac ON ac.id = a.actor_id
                      LEFT JOIN users tu ON tu.id = a.target_user_id
@@ -192,20 +236,22 @@ macro_rules! common_reads {
                 .bind(target)
                 .bind(i64::from(per_page))
                 .bind(i64::try_from(offset).unwrap_or(i64::MAX))
-                .fetch_all(&mut *tx)
+                .fetch_all(&mut **tx)
                 .await?
             };
-            tx.commit().await?;
-            Ok(audit_page(rows, page, per_page, total))
-        }
-        /// The agents a user owns (id and name).
-        pub async fn agents_of(&self, user_id: i64) -> StoreResult<Vec<AgentRef>> {
-            let mut tx = self.begin_read().await?;
-            let agents = tx.owned_agents(user_id).await?;
-            tx.commit().await?;
-            Ok(agents)
-        }
-    };
-}
+            (total, rows)
+        });
+        tx.commit().await?;
+        Ok(audit_page(rows, page, per_page, total))
+    }
 
-pub(crate) use common_reads;
+    /// The agents a user owns (id and name): for the tests, until the API
+    /// lists agents.
+    #[cfg(any(test, feature = "test-support"))]
+    pub async fn agents_of(&self, user_id: i64) -> StoreResult<Vec<AgentRef>> {
+        let mut tx = self.begin_read().await?;
+        let agents = tx.owned_agents(user_id).await?;
+        tx.commit().await?;
+        Ok(agents)
+    }
+}

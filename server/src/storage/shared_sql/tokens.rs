@@ -1,10 +1,18 @@
-//! The token statements of [`super`].
+//! The two token statements authentication runs outside a transaction:
+//! the lookup (on the read pool) and the use stamp.
 
-/// The token lookup and its use stamp, for `impl Backend for <Backend>Store`,
-/// which provides `read_pool()` and `write_pool()`.
-macro_rules! common_token_statements {
-    () => {
-        async fn token_row(&self, lookup_hash: &[u8]) -> StoreResult<Option<TokenRow>> {
+use sqlx::Row;
+use users_api::SETTINGS_ROLE;
+
+use super::on_backend;
+use crate::storage::flows::TokenRow;
+use crate::storage::{Store, StoreResult};
+
+impl Store {
+    /// The token with this lookup hash, if any, with what authentication
+    /// needs of its user (read from current data).
+    pub(crate) async fn token_row(&self, lookup_hash: &[u8]) -> StoreResult<Option<TokenRow>> {
+        on_backend!(ReadPool, self.read_pool(), |pool| {
             let row = sqlx::query(
                 "SELECT t.user_id, t.nonce, t.ciphertext, t.last_used_at, u.company_id,
                         u.status = 'active', u.first_name || ' ' || u.last_name,
@@ -19,7 +27,7 @@ macro_rules! common_token_statements {
             )
             .bind(lookup_hash)
             .bind(SETTINGS_ROLE)
-            .fetch_optional(self.read_pool())
+            .fetch_optional(pool)
             .await?;
             Ok(row.map(|row| TokenRow {
                 user_id: row.get(0),
@@ -31,9 +39,18 @@ macro_rules! common_token_statements {
                 name: row.get(6),
                 can_manage_users: row.get(7),
             }))
-        }
+        })
+    }
 
-        async fn touch_token(&self, lookup_hash: &[u8], now: &str, threshold: &str) -> StoreResult<()> {
+    /// Sets the token's `last_used_at` to `now` unless it is after `threshold`
+    /// (one conditional statement: correct whichever instance runs it).
+    pub(crate) async fn touch_token(
+        &self,
+        lookup_hash: &[u8],
+        now: &str,
+        threshold: &str,
+    ) -> StoreResult<()> {
+        on_backend!(WritePool, self.write_pool(), |pool| {
             sqlx::query(
                 "UPDATE access_tokens SET last_used_at = $2
                  WHERE lookup_hash = $1 AND (last_used_at IS NULL OR last_used_at <= $3)",
@@ -41,11 +58,9 @@ macro_rules! common_token_statements {
             .bind(lookup_hash)
             .bind(now)
             .bind(threshold)
-            .execute(self.write_pool())
+            .execute(pool)
             .await?;
             Ok(())
-        }
-    };
+        })
+    }
 }
-
-pub(crate) use common_token_statements;

@@ -9,9 +9,9 @@ use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
 
 use super::SqliteStore;
 use crate::crypto::TokenCrypto;
-use crate::storage::flows::WriteTx;
 use crate::storage::grams::user_grams;
 use crate::storage::model::{DemoPlan, DemoUser, SeedSummary};
+use crate::storage::shared_sql::{Tx, WriteTx};
 use crate::storage::{now, StoreError, StoreResult};
 use users_api::identity;
 
@@ -33,9 +33,12 @@ impl SqliteStore {
         company: &str,
         plan: impl FnOnce(i64) -> DemoPlan,
     ) -> StoreResult<SeedSummary> {
-        let mut tx = self.begin_write().await?;
+        let mut tx = WriteTx::new(Tx::Sqlite(self.begin_write().await?));
         let (company_id, _) = tx.ensure_company(company).await?;
-        let conn: &mut SqliteConnection = &mut tx;
+        let Tx::Sqlite(conn) = &mut *tx else {
+            unreachable!("the transaction was opened on SQLite")
+        };
+        let conn: &mut SqliteConnection = conn;
         let first_id: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM users")
             .fetch_one(&mut *conn)
             .await?;

@@ -7,9 +7,11 @@
 //! processes may share one database file on one machine: SQLite's file
 //! locks then serialise their writers the same way.
 
+#[cfg(any(test, feature = "test-support"))]
 mod admin;
 mod bulk;
 mod list;
+mod plan;
 mod reads;
 mod rekey;
 mod summaries;
@@ -21,6 +23,9 @@ use std::time::Duration;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool, Transaction};
+
+pub(crate) use summaries::load_provenance;
+pub(crate) use tx::set_direct_roles;
 
 use super::pool_guard::sqlite_keep_if_clean;
 use super::StoreResult;
@@ -126,13 +131,18 @@ impl SqliteStore {
     }
 
     /// A write transaction holding SQLite's write lock from its first statement.
-    async fn begin_write(&self) -> StoreResult<Transaction<'static, Sqlite>> {
+    pub(super) async fn begin_write(&self) -> StoreResult<Transaction<'static, Sqlite>> {
         Ok(self.write.begin_with("BEGIN IMMEDIATE").await?)
     }
 
     /// A read transaction: one consistent snapshot for multi-query reads.
-    async fn begin_read(&self) -> StoreResult<Transaction<'static, Sqlite>> {
+    pub(super) async fn begin_read(&self) -> StoreResult<Transaction<'static, Sqlite>> {
         Ok(self.read.begin().await?)
+    }
+
+    /// The key tokens are sealed with.
+    pub(super) fn crypto(&self) -> &TokenCrypto {
+        &self.crypto
     }
 
     /// Answers when the database does (a read on a read connection).

@@ -53,7 +53,7 @@ pub(super) async fn load_summaries(
 }
 
 /// Loads the provenance of `ids` in four queries, whatever their number.
-pub(super) async fn load_provenance(
+pub(crate) async fn load_provenance(
     conn: &mut SqliteConnection,
     ids: &[i64],
 ) -> StoreResult<Provenance> {
