@@ -1,6 +1,7 @@
 //! App-wide state: the session, announcements, row actions and the list's URL state.
 
 pub mod list_url;
+pub mod loaded;
 pub mod notices;
 pub mod outcome;
 pub mod restore;

@@ -108,7 +108,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
 /// and `std` rebuilt for size: `-Zbuild-std` with `optimize_for_size`,
 /// `panic=immediate-abort` (no panic messages or unwinding code; the
 /// profile already aborts), no caller locations and no `Debug` formatting
-/// code — about 30 KB gzip less than stable. Its own target directory keeps
+/// code — about 29 KB gzip less than stable. Its own target directory keeps
 /// the stable artifacts warm; every other build stays on stable.
 pub fn build_app_release() -> Result<(), String> {
     run_cmd(

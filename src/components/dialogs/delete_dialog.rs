@@ -10,6 +10,7 @@ use super::modal::Modal;
 use super::replacement_picker::{ReplacementPicker, INPUT_ID};
 use crate::api::{use_api, ApiError};
 use crate::components::focus::focus_id_after_render;
+use crate::state::loaded::Loaded;
 use crate::state::notices::use_notices;
 use crate::state::outcome::on_outcome;
 use crate::state::restore::use_restore;
@@ -40,7 +41,7 @@ pub fn DeleteDialog(
 
     // The user as stored now: their agents (and groups) may have changed
     // since the list was loaded.
-    let detail = LocalResource::new(move || api.call(move |c| c.get_user(id)));
+    let detail = Loaded::new(move || api.call(move |c| c.get_user(id)));
     // Agents the server named when it refused the delete: newer than `detail`.
     let refused_for = RwSignal::new(None::<Vec<AgentRef>>);
     // `None` while the agents are being fetched. When they cannot be,

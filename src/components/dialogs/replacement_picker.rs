@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use users_api::{ListQuery, UserId, UserStatus, UserSummary};
 
 use crate::api::use_api;
+use crate::state::loaded::Loaded;
 
 /// The input's id (the dialog focuses it when a replacement is missing).
 pub const INPUT_ID: &str = "replacement-user";
@@ -41,7 +42,7 @@ pub fn ReplacementPicker(
     // The text searched for; `None` before the first search and after a
     // choice (which drops any answer still on its way).
     let needle = RwSignal::new(None::<String>);
-    let found = LocalResource::new(move || {
+    let found = Loaded::new(move || {
         let needle = needle.get();
         async move {
             let needle = needle?;

@@ -11,6 +11,7 @@ use wasm_bindgen::JsCast;
 use super::modal::Modal;
 use crate::api::use_api;
 use crate::components::focus::focus_id_after_render;
+use crate::state::loaded::Loaded;
 use crate::state::outcome::on_outcome;
 use crate::state::session::use_session;
 
@@ -86,7 +87,7 @@ pub fn TokenDialog(
     let title_id = "token-dialog-title";
 
     // The token's hint and times as stored now.
-    let detail = LocalResource::new(move || api.call(move |c| c.get_user(id)));
+    let detail = Loaded::new(move || api.call(move |c| c.get_user(id)));
     let hint = move || {
         detail.with(|d| {
             d.as_ref()

@@ -19,6 +19,7 @@ use crate::api::{use_api, Api, ApiError};
 use crate::components::error_view::ErrorView;
 use crate::pages::no_access::NoAccess;
 use crate::state::list_url::with_search;
+use crate::state::loaded::Loaded;
 use crate::state::session::use_session;
 use form::UserForm;
 
@@ -104,7 +105,7 @@ fn FormPage(title: &'static str, id: Option<UserId>) -> impl IntoView {
     // boundary keeps its children's view alive past their owner when the
     // route is left, and the fields' effects then read the form's disposed
     // signals — seen when an action's outcome navigates away.)
-    let loaded = LocalResource::new(move || load(api, id));
+    let loaded = Loaded::new(move || load(api, id));
     let body = move || match loaded.get() {
         None => view! { <p class="loading" role="status">"Loading…"</p> }.into_any(),
         Some(Ok((options, user))) => view! { <UserForm options=options user=user /> }.into_any(),

@@ -9,6 +9,7 @@ use users_api::{ListQuery, Page, UserSummary};
 use super::ROWS_PAINTED_MARK;
 use crate::api::{Api, ApiError};
 use crate::components::focus::focus_selector;
+use crate::state::loaded::Loaded;
 use crate::state::row_action::ListReload;
 
 /// One answer of the list: the query it answers and its page.
@@ -19,8 +20,8 @@ pub(super) fn list_resource(
     api: Api,
     reload: ListReload,
     query: Memo<ListQuery>,
-) -> LocalResource<Listing> {
-    LocalResource::new(move || {
+) -> Loaded<Listing> {
+    Loaded::new(move || {
         let q = query.get();
         reload.0.track();
         async move { api.call(|c| c.list_users(&q)).await.map(|page| (q, page)) }
@@ -32,7 +33,7 @@ pub(super) fn list_resource(
 /// `refocus` (the paging control the user pressed, which re-rendering
 /// replaced; the current page's link when that control is now disabled).
 pub(super) fn after_each_answer(
-    list: LocalResource<Listing>,
+    list: Loaded<Listing>,
     refocus: StoredValue<Option<String>>,
     go: impl Fn(ListQuery, bool) + Copy + 'static,
 ) {
