@@ -108,7 +108,17 @@ pub struct ErrorBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agents: Option<Vec<crate::types::AgentRef>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub current: Option<Box<crate::types::UserDetail>>,
+    pub current: Option<Current>,
+}
+
+/// The current state a `stale_version` answer carries: the user or the
+/// group as it is now (told apart by their fields).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(untagged)]
+pub enum Current {
+    User(Box<crate::types::UserDetail>),
+    Group(Box<crate::group::Group>),
 }
 
 impl ErrorBody {

@@ -3,6 +3,7 @@
 //! rules. Nothing here performs I/O.
 
 pub mod error;
+pub mod group;
 pub mod identity;
 pub mod query;
 pub mod rules;
@@ -11,8 +12,11 @@ pub mod token;
 pub mod types;
 pub mod validation;
 
-pub use error::{ErrorBody, ErrorCode, ErrorDetail, FieldErrors};
+pub use error::{Current, ErrorBody, ErrorCode, ErrorDetail, FieldErrors};
 pub use query::{ListQuery, ParamStyle, UserStatus, DEFAULT_PER_PAGE, MAX_PER_PAGE};
+pub use group::{
+    AddMembers, Group, GroupDeletion, GroupId, GroupMember, GroupPatch, NewGroup, PageQuery, RoleLoss,
+};
 pub use types::*;
 pub use validation::{Email, PersonName};
 

@@ -71,7 +71,7 @@ pub enum ParamStyle {
 }
 
 impl ParamStyle {
-    fn search_name(self) -> &'static str {
+    pub(crate) fn search_name(self) -> &'static str {
         match self {
             ParamStyle::Api => "query",
             ParamStyle::ConsoleUrl => "q",
@@ -179,7 +179,7 @@ impl ListQuery {
     }
 }
 
-fn parse_bounded(
+pub(crate) fn parse_bounded(
     name: &str,
     raw: Option<&str>,
     min: u32,

@@ -34,19 +34,52 @@ pub enum EditCheck {
     NoOp,
     /// 422 `invalid`: the new email belongs to another user.
     EmailUnique,
+    /// 422 `invalid` on `groups`: an id that is no group of the company.
+    GroupsExist,
     /// 409 `last_admin`.
     LastAdmin,
 }
 
-/// The order of [`EditCheck`]s.
-pub const EDIT_CHECKS: [EditCheck; 7] = [
+/// The order of [`EditCheck`]s. In directory mode the `Directory` check
+/// lets through a patch whose only field is `groups` (memberships stay
+/// manageable there).
+pub const EDIT_CHECKS: [EditCheck; 8] = [
     EditCheck::Directory,
     EditCheck::Validation,
     EditCheck::Exists,
     EditCheck::Version,
     EditCheck::NoOp,
     EditCheck::EmailUnique,
+    EditCheck::GroupsExist,
     EditCheck::LastAdmin,
+];
+
+/// The checks of `PATCH /groups/{id}`, in the order they run (a missing
+/// `If-Match` is a 428 before any of them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupEditCheck {
+    /// 422 `invalid`: the body's own rules.
+    Validation,
+    /// 404 `not_found`.
+    Exists,
+    /// 412 `stale_version` with the group as it is (`current`).
+    Version,
+    /// Nothing changes: 200 with the group as it is, version kept.
+    NoOp,
+    /// 422 `invalid` on `name`: another group of the company has it (any case).
+    NameUnique,
+    /// 409 `last_admin`: the new roles leave no active Settings holder.
+    LastAdmin,
+}
+
+/// The order of [`GroupEditCheck`]s.
+pub const GROUP_EDIT_CHECKS: [GroupEditCheck; 6] = [
+    GroupEditCheck::Validation,
+    GroupEditCheck::Exists,
+    GroupEditCheck::Version,
+    GroupEditCheck::NoOp,
+    GroupEditCheck::NameUnique,
+    GroupEditCheck::LastAdmin,
 ];
 
 /// The checks of `DELETE /users/{id}` (archive), in the order they run.
@@ -85,6 +118,13 @@ pub const ARCHIVE_CHECKS: [ArchiveCheck; 8] = [
     ArchiveCheck::LastAdmin,
 ];
 
+/// The ids of a user's groups, ascending.
+pub fn group_ids(user: &UserDetail) -> Vec<i64> {
+    let mut ids: Vec<i64> = user.summary.groups.iter().map(|g| g.id).collect();
+    ids.sort_unstable();
+    ids
+}
+
 /// A user's editable fields after an edit, in stored form (names NFC, email
 /// as typed, trimmed), and what differs from before.
 #[derive(Debug, Clone, PartialEq)]
@@ -94,6 +134,8 @@ pub struct Edit {
     pub email: String,
     pub identity_provider: String,
     pub direct_roles: Vec<String>,
+    /// Group ids, ascending.
+    pub groups: Vec<i64>,
     /// Each changed field: `{"before": …, "after": …}` (what the audit records).
     pub changes: Map<String, Value>,
 }
@@ -116,6 +158,10 @@ impl Edit {
                 .roles
                 .clone()
                 .unwrap_or_else(|| before.direct_roles.clone()),
+            groups: changes
+                .groups
+                .clone()
+                .unwrap_or_else(|| group_ids(before)),
             changes: Map::new(),
         };
         let mut changed = Map::new();
@@ -137,6 +183,7 @@ impl Edit {
             json!(before.direct_roles),
             json!(edit.direct_roles),
         );
+        note("groups", json!(group_ids(before)), json!(edit.groups));
         Edit {
             changes: changed,
             ..edit

@@ -61,6 +61,17 @@ pub fn name_pattern() -> String {
     )
 }
 
+/// A group description: at most 500 characters once trimmed, line breaks
+/// but no other control characters inside.
+pub fn description_pattern() -> String {
+    let (ws, cc) = (WHITE_SPACE, CONTROL);
+    let cc_but_lf = r"\u0000-\u0009\u000B-\u001F\u007F-\u009F";
+    format!(
+        "^[{ws}]*(?:[^{ws}{cc}](?:[^{cc_but_lf}]{{0,{inner}}}[^{ws}{cc}])?)?[{ws}]*$",
+        inner = crate::group::MAX_DESCRIPTION_CHARS - 2
+    )
+}
+
 /// An email's shape: `local@domain.tld` (one `@`, at least two non-empty
 /// domain labels), no white space, control, invisible or text-direction
 /// character inside.

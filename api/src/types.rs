@@ -266,15 +266,6 @@ pub struct Role {
     pub description: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Group {
-    pub id: i64,
-    pub name: String,
-    pub description: String,
-    pub roles: Vec<String>,
-    pub member_count: u64,
-}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -314,6 +305,9 @@ pub struct UserPatch {
     pub identity_provider: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<String>>,
+    /// The full new set of groups the user belongs to (group ids).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub groups: Option<Vec<crate::group::GroupId>>,
 }
 
 /// `DELETE /users/{id}` body (may be empty).

@@ -206,6 +206,9 @@ pub struct ValidChanges {
     pub identity_provider: Option<String>,
     /// The full new set of direct roles, in catalogue order.
     pub roles: Option<Vec<String>>,
+    /// The full new set of groups (ids, ascending, distinct); whether each
+    /// is a group of the company is the store's to check.
+    pub groups: Option<Vec<crate::group::GroupId>>,
 }
 
 /// Everything a new user must have, validated.
@@ -282,6 +285,12 @@ pub fn validate_patch(input: &UserPatch, ctx: Context<'_>) -> Result<ValidChange
         email: email.and_then(Result::ok),
         identity_provider: provider.and_then(Result::ok),
         roles: roles.and_then(Result::ok),
+        groups: input.groups.as_ref().map(|ids| {
+            let mut ids = ids.clone();
+            ids.sort_unstable();
+            ids.dedup();
+            ids
+        }),
     })
 }
 

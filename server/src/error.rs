@@ -4,7 +4,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use users_api::rules;
-use users_api::{AgentRef, ErrorBody, ErrorCode, FieldErrors, UserDetail};
+use users_api::{AgentRef, Current, ErrorBody, ErrorCode, FieldErrors};
 
 use crate::storage::StoreError;
 
@@ -30,7 +30,7 @@ pub enum ApiError {
     #[error("email belongs to an archived user")]
     EmailArchived,
     #[error("stale version")]
-    StaleVersion(Box<UserDetail>),
+    StaleVersion(Current),
     #[error("payload too large")]
     PayloadTooLarge,
     #[error("the body did not arrive in time")]
@@ -96,11 +96,12 @@ impl ApiError {
             ApiError::CannotArchiveSelf => "You cannot delete yourself. Ask another administrator.".into(),
             ApiError::LastAdmin => "This change would leave the company with no active user holding Settings. Give Settings to someone else first.".into(),
             ApiError::EmailArchived => "An archived user has this email. Restore that user instead of adding a new one.".into(),
-            ApiError::StaleVersion(_) => "Someone else changed this user since you opened it. Review the current values and try again.".into(),
+            ApiError::StaleVersion(Current::User(_)) => "Someone else changed this user since you opened it. Review the current values and try again.".into(),
+            ApiError::StaleVersion(Current::Group(_)) => "Someone else changed this group since you opened it. Review the current values and try again.".into(),
             ApiError::RequestTimeout => "The request's body did not arrive in time. Send it again.".into(),
             ApiError::PayloadTooLarge => format!("The request body is larger than {} KiB.", users_api::MAX_BODY_BYTES / 1024),
             ApiError::Invalid(_) => "Some fields are not valid. Correct them and try again.".into(),
-            ApiError::VersionRequired => "Send the If-Match header with the user's ETag to edit it.".into(),
+            ApiError::VersionRequired => "Send the If-Match header with the ETag of what you edit (the user's or the group's).".into(),
             ApiError::MethodNotAllowed => "This method is not allowed on this path.".into(),
             ApiError::Internal(_) => "Something went wrong on the server. Try again later.".into(),
             ApiError::Unavailable(_) => "The database is not answering right now. Try again in a few seconds.".into(),
@@ -121,7 +122,9 @@ impl From<StoreError> for ApiError {
             StoreError::InvalidReplacement(message) => {
                 ApiError::field("replacement_owner_id", &message)
             }
-            StoreError::Stale(current) => ApiError::StaleVersion(current),
+            StoreError::Stale(current) => ApiError::StaleVersion(Current::User(current)),
+            StoreError::StaleGroup(current) => ApiError::StaleVersion(Current::Group(current)),
+            StoreError::InvalidField { field, message } => ApiError::field(field, &message),
             // Undecodable stored data is a bug, never the caller's: a 500.
             decode @ StoreError::Decode(_) => ApiError::Internal(decode.to_string()),
             other if other.is_unavailable() => ApiError::Unavailable(other.to_string()),

@@ -146,6 +146,25 @@ impl<S: Send + Sync> FromRequestParts<S> for IdPath {
     }
 }
 
+/// Two positive integer ids in the path (a group and a user); anything
+/// else is no such resource (404).
+#[derive(Debug, Clone, Copy)]
+pub struct IdPairPath(pub i64, pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for IdPairPath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Path((first, second)) = Path::<(String, String)>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| ApiError::NotFound)?;
+        match (first.parse::<i64>(), second.parse::<i64>()) {
+            (Ok(a), Ok(b)) if a > 0 && b > 0 => Ok(IdPairPath(a, b)),
+            _ => Err(ApiError::NotFound),
+        }
+    }
+}
+
 /// The `If-Match` header, if sent.
 pub fn if_match(headers: &HeaderMap) -> Option<Expected> {
     headers

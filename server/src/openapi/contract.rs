@@ -6,7 +6,10 @@
 //! give (the contract's error body each time).
 
 use serde_json::{json, Map, Value};
-use users_api::schema::{email_length_pattern, email_shape_pattern, name_pattern, ROLE_CATALOGUE};
+use users_api::group::{MAX_DESCRIPTION_CHARS, MAX_MEMBERS_PER_ADD};
+use users_api::schema::{
+    description_pattern, email_length_pattern, email_shape_pattern, name_pattern, ROLE_CATALOGUE,
+};
 use users_api::validation::{MAX_EMAIL_CHARS, MAX_NAME_CHARS};
 use users_api::MAX_PER_PAGE;
 
@@ -82,6 +85,38 @@ fn constrain_bodies(schemas: &mut Value) {
         properties["roles"] = roles_schema(nullable);
         properties["identity_provider"] = provider_schema(nullable);
     }
+    schemas["UserPatch"]["properties"]["groups"] = json!({
+        "type": ["array", "null"],
+        "items": id_schema(),
+        "description": "The full set of the user's groups (ids of the company's groups; another id is \
+                        a 422 on `fields.groups`). Allowed alone in directory mode.",
+    });
+    for (name, nullable) in [("NewGroup", false), ("GroupPatch", true)] {
+        let properties = &mut schemas[name]["properties"];
+        properties["name"] = json!({
+            "type": if nullable { json!(["string", "null"]) } else { json!("string") },
+            "pattern": name_pattern(),
+            "description": format!("Trimmed, then 1 to {MAX_NAME_CHARS} characters, no control characters. \
+                                    Unique in the company ignoring case (422 `fields.name`)."),
+        });
+        properties["description"] = json!({
+            "type": if nullable { json!(["string", "null"]) } else { json!("string") },
+            "pattern": description_pattern(),
+            "description": format!("Trimmed, then at most {MAX_DESCRIPTION_CHARS} characters; \
+                                    line breaks but no other control characters."),
+        });
+        let mut roles = roles_schema(nullable);
+        roles["description"] = json!("The full set of the group's roles, from the catalogue, each at most once.");
+        properties["roles"] = roles;
+    }
+    schemas["AddMembers"]["properties"]["user_ids"] = json!({
+        "type": "array",
+        "items": id_schema(),
+        "minItems": 1,
+        "maxItems": MAX_MEMBERS_PER_ADD,
+        "description": "Active users of the company (others are a 422 on `fields.user_ids`, naming them); \
+                        users already members are left as they are.",
+    });
     schemas["DeleteUser"]["properties"]["replacement_owner_id"] = json!({
         "oneOf": [{"type": "null"}, id_schema()],
         "description": "Another active user of the company, who receives the deleted user's agents \
@@ -152,7 +187,9 @@ fn add_error_answers(path: &str, operation: &mut Value) {
     if path != "/api/v1/me" {
         add("403", "`forbidden`: the caller lacks the Settings role");
     }
-    if path.contains("{id}") {
+    if path.starts_with("/api/v1/groups/") {
+        add("404", "`not_found`: no such group in the caller's company");
+    } else if path.contains("{id}") {
         add("404", "`not_found`: no such user in the caller's company");
     }
     if has_body {

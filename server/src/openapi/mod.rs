@@ -32,13 +32,17 @@ impl Modify for Security {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Users console API", version = "1",
-         description = "Manage the users of a company: roles with provenance, archive and restore, access tokens, audit log."),
+         description = "Manage the users and groups of a company: roles with provenance, archive and restore, access tokens, audit log."),
     paths(
         routes::me::me,
         routes::users::list_users, routes::users::create_user, routes::users::get_user,
         routes::users::update_user, routes::users::delete_user, routes::users::restore_user,
         routes::tokens::reveal_token, routes::tokens::regenerate_token,
-        routes::catalogue::roles, routes::catalogue::groups, routes::catalogue::identity_providers,
+        routes::groups::list_groups, routes::groups::create_group, routes::groups::get_group,
+        routes::groups::update_group, routes::groups::group_deletion, routes::groups::delete_group,
+        routes::groups::group_members, routes::groups::add_group_members,
+        routes::groups::remove_group_member,
+        routes::catalogue::roles, routes::catalogue::identity_providers,
         routes::audit::audit_log, routes::health::healthz,
     ),
     components(schemas(users_api::ErrorCode, users_api::ErrorDetail, users_api::ErrorBody)),

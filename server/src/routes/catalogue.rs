@@ -1,8 +1,8 @@
-//! `/api/v1/roles`, `/api/v1/groups`, `/api/v1/identity_providers`.
+//! `/api/v1/roles`, `/api/v1/identity_providers`.
 
 use axum::extract::State;
 use axum::Json;
-use users_api::{ErrorBody, Group, IdentityProvider, Role};
+use users_api::{ErrorBody, IdentityProvider, Role};
 
 use crate::auth::Admin;
 use crate::error::ApiError;
@@ -17,17 +17,6 @@ pub async fn roles(
     Admin(_caller): Admin,
 ) -> Result<Json<Vec<Role>>, ApiError> {
     Ok(Json(state.store.roles().await?))
-}
-
-/// The company's groups by name, with their roles and active member counts.
-#[utoipa::path(get, path = "/api/v1/groups", tag = "catalogue",
-    responses((status = 200, body = Vec<Group>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
-    security(("access_token" = []), ("bearer" = [])))]
-pub async fn groups(
-    State(state): State<AppState>,
-    Admin(caller): Admin,
-) -> Result<Json<Vec<Group>>, ApiError> {
-    Ok(Json(state.store.groups(caller.company_id).await?))
 }
 
 /// The identity providers a user of the company can be given.

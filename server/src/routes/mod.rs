@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod catalogue;
+pub mod groups;
 pub mod health;
 pub mod me;
 pub mod tokens;
@@ -33,7 +34,25 @@ pub fn api_v1() -> Router<AppState> {
             get(tokens::reveal_token).post(tokens::regenerate_token),
         )
         .route("/roles", get(catalogue::roles))
-        .route("/groups", get(catalogue::groups))
+        .route(
+            "/groups",
+            get(groups::list_groups).post(groups::create_group),
+        )
+        .route(
+            "/groups/{id}",
+            get(groups::get_group)
+                .patch(groups::update_group)
+                .delete(groups::delete_group),
+        )
+        .route("/groups/{id}/deletion", get(groups::group_deletion))
+        .route(
+            "/groups/{id}/members",
+            get(groups::group_members).post(groups::add_group_members),
+        )
+        .route(
+            "/groups/{id}/members/{user_id}",
+            axum::routing::delete(groups::remove_group_member),
+        )
         .route("/identity_providers", get(catalogue::identity_providers))
         .route("/audit", get(audit::audit_log))
         .route("/openapi.json", get(crate::openapi::openapi_json))

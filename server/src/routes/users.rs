@@ -156,7 +156,8 @@ pub async fn get_user(
     Ok(with_etag(StatusCode::OK, detail))
 }
 
-/// Edit a user (`If-Match` required); `roles` is the full new set of direct roles.
+/// Edit a user (`If-Match` required); `roles` is the full new set of direct
+/// roles, `groups` the full new set of groups (allowed alone in directory mode).
 #[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users", request_body = UserPatch,
     params(("id" = i64, Path, description = "User id"),
            ("If-Match" = String, Header, description = "The ETag read with the user")),
@@ -168,7 +169,7 @@ pub async fn get_user(
         (status = 409, description = "`last_admin`: the change would leave the company without an active Settings holder", body = ErrorBody),
         (status = 412, description = "`stale_version`: `If-Match` names no current version (someone else changed the user); `current` is the user now", body = ErrorBody),
         (status = 413, body = ErrorBody),
-        (status = 422, description = "`invalid`, every violation in `fields`; beyond the schema: the email is taken or the identity provider is not one of the company's", body = ErrorBody),
+        (status = 422, description = "`invalid`, every violation in `fields`; beyond the schema: the email is taken, the identity provider is not one of the company's, or `groups` names an id that is no group of the company", body = ErrorBody),
         (status = 428, description = "`version_required`: no If-Match", body = ErrorBody),
     ),
     security(("access_token" = []), ("bearer" = [])))]
@@ -179,7 +180,16 @@ pub async fn update_user(
     headers: HeaderMap,
     ApiJson(patch): ApiJson<UserPatch>,
 ) -> Result<Response, ApiError> {
-    check_not_directory(&state, caller.company_id).await?;
+    // Memberships stay manageable in directory mode (the store checks again
+    // in its transaction).
+    let only_groups = patch.groups.is_some()
+        && UserPatch {
+            groups: None,
+            ..patch.clone()
+        } == UserPatch::default();
+    if !only_groups {
+        check_not_directory(&state, caller.company_id).await?;
+    }
     let expected = if_match(&headers).ok_or(ApiError::VersionRequired)?;
     let (catalogue, providers) = state.store.validation_context(caller.company_id).await?;
     let ctx = Context {

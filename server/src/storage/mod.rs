@@ -58,6 +58,15 @@ pub enum StoreError {
     EmailArchived,
     #[error("the user has changed since it was read (now version {})", .0.version)]
     Stale(Box<UserDetail>),
+    #[error("the group has changed since it was read (now version {})", .0.version)]
+    StaleGroup(Box<users_api::Group>),
+    /// A field the data refuses (a taken group name, ids that are no
+    /// active user or no group of the company): a 422 on that field.
+    #[error("{field} {message}")]
+    InvalidField {
+        field: &'static str,
+        message: String,
+    },
     #[error("the user owns agents and no replacement owner was given")]
     OwnsAgents(Vec<AgentRef>),
     #[error("users cannot archive themselves")]
@@ -208,9 +217,10 @@ impl Store {
         }
     }
 
-    /// Adds a group with its roles to a company; returns its id.
+    /// Adds a group with its roles to a company, unaudited (test set-up);
+    /// returns its id.
     #[cfg(any(test, feature = "test-support"))]
-    pub async fn create_group(
+    pub async fn seed_group(
         &self,
         company_id: i64,
         name: &str,
@@ -223,18 +233,18 @@ impl Store {
         }
     }
 
-    /// Puts a user into a group of the same company.
+    /// Puts a user into a group of the same company, unaudited (test set-up).
     #[cfg(any(test, feature = "test-support"))]
-    pub async fn add_group_member(&self, group_id: i64, user_id: i64) -> StoreResult<()> {
+    pub async fn seed_membership(&self, group_id: i64, user_id: i64) -> StoreResult<()> {
         match self {
             Store::Sqlite(s) => s.add_group_member(group_id, user_id).await,
             Store::Postgres(s) => s.add_group_member(group_id, user_id).await,
         }
     }
 
-    /// Takes a user out of a group.
+    /// Takes a user out of a group, unaudited (test set-up).
     #[cfg(any(test, feature = "test-support"))]
-    pub async fn remove_group_member(&self, group_id: i64, user_id: i64) -> StoreResult<()> {
+    pub async fn end_membership(&self, group_id: i64, user_id: i64) -> StoreResult<()> {
         match self {
             Store::Sqlite(s) => s.remove_group_member(group_id, user_id).await,
             Store::Postgres(s) => s.remove_group_member(group_id, user_id).await,

@@ -167,15 +167,15 @@ async fn bearer_header_works_and_settings_through_a_group_counts() {
     assert_eq!(status, StatusCode::FORBIDDEN);
     let group = s
         .store
-        .create_group(s.company_id, "Admins", "", &["Settings".into()])
+        .seed_group(s.company_id, "Admins", "", &["Settings".into()])
         .await
         .unwrap();
-    s.store.add_group_member(group, member.id).await.unwrap();
+    s.store.seed_membership(group, member.id).await.unwrap();
     let (status, _) = s.get("/api/v1/users", &member.token).await;
     assert_eq!(status, StatusCode::OK);
     let (_, me) = s.get("/api/v1/me", &member.token).await;
     assert_eq!(me["can_manage_users"], true);
-    s.store.remove_group_member(group, member.id).await.unwrap();
+    s.store.end_membership(group, member.id).await.unwrap();
     let (status, _) = s.get("/api/v1/users", &member.token).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }

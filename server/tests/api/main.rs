@@ -12,6 +12,7 @@ mod cli;
 mod conformance;
 mod errors;
 mod fuzz;
+mod groups;
 mod identity;
 mod instances;
 mod listing;

@@ -52,10 +52,10 @@ async fn archive_rails_owns_agents_self_and_last_admin() {
     // ...until someone else holds it (through a group here).
     let group = s
         .store
-        .create_group(s.company_id, "Admins", "", &["Settings".into()])
+        .seed_group(s.company_id, "Admins", "", &["Settings".into()])
         .await
         .unwrap();
-    s.store.add_group_member(group, owner_id).await.unwrap();
+    s.store.seed_membership(group, owner_id).await.unwrap();
     let (status, body) = s
         .patch(&path, &s.admin.token, 1, json!({"roles": ["Development"]}))
         .await;
@@ -73,9 +73,9 @@ async fn archive_rails_owns_agents_self_and_last_admin() {
         )
         .await
         .unwrap();
-    s.store.remove_group_member(group, owner_id).await.unwrap();
+    s.store.end_membership(group, owner_id).await.unwrap();
     s.store
-        .add_group_member(group, second.user_id)
+        .seed_membership(group, second.user_id)
         .await
         .unwrap();
     let (status, _) = s

@@ -8,6 +8,7 @@
 //! drops it (rollback); success commits.
 
 mod admin;
+mod groups;
 mod tokens;
 mod users;
 

@@ -4,8 +4,10 @@
 use serde_json::json;
 use users_api::rules::{self, Edit};
 use users_api::validation::{ValidChanges, ValidNewUser};
+use users_api::group::unknown_groups_message;
 use users_api::{identity, AgentRef, UserDetail, UserStatus};
 
+use super::groups::set_user_groups;
 use super::tokens::replace_token;
 use super::{insert_user, UserFields, WriteTx};
 use crate::storage::model::{has_settings, Expected};
@@ -64,7 +66,16 @@ impl Store {
         changes: &ValidChanges,
     ) -> StoreResult<UserDetail> {
         let mut tx = self.begin_company_write(company_id).await?;
-        tx.check_directory(company_id).await?;
+        // Memberships stay manageable in directory mode; the user's own
+        // fields do not.
+        let only_groups = changes.groups.is_some()
+            && ValidChanges {
+                groups: None,
+                ..changes.clone()
+            } == ValidChanges::default();
+        if !only_groups {
+            tx.check_directory(company_id).await?;
+        }
         let current = tx.load_detail(company_id, user_id).await?;
         if !expected.matches(current.version) {
             return Err(StoreError::Stale(Box::new(current)));
@@ -98,8 +109,20 @@ impl Store {
         };
         tx.update_user_row(user_id, &fields, &identity::name_key(first, last), &now())
             .await?;
+        if edit.touches("groups") {
+            let unknown = tx.not_groups(company_id, &edit.groups).await?;
+            if !unknown.is_empty() {
+                return Err(StoreError::InvalidField {
+                    field: "groups",
+                    message: unknown_groups_message(&unknown),
+                });
+            }
+        }
         if edit.touches("roles") {
             tx.set_direct_roles(user_id, roles).await?;
+        }
+        if edit.touches("groups") {
+            set_user_groups(&mut tx, user_id, &edit.groups).await?;
         }
         if has_settings(&current) && !tx.any_active_admin(company_id).await? {
             return Err(StoreError::LastAdmin);

@@ -71,13 +71,16 @@ impl PgStore {
         let mut group_ids = Vec::with_capacity(plan.groups.len());
         for group in &plan.groups {
             let id: i64 = sqlx::query_scalar(
-                "INSERT INTO user_groups (company_id, name, description) VALUES ($1, $2, $3)
+                "INSERT INTO user_groups (company_id, name, name_key, description, created_at, updated_at)
+                 VALUES ($1, $2, $4, $3, $5, $5)
                  ON CONFLICT (company_id, name) DO UPDATE SET description = excluded.description
                  RETURNING id",
             )
             .bind(company_id)
             .bind(&group.name)
             .bind(&group.description)
+            .bind(users_api::identity::fold(&group.name))
+            .bind(now())
             .fetch_one(&mut *conn)
             .await?;
             let role_ids = group

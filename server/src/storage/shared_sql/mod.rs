@@ -11,6 +11,7 @@
 //! * [`Tx`]: what both run, the reads (reached through `Deref`).
 
 mod company;
+mod groups;
 mod reads;
 mod rekey;
 mod tokens;

@@ -3,11 +3,10 @@
 //! each one copy of its SQL run on the open backend. The list has a plan
 //! per backend (`sqlite/list.rs`, `postgres/list.rs`).
 
-use std::collections::HashMap;
 
 use sqlx::Row;
 use users_api::{
-    AgentRef, AuditEntry, Company, Directory, Group, IdentityProvider, Page, Role, UserDetail,
+    AgentRef, AuditEntry, Company, Directory, IdentityProvider, Page, Role, UserDetail,
 };
 
 use super::{on_backend, Tx};
@@ -101,50 +100,6 @@ impl Store {
                 })
                 .collect())
         })
-    }
-
-    /// The company's groups by name, with roles and active member counts.
-    pub async fn groups(&self, company_id: i64) -> StoreResult<Vec<Group>> {
-        let mut tx = self.begin_read().await?;
-        let groups = on_backend!(Tx, &mut *tx, |tx| {
-            let rows = sqlx::query(
-                "SELECT g.id, g.name, g.description,
-                        (SELECT COUNT(*) FROM group_members gm JOIN users u ON u.id = gm.user_id
-                         WHERE gm.group_id = g.id AND u.status = 'active')
-                 FROM user_groups g WHERE g.company_id = $1 ORDER BY g.name, g.id",
-            )
-            .bind(company_id)
-            .fetch_all(&mut **tx)
-            .await?;
-            let role_rows = sqlx::query(
-                "SELECT gr.group_id, r.name FROM group_roles gr
-                 JOIN roles r ON r.id = gr.role_id
-                 JOIN user_groups g ON g.id = gr.group_id
-                 WHERE g.company_id = $1 ORDER BY r.position",
-            )
-            .bind(company_id)
-            .fetch_all(&mut **tx)
-            .await?;
-            let mut roles: HashMap<i64, Vec<String>> = HashMap::new();
-            for row in role_rows {
-                roles.entry(row.get(0)).or_default().push(row.get(1));
-            }
-            rows.into_iter()
-                .map(|r| {
-                    let id: i64 = r.get(0);
-                    let members: i64 = r.get(3);
-                    Group {
-                        id,
-                        name: r.get(1),
-                        description: r.get(2),
-                        roles: roles.remove(&id).unwrap_or_default(),
-                        member_count: u64::try_from(members).unwrap_or(0),
-                    }
-                })
-                .collect::<Vec<_>>()
-        });
-        tx.commit().await?;
-        Ok(groups)
     }
 
     /// The identity providers a user of the company can be given.

@@ -291,16 +291,31 @@ impl WriteTx {
         target_user_id: Option<i64>,
         details: Value,
     ) -> StoreResult<()> {
+        self.record_about(company_id, actor_id, action, (target_user_id, None), details)
+            .await
+    }
+
+    /// Appends one audit row about a user and/or a group (`targets`).
+    pub(crate) async fn record_about(
+        &mut self,
+        company_id: i64,
+        actor_id: i64,
+        action: &str,
+        (target_user_id, target_group_id): (Option<i64>, Option<i64>),
+        details: Value,
+    ) -> StoreResult<()> {
         on_backend!(Tx, &mut self.0, |tx| {
             sqlx::query(
-                "INSERT INTO audit_log (company_id, at, actor_id, action, target_user_id, details)
-                 VALUES ($1, $2, $3, $4, $5, $6)",
+                "INSERT INTO audit_log (company_id, at, actor_id, action, target_user_id,
+                                        target_group_id, details)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
             .bind(company_id)
             .bind(now())
             .bind(actor_id)
             .bind(action)
             .bind(target_user_id)
+            .bind(target_group_id)
             .bind(details.to_string())
             .execute(&mut **tx)
             .await?;

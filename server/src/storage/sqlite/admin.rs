@@ -16,10 +16,12 @@ impl SqliteStore {
     ) -> StoreResult<i64> {
         let mut tx = self.begin_write().await?;
         let id: i64 =
-            sqlx::query_scalar("INSERT INTO user_groups (company_id, name, description) VALUES (?1, ?2, ?3) RETURNING id")
+            sqlx::query_scalar("INSERT INTO user_groups (company_id, name, name_key, description, created_at, updated_at) VALUES (?1, ?2, ?4, ?3, ?5, ?5) RETURNING id")
                 .bind(company_id)
                 .bind(name)
                 .bind(description)
+                .bind(users_api::identity::fold(name))
+                .bind(crate::storage::now())
                 .fetch_one(&mut *tx)
                 .await?;
         sqlx::query(

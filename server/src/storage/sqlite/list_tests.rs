@@ -92,6 +92,7 @@ async fn populated() -> (tempfile::TempDir, SqliteStore, i64, i64) {
         email: Some(Email::parse("PERLA@acme.example").unwrap()),
         identity_provider: None,
         roles: None,
+        groups: None,
     };
     let expected = crate::storage::Expected::Any;
     api(&store)
