@@ -143,9 +143,17 @@ impl PageQuery {
     /// The parameters that say this query in `style` (not yet URL-encoded).
     pub fn to_params(&self, style: ParamStyle) -> Vec<(&'static str, String)> {
         [
-            (style.search_name(), self.query.clone(), self.query.is_empty()),
+            (
+                style.search_name(),
+                self.query.clone(),
+                self.query.is_empty(),
+            ),
             ("page", self.page.to_string(), self.page == 1),
-            ("per_page", self.per_page.to_string(), self.per_page == DEFAULT_PER_PAGE),
+            (
+                "per_page",
+                self.per_page.to_string(),
+                self.per_page == DEFAULT_PER_PAGE,
+            ),
         ]
         .into_iter()
         .filter(|(_, _, default)| style == ParamStyle::Api || !default)
@@ -203,7 +211,10 @@ fn note<T>(errors: &mut FieldErrors, field: &str, result: &Option<Result<T, Vec<
 }
 
 /// Validates a create request against the role catalogue (names, in order).
-pub fn validate_new_group(input: &NewGroup, catalogue: &[String]) -> Result<ValidGroup, FieldErrors> {
+pub fn validate_new_group(
+    input: &NewGroup,
+    catalogue: &[String],
+) -> Result<ValidGroup, FieldErrors> {
     let changes = validate_group_patch(
         &GroupPatch {
             name: Some(input.name.clone()),
@@ -272,7 +283,10 @@ pub fn validate_member_ids(ids: &[UserId]) -> Result<Vec<UserId>, FieldErrors> {
 /// The field error naming ids that are no active user of the company.
 pub fn unknown_users_message(ids: &[UserId]) -> String {
     let list: Vec<String> = ids.iter().map(ToString::to_string).collect();
-    format!("has no active user of this company with id {}", list.join(", "))
+    format!(
+        "has no active user of this company with id {}",
+        list.join(", ")
+    )
 }
 
 /// The field error naming group ids that are no group of the company.
@@ -286,7 +300,9 @@ mod tests {
     use super::*;
 
     fn catalogue() -> Vec<String> {
-        ["Development", "Testing", "Settings"].map(String::from).to_vec()
+        ["Development", "Testing", "Settings"]
+            .map(String::from)
+            .to_vec()
     }
 
     #[test]
@@ -355,11 +371,16 @@ mod tests {
                 .find(|(n, _)| *n == name)
                 .map(|(_, v)| v.as_str())
         };
-        assert_eq!(PageQuery::from_params(ParamStyle::ConsoleUrl, true, get), Ok(q));
+        assert_eq!(
+            PageQuery::from_params(ParamStyle::ConsoleUrl, true, get),
+            Ok(q)
+        );
         let bad = |name: &str| (name == "page").then_some("0");
         assert!(PageQuery::from_params(ParamStyle::Api, false, bad).is_err());
         assert_eq!(
-            PageQuery::from_params(ParamStyle::Api, true, bad).unwrap().page,
+            PageQuery::from_params(ParamStyle::Api, true, bad)
+                .unwrap()
+                .page,
             1
         );
     }

@@ -13,10 +13,11 @@ pub mod types;
 pub mod validation;
 
 pub use error::{Current, ErrorBody, ErrorCode, ErrorDetail, FieldErrors};
-pub use query::{ListQuery, ParamStyle, UserStatus, DEFAULT_PER_PAGE, MAX_PER_PAGE};
 pub use group::{
-    AddMembers, Group, GroupDeletion, GroupId, GroupMember, GroupPatch, NewGroup, PageQuery, RoleLoss,
+    AddMembers, Group, GroupDeletion, GroupId, GroupMember, GroupPatch, NewGroup, PageQuery,
+    RoleLoss,
 };
+pub use query::{ListQuery, ParamStyle, UserStatus, DEFAULT_PER_PAGE, MAX_PER_PAGE};
 pub use types::*;
 pub use validation::{Email, PersonName};
 

@@ -158,10 +158,7 @@ impl Edit {
                 .roles
                 .clone()
                 .unwrap_or_else(|| before.direct_roles.clone()),
-            groups: changes
-                .groups
-                .clone()
-                .unwrap_or_else(|| group_ids(before)),
+            groups: changes.groups.clone().unwrap_or_else(|| group_ids(before)),
             changes: Map::new(),
         };
         let mut changed = Map::new();

@@ -106,7 +106,8 @@ fn constrain_bodies(schemas: &mut Value) {
                                     line breaks but no other control characters."),
         });
         let mut roles = roles_schema(nullable);
-        roles["description"] = json!("The full set of the group's roles, from the catalogue, each at most once.");
+        roles["description"] =
+            json!("The full set of the group's roles, from the catalogue, each at most once.");
         properties["roles"] = roles;
     }
     schemas["AddMembers"]["properties"]["user_ids"] = json!({

@@ -29,7 +29,13 @@ fn page_query(query: &ApiQuery) -> Result<PageQuery, ApiError> {
 }
 
 async fn catalogue(state: &AppState) -> Result<Vec<String>, ApiError> {
-    Ok(state.store.roles().await?.into_iter().map(|r| r.name).collect())
+    Ok(state
+        .store
+        .roles()
+        .await?
+        .into_iter()
+        .map(|r| r.name)
+        .collect())
 }
 
 /// List groups, alphabetical by name (ignoring case), searched by name.
@@ -145,7 +151,9 @@ pub async fn group_deletion(
     Admin(caller): Admin,
     IdPath(id): IdPath,
 ) -> Result<Json<GroupDeletion>, ApiError> {
-    Ok(Json(state.store.group_deletion(caller.company_id, id).await?))
+    Ok(Json(
+        state.store.group_deletion(caller.company_id, id).await?,
+    ))
 }
 
 /// Delete a group and its memberships.

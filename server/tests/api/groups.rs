@@ -56,7 +56,10 @@ async fn member_counts_and_member_order_follow_archive_restore_and_renames() {
     let bob = s.create_user("Bob", "Young", "bob@acme.example", &[]).await;
     let group = create_group(&s, "QA team", &["Testing"]).await;
     let (status, after) = add_members(&s, id(&group), &[id(&ann), id(&bob)]).await;
-    assert_eq!((status, after["member_count"].as_u64()), (StatusCode::OK, Some(2)));
+    assert_eq!(
+        (status, after["member_count"].as_u64()),
+        (StatusCode::OK, Some(2))
+    );
     assert_counts_exact(&s).await;
 
     let members = format!("/api/v1/groups/{}/members", id(&group));
@@ -72,7 +75,9 @@ async fn member_counts_and_member_order_follow_archive_restore_and_renames() {
     assert_eq!(names(&page), ["Ann", "Bob"]);
 
     // Renaming Ann to "Zoe" moves her after Bob in the member list.
-    let (_, current) = s.get(&format!("/api/v1/users/{}", id(&ann)), &s.admin.token).await;
+    let (_, current) = s
+        .get(&format!("/api/v1/users/{}", id(&ann)), &s.admin.token)
+        .await;
     let (status, _) = s
         .patch(
             &format!("/api/v1/users/{}", id(&ann)),
@@ -85,24 +90,39 @@ async fn member_counts_and_member_order_follow_archive_restore_and_renames() {
     let (_, page) = s.get(&members, &s.admin.token).await;
     assert_eq!(names(&page), ["Bob", "Zoe"]);
     let (_, found) = s.get(&format!("{members}?query=ZOE"), &s.admin.token).await;
-    assert_eq!((names(&found), found["total_entries"].as_u64()), (vec!["Zoe".to_string()], Some(1)));
+    assert_eq!(
+        (names(&found), found["total_entries"].as_u64()),
+        (vec!["Zoe".to_string()], Some(1))
+    );
 
     // Archived members are neither listed nor counted, and keep their membership.
     let (status, _) = s
-        .delete(&format!("/api/v1/users/{}", id(&bob)), &s.admin.token, json!({}))
+        .delete(
+            &format!("/api/v1/users/{}", id(&bob)),
+            &s.admin.token,
+            json!({}),
+        )
         .await;
     assert_eq!(status, StatusCode::OK);
-    let (_, now) = s.get(&format!("/api/v1/groups/{}", id(&group)), &s.admin.token).await;
+    let (_, now) = s
+        .get(&format!("/api/v1/groups/{}", id(&group)), &s.admin.token)
+        .await;
     assert_eq!(now["member_count"], 1);
     let (_, page) = s.get(&members, &s.admin.token).await;
     assert_eq!(names(&page), ["Zoe"]);
     assert_counts_exact(&s).await;
     let (status, restored) = s
-        .post(&format!("/api/v1/users/{}/restore", id(&bob)), &s.admin.token, json!({}))
+        .post(
+            &format!("/api/v1/users/{}/restore", id(&bob)),
+            &s.admin.token,
+            json!({}),
+        )
         .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(restored["groups"][0]["name"], "QA team");
-    let (_, now) = s.get(&format!("/api/v1/groups/{}", id(&group)), &s.admin.token).await;
+    let (_, now) = s
+        .get(&format!("/api/v1/groups/{}", id(&group)), &s.admin.token)
+        .await;
     assert_eq!(now["member_count"], 2);
     assert_counts_exact(&s).await;
 
@@ -117,7 +137,12 @@ async fn a_role_given_to_a_group_reaches_every_member_at_once() {
     let mut ids = Vec::new();
     for i in 0..30 {
         let user = s
-            .create_user("Member", &format!("No{i:02}"), &format!("m{i}@acme.example"), &[])
+            .create_user(
+                "Member",
+                &format!("No{i:02}"),
+                &format!("m{i}@acme.example"),
+                &[],
+            )
             .await;
         ids.push(id(&user));
     }
@@ -154,10 +179,15 @@ async fn other_companies_cannot_see_or_touch_a_group_or_lend_it_their_users() {
     let path = format!("/api/v1/groups/{}", id(&group));
     assert_eq!(s.get(&path, &other.token).await.0, StatusCode::NOT_FOUND);
     assert_eq!(
-        s.patch(&path, &other.token, 1, json!({"name": "Mine"})).await.0,
+        s.patch(&path, &other.token, 1, json!({"name": "Mine"}))
+            .await
+            .0,
         StatusCode::NOT_FOUND
     );
-    assert_eq!(s.delete(&path, &other.token, json!({})).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        s.delete(&path, &other.token, json!({})).await.0,
+        StatusCode::NOT_FOUND
+    );
     let (_, theirs) = s.get("/api/v1/groups", &other.token).await;
     assert_eq!(theirs["total_entries"], 0);
     // Another company's user cannot be added, nor can it name its group.
@@ -194,16 +224,27 @@ async fn in_directory_mode_groups_and_memberships_stay_manageable() {
         .await
         .unwrap();
     let group = create_group(&s, "Builders", &["Development"]).await;
-    assert_eq!(add_members(&s, id(&group), &[id(&dev)]).await.0, StatusCode::OK);
+    assert_eq!(
+        add_members(&s, id(&group), &[id(&dev)]).await.0,
+        StatusCode::OK
+    );
     let path = format!("/api/v1/users/{}", id(&dev));
     let (_, user) = s.get(&path, &s.admin.token).await;
     let version = user["version"].as_i64().unwrap();
     assert_eq!(user["roles"][0]["role"], "Development");
     // The user's own fields stay read-only; its groups do not.
     let (status, body) = s
-        .patch(&path, &s.admin.token, version, json!({"first_name": "Dina", "groups": []}))
+        .patch(
+            &path,
+            &s.admin.token,
+            version,
+            json!({"first_name": "Dina", "groups": []}),
+        )
         .await;
-    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::FORBIDDEN, Some("directory_managed")));
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("directory_managed"))
+    );
     let (status, user) = s
         .patch(&path, &s.admin.token, version, json!({"groups": []}))
         .await;
@@ -220,14 +261,25 @@ async fn every_group_change_is_audited_with_its_group() {
     let gid = id(&group);
     assert_eq!(add_members(&s, gid, &[id(&ann)]).await.0, StatusCode::OK);
     let (status, _) = s
-        .patch(&format!("/api/v1/groups/{gid}"), &s.admin.token, 1, json!({"name": "Quality"}))
+        .patch(
+            &format!("/api/v1/groups/{gid}"),
+            &s.admin.token,
+            1,
+            json!({"name": "Quality"}),
+        )
         .await;
     assert_eq!(status, StatusCode::OK);
     let (status, _) = s
-        .delete(&format!("/api/v1/groups/{gid}/members/{}", id(&ann)), &s.admin.token, json!({}))
+        .delete(
+            &format!("/api/v1/groups/{gid}/members/{}", id(&ann)),
+            &s.admin.token,
+            json!({}),
+        )
         .await;
     assert_eq!(status, StatusCode::OK);
-    let (status, deleted) = s.delete(&format!("/api/v1/groups/{gid}"), &s.admin.token, json!({})).await;
+    let (status, deleted) = s
+        .delete(&format!("/api/v1/groups/{gid}"), &s.admin.token, json!({}))
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(deleted["lost_roles"], json!([]));
     let rows = s
@@ -252,13 +304,25 @@ async fn concurrent_removals_from_the_admins_group_keep_one_admin() {
     let second = s.account("Sam", "Second", "sam@acme.example", &[]).await;
     let admins = create_group(&s, "Admins", &["Settings"]).await;
     let gid = id(&admins);
-    assert_eq!(add_members(&s, gid, &[s.admin.id, second.id]).await.0, StatusCode::OK);
+    assert_eq!(
+        add_members(&s, gid, &[s.admin.id, second.id]).await.0,
+        StatusCode::OK
+    );
     let me = format!("/api/v1/users/{}", s.admin.id);
     let (_, detail) = s.get(&me, &s.admin.token).await;
     let (status, _) = s
-        .patch(&me, &s.admin.token, detail["version"].as_i64().unwrap(), json!({"roles": []}))
+        .patch(
+            &me,
+            &s.admin.token,
+            detail["version"].as_i64().unwrap(),
+            json!({"roles": []}),
+        )
         .await;
-    assert_eq!(status, StatusCode::OK, "Settings still comes from the group");
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "Settings still comes from the group"
+    );
     for round in 0..8 {
         let (second_path, admin_path) = (
             format!("/api/v1/groups/{gid}/members/{}", second.id),
@@ -273,7 +337,10 @@ async fn concurrent_removals_from_the_admins_group_keep_one_admin() {
         for (status, body) in [(a, &body_a), (b, &body_b)] {
             if status != StatusCode::OK {
                 let code = body["error"]["code"].as_str().unwrap_or_default();
-                assert!(["last_admin", "forbidden"].contains(&code), "round {round}: {body}");
+                assert!(
+                    ["last_admin", "forbidden"].contains(&code),
+                    "round {round}: {body}"
+                );
             }
         }
         // Put the loser back for the next round (as the remaining admin).
@@ -285,27 +352,59 @@ async fn concurrent_removals_from_the_admins_group_keep_one_admin() {
         let (_, group) = s.get(&format!("/api/v1/groups/{gid}"), &winner_token).await;
         assert_eq!(group["member_count"], 1, "round {round}");
         let (status, _) = s
-            .post(&format!("/api/v1/groups/{gid}/members"), &winner_token, json!({"user_ids": [loser]}))
+            .post(
+                &format!("/api/v1/groups/{gid}/members"),
+                &winner_token,
+                json!({"user_ids": [loser]}),
+            )
             .await;
         assert_eq!(status, StatusCode::OK, "round {round}");
     }
     // The last holder cannot leave, nor can the group lose Settings or go.
-    let (_, detail) = s.get(&format!("/api/v1/users/{}", second.id), &s.admin.token).await;
-    let (status, _) = s
-        .patch(&format!("/api/v1/users/{}", second.id), &s.admin.token, detail["version"].as_i64().unwrap(), json!({"groups": []}))
+    let (_, detail) = s
+        .get(&format!("/api/v1/users/{}", second.id), &s.admin.token)
         .await;
-    assert_eq!(status, StatusCode::OK, "the admin still holds Settings through the group");
+    let (status, _) = s
+        .patch(
+            &format!("/api/v1/users/{}", second.id),
+            &s.admin.token,
+            detail["version"].as_i64().unwrap(),
+            json!({"groups": []}),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "the admin still holds Settings through the group"
+    );
     let (_, detail) = s.get(&me, &s.admin.token).await;
     let (status, body) = s
-        .patch(&me, &s.admin.token, detail["version"].as_i64().unwrap(), json!({"groups": []}))
+        .patch(
+            &me,
+            &s.admin.token,
+            detail["version"].as_i64().unwrap(),
+            json!({"groups": []}),
+        )
         .await;
-    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("last_admin")));
-    let (_, group) = s.get(&format!("/api/v1/groups/{gid}"), &s.admin.token).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("last_admin"))
+    );
+    let (_, group) = s
+        .get(&format!("/api/v1/groups/{gid}"), &s.admin.token)
+        .await;
     let (status, _) = s
-        .patch(&format!("/api/v1/groups/{gid}"), &s.admin.token, group["version"].as_i64().unwrap(), json!({"roles": ["Testing"]}))
+        .patch(
+            &format!("/api/v1/groups/{gid}"),
+            &s.admin.token,
+            group["version"].as_i64().unwrap(),
+            json!({"roles": ["Testing"]}),
+        )
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
-    let (status, _) = s.delete(&format!("/api/v1/groups/{gid}"), &s.admin.token, json!({})).await;
+    let (status, _) = s
+        .delete(&format!("/api/v1/groups/{gid}"), &s.admin.token, json!({}))
+        .await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_counts_exact(&s).await;
 }

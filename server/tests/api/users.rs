@@ -222,12 +222,22 @@ async fn roles_carry_provenance_in_catalogue_order() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|g| json!([g["id"], g["name"], g["description"], g["roles"], g["member_count"]]))
+        .map(|g| {
+            json!([
+                g["id"],
+                g["name"],
+                g["description"],
+                g["roles"],
+                g["member_count"]
+            ])
+        })
         .collect();
     assert_eq!(
         summary,
-        [json!([alpha, "Alpha", "", ["Testing", "Staging"], 1]),
-         json!([qa, "QA team", "Testers", ["Testing"], 1])]
+        [
+            json!([alpha, "Alpha", "", ["Testing", "Staging"], 1]),
+            json!([qa, "QA team", "Testers", ["Testing"], 1])
+        ]
     );
 }
 

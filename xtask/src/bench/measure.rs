@@ -126,6 +126,8 @@ pub fn measure(
             search(&["lopez", "garcia", "john", "nakamura"]),
         ),
     ];
+    let mut queries = queries;
+    queries.extend(group_queries(&mut conn)?);
     let mut latencies = Vec::new();
     for (name, targeted, paths) in queries {
         for path in &paths {
@@ -217,6 +219,65 @@ fn encode(text: &str) -> String {
         }
     }
     out
+}
+
+/// The groups list, and the members of the company's largest group (the
+/// seed puts ~1 in 6 users in each group: 166,000 members at 1,000,000
+/// users): first and last page, searches of 1 and 3 characters.
+fn group_queries(conn: &mut Connection) -> Result<Vec<(String, bool, Vec<String>)>, String> {
+    let groups = body_of(conn, "/api/v1/groups?per_page=100")?;
+    let (id, members) = groups
+        .split("{\"id\":")
+        .skip(1)
+        .filter_map(|entry| {
+            let id = number(&format!("{{\"id\":{entry}"), "id")?;
+            Some((id, number(entry, "member_count")?))
+        })
+        .max_by_key(|(_, members)| *members)
+        .ok_or("the seeded company has no groups")?;
+    let base = format!("/api/v1/groups/{id}/members");
+    let last = members.div_ceil(25).max(1);
+    let search = |texts: &[&str]| -> Vec<String> {
+        texts
+            .iter()
+            .map(|t| format!("{base}?query={}", encode(t)))
+            .collect()
+    };
+    Ok(vec![
+        (
+            "groups, first page".into(),
+            true,
+            vec!["/api/v1/groups".into()],
+        ),
+        (
+            "groups, search (a te dev)".into(),
+            true,
+            ["a", "te", "dev"]
+                .iter()
+                .map(|t| format!("/api/v1/groups?query={t}"))
+                .collect(),
+        ),
+        (
+            format!("group of {members} members: first page"),
+            true,
+            vec![base.clone()],
+        ),
+        (
+            format!("group of {members} members: last page ({last})"),
+            true,
+            vec![format!("{base}?page={last}")],
+        ),
+        (
+            "group members, search 3 characters (son mar lee ann che ova)".into(),
+            true,
+            search(&["son", "mar", "lee", "ann", "che", "ova"]),
+        ),
+        (
+            "group members, search 1 character (a e j m s k)".into(),
+            true,
+            search(&["a", "e", "j", "m", "s", "k"]),
+        ),
+    ])
 }
 
 fn body_of(conn: &mut Connection, path: &str) -> Result<String, String> {

@@ -61,14 +61,18 @@ impl Store {
         let mut tx = self.begin_read().await?;
         let group = tx.load_group(company_id, group_id).await?;
         let (total, members) = tx
-            .members_page(&group, &needle, q.offset(), q.per_page)
+            .members_page(company_id, &group, &needle, q.offset(), q.per_page)
             .await?;
         tx.commit().await?;
         Ok(Page::new(members, q.page, q.per_page, total))
     }
 
     /// What deleting the group would do now.
-    pub async fn group_deletion(&self, company_id: i64, group_id: i64) -> StoreResult<GroupDeletion> {
+    pub async fn group_deletion(
+        &self,
+        company_id: i64,
+        group_id: i64,
+    ) -> StoreResult<GroupDeletion> {
         let mut tx = self.begin_read().await?;
         let group = tx.load_group(company_id, group_id).await?;
         let lost_roles = tx.role_losses(group_id).await?;
@@ -98,8 +102,14 @@ impl Store {
         let details = json!({"group": {
             "name": name, "description": group.description, "roles": group.roles,
         }});
-        tx.record_about(company_id, actor_id, "group.create", (None, Some(id)), details)
-            .await?;
+        tx.record_about(
+            company_id,
+            actor_id,
+            "group.create",
+            (None, Some(id)),
+            details,
+        )
+        .await?;
         let created = tx.load_group(company_id, id).await?;
         tx.commit().await?;
         Ok(created)
@@ -125,7 +135,10 @@ impl Store {
             .description
             .clone()
             .unwrap_or_else(|| current.description.clone());
-        let roles = changes.roles.clone().unwrap_or_else(|| current.roles.clone());
+        let roles = changes
+            .roles
+            .clone()
+            .unwrap_or_else(|| current.roles.clone());
         let mut changed = serde_json::Map::new();
         let mut note = |field: &str, before: serde_json::Value, after: serde_json::Value| {
             if before != after {
@@ -133,7 +146,11 @@ impl Store {
             }
         };
         note("name", json!(current.name), json!(name));
-        note("description", json!(current.description), json!(description));
+        note(
+            "description",
+            json!(current.description),
+            json!(description),
+        );
         note("roles", json!(current.roles), json!(roles));
         for check in GROUP_EDIT_CHECKS {
             match check {
@@ -159,8 +176,14 @@ impl Store {
         tx.update_group_row(group_id, &name, &description, &now())
             .await?;
         let details = json!({ "changes": changed });
-        tx.record_about(company_id, actor_id, "group.update", (None, Some(group_id)), details)
-            .await?;
+        tx.record_about(
+            company_id,
+            actor_id,
+            "group.update",
+            (None, Some(group_id)),
+            details,
+        )
+        .await?;
         let updated = tx.load_group(company_id, group_id).await?;
         tx.commit().await?;
         Ok(updated)
@@ -183,8 +206,14 @@ impl Store {
             "group": {"name": group.name, "description": group.description, "roles": group.roles},
             "lost_roles": lost_roles,
         });
-        tx.record_about(company_id, actor_id, "group.delete", (None, Some(group_id)), details)
-            .await?;
+        tx.record_about(
+            company_id,
+            actor_id,
+            "group.delete",
+            (None, Some(group_id)),
+            details,
+        )
+        .await?;
         tx.commit().await?;
         Ok(GroupDeletion { group, lost_roles })
     }
@@ -218,8 +247,14 @@ impl Store {
         }
         if !added.is_empty() {
             let details = json!({ "user_ids": added });
-            tx.record_about(company_id, actor_id, "group.members.add", (None, Some(group_id)), details)
-                .await?;
+            tx.record_about(
+                company_id,
+                actor_id,
+                "group.members.add",
+                (None, Some(group_id)),
+                details,
+            )
+            .await?;
         }
         let group = tx.load_group(company_id, group_id).await?;
         tx.commit().await?;
@@ -258,7 +293,11 @@ impl Store {
 
 /// Replaces a user's memberships with `groups` (ids of the company's
 /// groups, checked by the caller).
-pub(crate) async fn set_user_groups(tx: &mut WriteTx, user_id: i64, groups: &[i64]) -> StoreResult<()> {
+pub(crate) async fn set_user_groups(
+    tx: &mut WriteTx,
+    user_id: i64,
+    groups: &[i64],
+) -> StoreResult<()> {
     let current = tx.group_ids_of(user_id).await?;
     for gone in current.iter().filter(|g| !groups.contains(g)) {
         tx.delete_member(*gone, user_id).await?;

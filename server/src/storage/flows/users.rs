@@ -2,9 +2,9 @@
 //! each checked, written and audited in one transaction.
 
 use serde_json::json;
+use users_api::group::unknown_groups_message;
 use users_api::rules::{self, Edit};
 use users_api::validation::{ValidChanges, ValidNewUser};
-use users_api::group::unknown_groups_message;
 use users_api::{identity, AgentRef, UserDetail, UserStatus};
 
 use super::groups::set_user_groups;

@@ -12,19 +12,19 @@ use users_api::{Group, GroupMember, RoleLoss};
 use super::{on_backend, Tx, WriteTx};
 use crate::storage::{StoreError, StoreResult};
 
-/// A `LIKE` pattern matching text that contains `needle` (already folded).
-fn contains_pattern(needle: &str) -> String {
-    let mut pattern = String::with_capacity(needle.len() + 2);
-    pattern.push('%');
-    for c in needle.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            pattern.push('\\');
-        }
-        pattern.push(c);
+/// The function that finds a substring (`position(needle, text) > 0`):
+/// SQLite's `instr`, PostgreSQL's `strpos`, both (haystack, needle).
+fn find_fn(tx: &Tx) -> &'static str {
+    match tx {
+        Tx::Sqlite(_) => "instr",
+        Tx::Postgres(_) => "strpos",
     }
-    pattern.push('%');
-    pattern
 }
+
+/// A search expected to match at most this many of a group's members is
+/// read in one pass (total and page together); a denser one is counted,
+/// then its page is walked to (which stops early).
+const SPARSE_MATCHES: u64 = 2_000;
 
 /// `$2, $3, …` for `n` ids bound after `first - 1` other parameters.
 fn placeholders(first: usize, n: usize) -> String {
@@ -63,9 +63,33 @@ macro_rules! group_row {
 group_row!(sqlx::sqlite::SqliteRow);
 group_row!(sqlx::postgres::PgRow);
 
+/// A member as the members page reads it.
+#[derive(sqlx::FromRow)]
+struct MemberRow {
+    id: i64,
+    first_name: String,
+    last_name: String,
+    email: String,
+}
+
+impl MemberRow {
+    fn member(self) -> GroupMember {
+        GroupMember {
+            id: self.id,
+            first_name: self.first_name,
+            last_name: self.last_name,
+            email: self.email,
+        }
+    }
+}
+
 impl Tx {
     /// One group of the company.
-    pub(crate) async fn load_group(&mut self, company_id: i64, group_id: i64) -> StoreResult<Group> {
+    pub(crate) async fn load_group(
+        &mut self,
+        company_id: i64,
+        group_id: i64,
+    ) -> StoreResult<Group> {
         let (row, roles) = on_backend!(Tx, &mut *self, |tx| {
             let row = sqlx::query(&format!(
                 "SELECT {GROUP_COLUMNS} FROM user_groups g WHERE g.id = $1 AND g.company_id = $2"
@@ -96,22 +120,25 @@ impl Tx {
         offset: u64,
         per_page: u32,
     ) -> StoreResult<(u64, Vec<Group>)> {
-        let pattern = contains_pattern(needle);
         let offset = i64::try_from(offset).unwrap_or(i64::MAX);
-        let filter = "g.company_id = $1 AND g.name_key LIKE $2 ESCAPE '\\'";
+        let filter = format!(
+            "g.company_id = $1 AND ($2 = '' OR {}(g.name_key, $2) > 0)",
+            find_fn(self)
+        );
         on_backend!(Tx, &mut *self, |tx| {
-            let total: i64 =
-                sqlx::query_scalar(&format!("SELECT COUNT(*) FROM user_groups g WHERE {filter}"))
-                    .bind(company_id)
-                    .bind(&pattern)
-                    .fetch_one(&mut **tx)
-                    .await?;
+            let total: i64 = sqlx::query_scalar(&format!(
+                "SELECT COUNT(*) FROM user_groups g WHERE {filter}"
+            ))
+            .bind(company_id)
+            .bind(needle)
+            .fetch_one(&mut **tx)
+            .await?;
             let rows = sqlx::query(&format!(
                 "SELECT {GROUP_COLUMNS} FROM user_groups g WHERE {filter}
                  ORDER BY g.name_key, g.id LIMIT $3 OFFSET $4"
             ))
             .bind(company_id)
-            .bind(&pattern)
+            .bind(needle)
             .bind(i64::from(per_page))
             .bind(offset)
             .fetch_all(&mut **tx)
@@ -123,7 +150,7 @@ impl Tx {
                  ORDER BY gr.group_id, r.position"
             ))
             .bind(company_id)
-            .bind(&pattern)
+            .bind(needle)
             .bind(i64::from(per_page))
             .bind(offset)
             .fetch_all(&mut **tx)
@@ -145,60 +172,199 @@ impl Tx {
 
     /// One page of a group's active members whose sort key or email key
     /// contains `needle` (folded; empty matches all), in the users list's
-    /// order, and how many match (the stored count when nothing is searched).
+    /// order, and how many match (exactly). Every plan reads one range of
+    /// the `group_members_list` index; the company's gram counts tell how
+    /// many matches to expect, so a search no member can match costs one
+    /// lookup and a sparse one a single pass.
     pub(crate) async fn members_page(
         &mut self,
+        company_id: i64,
         group: &Group,
         needle: &str,
         offset: u64,
         per_page: u32,
     ) -> StoreResult<(u64, Vec<GroupMember>)> {
-        let pattern = contains_pattern(needle);
-        let offset = i64::try_from(offset).unwrap_or(i64::MAX);
-        let filter = if needle.is_empty() {
-            "gm.group_id = $1 AND gm.status = 'active' AND CAST($2 AS TEXT) <> ''"
-        } else {
-            "gm.group_id = $1 AND gm.status = 'active'
-             AND (gm.sort_key LIKE $2 ESCAPE '\\' OR gm.email_key LIKE $2 ESCAPE '\\')"
-        };
-        on_backend!(Tx, &mut *self, |tx| {
-            let total = if needle.is_empty() {
-                group.member_count
-            } else {
-                let n: i64 = sqlx::query_scalar(&format!(
-                    "SELECT COUNT(*) FROM group_members gm WHERE {filter}"
-                ))
-                .bind(group.id)
-                .bind(&pattern)
-                .fetch_one(&mut **tx)
-                .await?;
-                u64::try_from(n).unwrap_or(0)
-            };
-            let rows = sqlx::query(&format!(
-                "SELECT u.id, u.first_name, u.last_name, u.email
-                 FROM (SELECT gm.user_id, gm.sort_key, gm.email_key FROM group_members gm
-                       WHERE {filter} ORDER BY gm.sort_key, gm.email_key, gm.user_id
-                       LIMIT $3 OFFSET $4) p
-                 JOIN users u ON u.id = p.user_id
-                 ORDER BY p.sort_key, p.email_key, p.user_id"
-            ))
-            .bind(group.id)
-            .bind(&pattern)
-            .bind(i64::from(per_page))
-            .bind(offset)
-            .fetch_all(&mut **tx)
+        let page = (offset, per_page);
+        self.planned_members_page(company_id, group, needle, page, SPARSE_MATCHES)
+            .await
+    }
+
+    /// [`Tx::members_page`] with the sparse plan's bound as a parameter (so
+    /// the tests can force either plan).
+    pub(crate) async fn planned_members_page(
+        &mut self,
+        company_id: i64,
+        group: &Group,
+        needle: &str,
+        (offset, per_page): (u64, u32),
+        sparse_matches: u64,
+    ) -> StoreResult<(u64, Vec<GroupMember>)> {
+        if needle.is_empty() {
+            let members = self.member_rows(group.id, "", offset, per_page).await?;
+            return Ok((group.member_count, members));
+        }
+        let expected = self
+            .expected_matches(company_id, needle, group.member_count)
             .await?;
-            let members = rows
-                .into_iter()
-                .map(|r| GroupMember {
-                    id: r.get(0),
-                    first_name: r.get(1),
-                    last_name: r.get(2),
-                    email: r.get(3),
-                })
-                .collect();
-            Ok((total, members))
-        })
+        if expected == 0 {
+            return Ok((0, Vec::new()));
+        }
+        if expected <= sparse_matches {
+            if let Some(found) = self
+                .sparse_members(group.id, needle, offset, per_page)
+                .await?
+            {
+                return Ok(found);
+            }
+        }
+        let total = self.count_members(group.id, needle).await?;
+        if offset >= total {
+            return Ok((total, Vec::new()));
+        }
+        let members = self.member_rows(group.id, needle, offset, per_page).await?;
+        Ok((total, members))
+    }
+
+    /// How many of `members` active members `needle` may match, from the
+    /// company's gram counts: 0 when no active user of the company contains
+    /// one of its grams, else the rarest gram's share of the members.
+    async fn expected_matches(
+        &mut self,
+        company_id: i64,
+        needle: &str,
+        members: u64,
+    ) -> StoreResult<u64> {
+        let whole = [needle];
+        let grams: Vec<&str> = if needle.chars().count() <= 3 {
+            whole.to_vec()
+        } else {
+            crate::storage::grams::trigrams(needle)
+        };
+        let sql = format!(
+            "SELECT (SELECT COUNT(*) FROM user_gram_counts WHERE company_id = $1 AND status = 'active'
+                       AND n > 0 AND gram IN ({grams})),
+                    (SELECT MIN(n) FROM user_gram_counts WHERE company_id = $1 AND status = 'active'
+                       AND gram IN ({grams})),
+                    (SELECT n FROM user_counts WHERE company_id = $1 AND status = 'active')",
+            grams = placeholders(2, grams.len())
+        );
+        let (present, rarest, tab): (i64, Option<i64>, Option<i64>) =
+            on_backend!(Tx, &mut *self, |tx| {
+                let mut query = sqlx::query_as(&sql).bind(company_id);
+                for gram in &grams {
+                    query = query.bind(*gram);
+                }
+                query.fetch_one(&mut **tx).await?
+            });
+        if usize::try_from(present).unwrap_or(0) < grams.len() {
+            return Ok(0);
+        }
+        let (rarest, tab) = (
+            rarest.unwrap_or(0).max(0) as u128,
+            tab.unwrap_or(0).max(1) as u128,
+        );
+        Ok(u64::try_from(rarest * u128::from(members) / tab)
+            .unwrap_or(u64::MAX)
+            .max(1))
+    }
+
+    /// The filter on a group's active members containing `$2` (or all, when `$2` is empty).
+    fn member_filter(&self) -> String {
+        let find = find_fn(self);
+        format!(
+            "gm.group_id = $1 AND gm.status = 'active'
+             AND ($2 = '' OR {find}(gm.sort_key, $2) > 0 OR {find}(gm.email_key, $2) > 0)"
+        )
+    }
+
+    /// How many of the group's active members contain `needle`.
+    async fn count_members(&mut self, group_id: i64, needle: &str) -> StoreResult<u64> {
+        let sql = format!(
+            "SELECT COUNT(*) FROM group_members gm WHERE {}",
+            self.member_filter()
+        );
+        let n: i64 = on_backend!(Tx, &mut *self, |tx| {
+            sqlx::query_scalar(&sql)
+                .bind(group_id)
+                .bind(needle)
+                .fetch_one(&mut **tx)
+                .await?
+        });
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    /// One page of the matching members, walking the index in order.
+    async fn member_rows(
+        &mut self,
+        group_id: i64,
+        needle: &str,
+        offset: u64,
+        per_page: u32,
+    ) -> StoreResult<Vec<GroupMember>> {
+        let sql = format!(
+            "SELECT u.id, u.first_name, u.last_name, u.email
+             FROM (SELECT gm.user_id, gm.sort_key, gm.email_key FROM group_members gm
+                   WHERE {} ORDER BY gm.sort_key, gm.email_key, gm.user_id
+                   LIMIT $3 OFFSET $4) p
+             JOIN users u ON u.id = p.user_id
+             ORDER BY p.sort_key, p.email_key, p.user_id",
+            self.member_filter()
+        );
+        let rows: Vec<MemberRow> = on_backend!(Tx, &mut *self, |tx| {
+            sqlx::query_as(&sql)
+                .bind(group_id)
+                .bind(needle)
+                .bind(i64::from(per_page))
+                .bind(i64::try_from(offset).unwrap_or(i64::MAX))
+                .fetch_all(&mut **tx)
+                .await?
+        });
+        Ok(rows.into_iter().map(MemberRow::member).collect())
+    }
+
+    /// Total and page in one pass over the matches (for sparse searches);
+    /// `None` for a page past the end (the caller counts instead).
+    async fn sparse_members(
+        &mut self,
+        group_id: i64,
+        needle: &str,
+        offset: u64,
+        per_page: u32,
+    ) -> StoreResult<Option<(u64, Vec<GroupMember>)>> {
+        let sql = format!(
+            "SELECT u.id, u.first_name, u.last_name, u.email, m.total
+             FROM (SELECT gm.user_id,
+                          row_number() OVER (ORDER BY gm.sort_key, gm.email_key, gm.user_id) AS rn,
+                          COUNT(*) OVER () AS total
+                   FROM group_members gm WHERE {}) m
+             JOIN users u ON u.id = m.user_id
+             WHERE m.rn > $3 AND m.rn <= $4
+             ORDER BY m.rn",
+            self.member_filter()
+        );
+        let first = i64::try_from(offset).unwrap_or(i64::MAX);
+        let rows: Vec<(i64, String, String, String, i64)> = on_backend!(Tx, &mut *self, |tx| {
+            sqlx::query_as(&sql)
+                .bind(group_id)
+                .bind(needle)
+                .bind(first)
+                .bind(first.saturating_add(i64::from(per_page)))
+                .fetch_all(&mut **tx)
+                .await?
+        });
+        let Some(total) = rows.first().map(|r| u64::try_from(r.4).unwrap_or(0)) else {
+            return Ok(None);
+        };
+        let members = rows
+            .into_iter()
+            .map(|(id, first_name, last_name, email, _)| GroupMember {
+                id,
+                first_name,
+                last_name,
+                email,
+            })
+            .collect();
+        Ok(Some((total, members)))
     }
 
     /// For each of the group's roles (catalogue order), how many active
@@ -270,11 +436,19 @@ impl WriteTx {
             }
             query.fetch_all(&mut **tx).await?
         });
-        Ok(ids.iter().copied().filter(|id| !found.contains(id)).collect())
+        Ok(ids
+            .iter()
+            .copied()
+            .filter(|id| !found.contains(id))
+            .collect())
     }
 
     /// Of `ids`, those that are not groups of the company (ascending).
-    pub(crate) async fn not_groups(&mut self, company_id: i64, ids: &[i64]) -> StoreResult<Vec<i64>> {
+    pub(crate) async fn not_groups(
+        &mut self,
+        company_id: i64,
+        ids: &[i64],
+    ) -> StoreResult<Vec<i64>> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -289,7 +463,11 @@ impl WriteTx {
             }
             query.fetch_all(&mut **tx).await?
         });
-        Ok(ids.iter().copied().filter(|id| !found.contains(id)).collect())
+        Ok(ids
+            .iter()
+            .copied()
+            .filter(|id| !found.contains(id))
+            .collect())
     }
 
     /// Inserts a group (version 1, no roles, no members); returns its id.
@@ -343,7 +521,11 @@ impl WriteTx {
 
     /// Replaces a group's roles (catalogue names): one statement for the
     /// group however many members it has (their roles are derived on read).
-    pub(crate) async fn set_group_roles(&mut self, group_id: i64, roles: &[String]) -> StoreResult<()> {
+    pub(crate) async fn set_group_roles(
+        &mut self,
+        group_id: i64,
+        roles: &[String],
+    ) -> StoreResult<()> {
         let sql = format!(
             "INSERT INTO group_roles (group_id, role_id)
              SELECT $1, id FROM roles WHERE name IN ({})",
@@ -397,11 +579,12 @@ impl WriteTx {
     /// Ends a membership; false when there was none.
     pub(crate) async fn delete_member(&mut self, group_id: i64, user_id: i64) -> StoreResult<bool> {
         on_backend!(Tx, &mut self.0, |tx| {
-            let done = sqlx::query("DELETE FROM group_members WHERE group_id = $1 AND user_id = $2")
-                .bind(group_id)
-                .bind(user_id)
-                .execute(&mut **tx)
-                .await?;
+            let done =
+                sqlx::query("DELETE FROM group_members WHERE group_id = $1 AND user_id = $2")
+                    .bind(group_id)
+                    .bind(user_id)
+                    .execute(&mut **tx)
+                    .await?;
             Ok(done.rows_affected() == 1)
         })
     }
@@ -418,3 +601,7 @@ impl WriteTx {
         })
     }
 }
+
+#[cfg(test)]
+#[path = "groups_tests.rs"]
+mod tests;

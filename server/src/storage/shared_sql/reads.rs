@@ -3,7 +3,6 @@
 //! each one copy of its SQL run on the open backend. The list has a plan
 //! per backend (`sqlite/list.rs`, `postgres/list.rs`).
 
-
 use sqlx::Row;
 use users_api::{
     AgentRef, AuditEntry, Company, Directory, IdentityProvider, Page, Role, UserDetail,

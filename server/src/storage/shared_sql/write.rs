@@ -291,8 +291,14 @@ impl WriteTx {
         target_user_id: Option<i64>,
         details: Value,
     ) -> StoreResult<()> {
-        self.record_about(company_id, actor_id, action, (target_user_id, None), details)
-            .await
+        self.record_about(
+            company_id,
+            actor_id,
+            action,
+            (target_user_id, None),
+            details,
+        )
+        .await
     }
 
     /// Appends one audit row about a user and/or a group (`targets`).
