@@ -1,6 +1,13 @@
 //! Grams: the 1-, 2- and 3-character substrings both backends count per
 //! company and tab (`user_gram_counts`) to give short searches exact totals
-//! and to rank a longer search's trigrams by rarity.
+//! and to rank a longer search's trigrams by rarity (and per group, for
+//! member searches: `group_gram_counts`).
+
+use std::collections::HashMap;
+
+use users_api::identity;
+
+use super::model::DemoPlan;
 
 /// The distinct 1-, 2- and 3-character substrings of a text, as
 /// `user_gram_counts` counts them (characters are Unicode scalar values, as
@@ -44,6 +51,36 @@ pub(crate) fn trigrams(needle: &str) -> Vec<&str> {
     out.sort_unstable();
     out.dedup();
     out
+}
+
+/// For each group of a demo plan (by index), how many of its active
+/// members contain each gram: what the group gram-count triggers would
+/// have written, for the bulk loaders that set them aside.
+pub(crate) fn plan_group_grams(plan: &DemoPlan) -> Vec<HashMap<String, i64>> {
+    let mut counts: Vec<HashMap<String, i64>> = vec![HashMap::new(); plan.groups.len()];
+    for user in plan
+        .users
+        .iter()
+        .filter(|u| !u.archived && !u.groups.is_empty())
+    {
+        let names = identity::name_key(&user.first_name, &user.last_name);
+        let email = identity::email_key(&user.email);
+        let grams = user_grams(&names, &email);
+        for group in &user.groups {
+            let Some(tab) = counts.get_mut(*group) else {
+                continue;
+            };
+            for gram in &grams {
+                match tab.get_mut(*gram) {
+                    Some(n) => *n += 1,
+                    None => {
+                        tab.insert((*gram).to_string(), 1);
+                    }
+                }
+            }
+        }
+    }
+    counts
 }
 
 #[cfg(test)]

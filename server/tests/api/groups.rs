@@ -33,8 +33,9 @@ async fn add_members(s: &TestServer, group: i64, users: &[i64]) -> (StatusCode, 
     .await
 }
 
-/// The group's stored count against a count of its active members.
-async fn assert_counts_exact(s: &TestServer) {
+/// Each group's stored member count, member copies and gram counts
+/// against a recount of its active members.
+pub(crate) async fn assert_counts_exact(s: &TestServer) {
     let drift = s
         .database
         .count(
@@ -47,6 +48,37 @@ async fn assert_counts_exact(s: &TestServer) {
         )
         .await;
     assert_eq!(drift, 0, "stored member counts or member copies drifted");
+    // Each group's gram counts against a recount of its active members.
+    let truth = if s.database.is_postgres() {
+        "SELECT gm.group_id, g AS gram, COUNT(*) AS n
+         FROM group_members gm CROSS JOIN LATERAL user_grams(gm.sort_key, gm.email_key) AS g
+         WHERE gm.status = 'active' GROUP BY gm.group_id, g"
+    } else {
+        "SELECT group_id, gram, COUNT(*) AS n FROM (
+             SELECT DISTINCT gm.group_id, gm.user_id, substr(t.v, p.n, l.n) AS gram
+             FROM group_members gm
+             JOIN (SELECT id, sort_key AS v FROM users UNION ALL SELECT id, email_key FROM users) t
+               ON t.id = gm.user_id
+             JOIN search_positions l ON l.n <= 3
+             JOIN search_positions p ON p.n <= length(t.v) - l.n + 1
+             WHERE gm.status = 'active') AS grams
+         GROUP BY group_id, gram"
+    };
+    let stored = "SELECT group_id, gram, n FROM group_gram_counts WHERE n <> 0";
+    let drift = s
+        .database
+        .count(&format!(
+            "SELECT COUNT(*) FROM (SELECT group_id, gram, n FROM ({truth}) AS t
+             EXCEPT SELECT group_id, gram, n FROM ({stored}) AS s) AS missing"
+        ))
+        .await
+        + s.database
+            .count(&format!(
+                "SELECT COUNT(*) FROM (SELECT group_id, gram, n FROM ({stored}) AS s
+                 EXCEPT SELECT group_id, gram, n FROM ({truth}) AS t) AS extra"
+            ))
+            .await;
+    assert_eq!(drift, 0, "group gram counts drifted");
 }
 
 #[tokio::test]
@@ -290,6 +322,7 @@ async fn every_group_change_is_audited_with_its_group() {
         ))
         .await;
     assert_eq!(rows, 5);
+    assert_counts_exact(&s).await;
     let about_ann = s.audit_of(id(&ann)).await;
     assert_eq!(about_ann[0]["action"], "group.members.remove");
     assert_eq!(about_ann[0]["actor"]["id"], s.admin.id);

@@ -221,29 +221,29 @@ fn encode(text: &str) -> String {
     out
 }
 
-/// The groups list, and the members of the company's largest group (the
-/// seed puts ~1 in 6 users in each group: 166,000 members at 1,000,000
-/// users): first and last page, searches of 1 and 3 characters.
+/// The groups list, and the members of two seeded groups: "Reviewers"
+/// (one active user in ten: 100,000 members at 1,000,000 users, the size
+/// the targets are set for) and the largest (about one in six, shown for
+/// context): first and last page, searches of 1 and 3 characters.
 fn group_queries(conn: &mut Connection) -> Result<Vec<(String, bool, Vec<String>)>, String> {
     let groups = body_of(conn, "/api/v1/groups?per_page=100")?;
-    let (id, members) = groups
+    let entries: Vec<(u64, u64, String)> = groups
         .split("{\"id\":")
         .skip(1)
         .filter_map(|entry| {
             let id = number(&format!("{{\"id\":{entry}"), "id")?;
-            Some((id, number(entry, "member_count")?))
+            Some((id, number(entry, "member_count")?, string(entry, "name")?))
         })
-        .max_by_key(|(_, members)| *members)
+        .collect();
+    let reviewers = entries
+        .iter()
+        .find(|(_, _, name)| name == "Reviewers")
+        .ok_or("the seeded company has no Reviewers group")?;
+    let largest = entries
+        .iter()
+        .max_by_key(|(_, members, _)| *members)
         .ok_or("the seeded company has no groups")?;
-    let base = format!("/api/v1/groups/{id}/members");
-    let last = members.div_ceil(25).max(1);
-    let search = |texts: &[&str]| -> Vec<String> {
-        texts
-            .iter()
-            .map(|t| format!("{base}?query={}", encode(t)))
-            .collect()
-    };
-    Ok(vec![
+    let mut queries = vec![
         (
             "groups, first page".into(),
             true,
@@ -257,27 +257,42 @@ fn group_queries(conn: &mut Connection) -> Result<Vec<(String, bool, Vec<String>
                 .map(|t| format!("/api/v1/groups?query={t}"))
                 .collect(),
         ),
-        (
-            format!("group of {members} members: first page"),
-            true,
-            vec![base.clone()],
-        ),
-        (
-            format!("group of {members} members: last page ({last})"),
-            true,
-            vec![format!("{base}?page={last}")],
-        ),
-        (
-            "group members, search 3 characters (son mar lee ann che ova)".into(),
-            true,
-            search(&["son", "mar", "lee", "ann", "che", "ova"]),
-        ),
-        (
-            "group members, search 1 character (a e j m s k)".into(),
-            true,
-            search(&["a", "e", "j", "m", "s", "k"]),
-        ),
-    ])
+    ];
+    for ((id, members, _), targeted) in [(reviewers, true), (largest, false)] {
+        let base = format!("/api/v1/groups/{id}/members");
+        let last = members.div_ceil(25).max(1);
+        let search = |texts: &[&str]| -> Vec<String> {
+            texts
+                .iter()
+                .map(|t| format!("{base}?query={}", encode(t)))
+                .collect()
+        };
+        queries.extend([
+            (
+                format!("group of {members} members: first page"),
+                targeted,
+                vec![base.clone()],
+            ),
+            (
+                format!("group of {members} members: last page ({last})"),
+                targeted,
+                vec![format!("{base}?page={last}")],
+            ),
+            (
+                format!("group of {members} members: search, 1 character (a e j m s k)"),
+                targeted,
+                search(&["a", "e", "j", "m", "s", "k"]),
+            ),
+            (
+                format!(
+                    "group of {members} members: search, 3 characters (son mar lee ann che ova)"
+                ),
+                targeted,
+                search(&["son", "mar", "lee", "ann", "che", "ova"]),
+            ),
+        ]);
+    }
+    Ok(queries)
 }
 
 fn body_of(conn: &mut Connection, path: &str) -> Result<String, String> {

@@ -61,7 +61,7 @@ impl Store {
         let mut tx = self.begin_read().await?;
         let group = tx.load_group(company_id, group_id).await?;
         let (total, members) = tx
-            .members_page(company_id, &group, &needle, q.offset(), q.per_page)
+            .members_page(&group, &needle, q.offset(), q.per_page)
             .await?;
         tx.commit().await?;
         Ok(Page::new(members, q.page, q.per_page, total))

@@ -10,6 +10,7 @@ use sqlx::{PgConnection, Row};
 
 use super::PgStore;
 use crate::crypto::TokenCrypto;
+use crate::storage::grams::plan_group_grams;
 use crate::storage::model::{DemoPlan, SeedSummary};
 use crate::storage::shared_sql::{Tx, WriteTx};
 use crate::storage::{now, StoreError, StoreResult};
@@ -162,6 +163,8 @@ impl PgStore {
 
         let (mut role_users, mut role_ids) = (Vec::new(), Vec::new());
         let (mut member_groups, mut member_users) = (Vec::new(), Vec::new());
+        let (mut member_status, mut member_names, mut member_emails) =
+            (Vec::new(), Vec::new(), Vec::new());
         let (mut agent_names, mut agent_owners) = (Vec::new(), Vec::new());
         for (id, u) in ids.iter().zip(&plan.users) {
             for role in &u.roles {
@@ -174,6 +177,9 @@ impl PgStore {
                     .ok_or_else(|| StoreError::Conflict(format!("no demo group #{g}")))?;
                 member_groups.push(*group);
                 member_users.push(*id);
+                member_status.push(if u.archived { "archived" } else { "active" });
+                member_names.push(identity::name_key(&u.first_name, &u.last_name));
+                member_emails.push(identity::email_key(&u.email));
             }
             for name in &u.agents {
                 agent_names.push(name.clone());
@@ -190,16 +196,45 @@ impl PgStore {
             .execute(&mut *conn)
             .await?;
         }
-        for (groups, users) in member_groups.chunks(CHUNK).zip(member_users.chunks(CHUNK)) {
+        // Memberships arrive with their copies; their gram counts are
+        // written below from the plan, so the statement trigger stands aside
+        // for this transaction (users.bulk_load).
+        sqlx::query("SELECT set_config('users.bulk_load', 'on', true)")
+            .execute(&mut *conn)
+            .await?;
+        for start in (0..member_groups.len()).step_by(CHUNK) {
+            let end = (start + CHUNK).min(member_groups.len());
             sqlx::query(
-                "INSERT INTO group_members (group_id, user_id)
-                 SELECT * FROM UNNEST($1::bigint[], $2::bigint[]) ON CONFLICT DO NOTHING",
+                "INSERT INTO group_members (group_id, user_id, status, sort_key, email_key)
+                 SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[])
+                 ON CONFLICT DO NOTHING",
             )
-            .bind(groups)
-            .bind(users)
+            .bind(&member_groups[start..end])
+            .bind(&member_users[start..end])
+            .bind(&member_status[start..end])
+            .bind(&member_names[start..end])
+            .bind(&member_emails[start..end])
             .execute(&mut *conn)
             .await?;
         }
+        for (group_id, grams) in group_ids.iter().zip(plan_group_grams(&plan)) {
+            let (grams, counts): (Vec<String>, Vec<i64>) = grams.into_iter().unzip();
+            for (grams, counts) in grams.chunks(CHUNK).zip(counts.chunks(CHUNK)) {
+                sqlx::query(
+                    "INSERT INTO group_gram_counts (group_id, gram, n)
+                     SELECT $1, * FROM UNNEST($2::text[], $3::bigint[])
+                     ON CONFLICT (group_id, gram) DO UPDATE SET n = group_gram_counts.n + excluded.n",
+                )
+                .bind(group_id)
+                .bind(grams)
+                .bind(counts)
+                .execute(&mut *conn)
+                .await?;
+            }
+        }
+        sqlx::query("SELECT set_config('users.bulk_load', 'off', true)")
+            .execute(&mut *conn)
+            .await?;
         for (names, owners) in agent_names.chunks(CHUNK).zip(agent_owners.chunks(CHUNK)) {
             sqlx::query(
                 "INSERT INTO agents (company_id, name, owner_id)

@@ -10,6 +10,7 @@ use sqlx::Row;
 use users_api::{Group, GroupMember, RoleLoss};
 
 use super::{on_backend, Tx, WriteTx};
+use crate::storage::window::Window;
 use crate::storage::{StoreError, StoreResult};
 
 /// The function that finds a substring (`position(needle, text) > 0`):
@@ -173,19 +174,20 @@ impl Tx {
     /// One page of a group's active members whose sort key or email key
     /// contains `needle` (folded; empty matches all), in the users list's
     /// order, and how many match (exactly). Every plan reads one range of
-    /// the `group_members_list` index; the company's gram counts tell how
-    /// many matches to expect, so a search no member can match costs one
-    /// lookup and a sparse one a single pass.
+    /// the `group_members_list` index from its nearer end. The group's gram
+    /// counts give the exact total of a search of up to three characters
+    /// (so only the page is walked to), and bound a longer one: no match
+    /// costs one lookup, a sparse one a single pass, a dense one a count
+    /// and a short walk.
     pub(crate) async fn members_page(
         &mut self,
-        company_id: i64,
         group: &Group,
         needle: &str,
         offset: u64,
         per_page: u32,
     ) -> StoreResult<(u64, Vec<GroupMember>)> {
         let page = (offset, per_page);
-        self.planned_members_page(company_id, group, needle, page, SPARSE_MATCHES)
+        self.planned_members_page(group, needle, page, SPARSE_MATCHES)
             .await
     }
 
@@ -193,95 +195,81 @@ impl Tx {
     /// the tests can force either plan).
     pub(crate) async fn planned_members_page(
         &mut self,
-        company_id: i64,
         group: &Group,
         needle: &str,
         (offset, per_page): (u64, u32),
         sparse_matches: u64,
     ) -> StoreResult<(u64, Vec<GroupMember>)> {
+        let page = (offset, per_page);
         if needle.is_empty() {
-            let members = self.member_rows(group.id, "", offset, per_page).await?;
-            return Ok((group.member_count, members));
+            let total = group.member_count;
+            let members = self.member_rows(group.id, "", total, page).await?;
+            return Ok((total, members));
         }
-        let expected = self
-            .expected_matches(company_id, needle, group.member_count)
-            .await?;
-        if expected == 0 {
-            return Ok((0, Vec::new()));
-        }
-        if expected <= sparse_matches {
-            if let Some(found) = self
-                .sparse_members(group.id, needle, offset, per_page)
-                .await?
-            {
-                return Ok(found);
-            }
-        }
-        let total = self.count_members(group.id, needle).await?;
-        if offset >= total {
-            return Ok((total, Vec::new()));
-        }
-        let members = self.member_rows(group.id, needle, offset, per_page).await?;
-        Ok((total, members))
-    }
-
-    /// How many of `members` active members `needle` may match, from the
-    /// company's gram counts: 0 when no active user of the company contains
-    /// one of its grams, else the rarest gram's share of the members.
-    async fn expected_matches(
-        &mut self,
-        company_id: i64,
-        needle: &str,
-        members: u64,
-    ) -> StoreResult<u64> {
+        let short = needle.chars().count() <= 3;
         let whole = [needle];
-        let grams: Vec<&str> = if needle.chars().count() <= 3 {
+        let grams: Vec<&str> = if short {
             whole.to_vec()
         } else {
             crate::storage::grams::trigrams(needle)
         };
+        let rarest = self.rarest_member_gram(group.id, &grams).await?;
+        if rarest == 0 {
+            return Ok((0, Vec::new()));
+        }
+        let total = if short {
+            // Up to three characters: the gram's count is the exact total.
+            rarest
+        } else if rarest <= sparse_matches {
+            return self.sparse_members(group.id, needle, page).await;
+        } else {
+            self.count_members(group.id, needle).await?
+        };
+        let members = self.member_rows(group.id, needle, total, page).await?;
+        Ok((total, members))
+    }
+
+    /// How many of the group's active members contain the rarest of
+    /// `grams` (0 when one of them is in no member's texts).
+    async fn rarest_member_gram(&mut self, group_id: i64, grams: &[&str]) -> StoreResult<u64> {
         let sql = format!(
-            "SELECT (SELECT COUNT(*) FROM user_gram_counts WHERE company_id = $1 AND status = 'active'
-                       AND n > 0 AND gram IN ({grams})),
-                    (SELECT MIN(n) FROM user_gram_counts WHERE company_id = $1 AND status = 'active'
-                       AND gram IN ({grams})),
-                    (SELECT n FROM user_counts WHERE company_id = $1 AND status = 'active')",
-            grams = placeholders(2, grams.len())
+            "SELECT COUNT(*), MIN(n) FROM group_gram_counts
+             WHERE group_id = $1 AND n > 0 AND gram IN ({})",
+            placeholders(2, grams.len())
         );
-        let (present, rarest, tab): (i64, Option<i64>, Option<i64>) =
-            on_backend!(Tx, &mut *self, |tx| {
-                let mut query = sqlx::query_as(&sql).bind(company_id);
-                for gram in &grams {
-                    query = query.bind(*gram);
-                }
-                query.fetch_one(&mut **tx).await?
-            });
+        let (present, rarest): (i64, Option<i64>) = on_backend!(Tx, &mut *self, |tx| {
+            let mut query = sqlx::query_as(&sql).bind(group_id);
+            for gram in grams {
+                query = query.bind(*gram);
+            }
+            query.fetch_one(&mut **tx).await?
+        });
         if usize::try_from(present).unwrap_or(0) < grams.len() {
             return Ok(0);
         }
-        let (rarest, tab) = (
-            rarest.unwrap_or(0).max(0) as u128,
-            tab.unwrap_or(0).max(1) as u128,
-        );
-        Ok(u64::try_from(rarest * u128::from(members) / tab)
-            .unwrap_or(u64::MAX)
-            .max(1))
+        Ok(rarest.and_then(|n| u64::try_from(n).ok()).unwrap_or(0))
     }
 
-    /// The filter on a group's active members containing `$2` (or all, when `$2` is empty).
-    fn member_filter(&self) -> String {
+    /// The filter on a group's active members containing `$2` (or all of
+    /// them when `$2` is empty: the search's test left out, not evaluated
+    /// per row).
+    fn member_filter(&self, needle: &str) -> String {
         let find = find_fn(self);
-        format!(
-            "gm.group_id = $1 AND gm.status = 'active'
-             AND ($2 = '' OR {find}(gm.sort_key, $2) > 0 OR {find}(gm.email_key, $2) > 0)"
-        )
+        if needle.is_empty() {
+            "gm.group_id = $1 AND gm.status = 'active' AND CAST($2 AS TEXT) = ''".to_string()
+        } else {
+            format!(
+                "gm.group_id = $1 AND gm.status = 'active'
+                 AND ({find}(gm.sort_key, $2) > 0 OR {find}(gm.email_key, $2) > 0)"
+            )
+        }
     }
 
     /// How many of the group's active members contain `needle`.
     async fn count_members(&mut self, group_id: i64, needle: &str) -> StoreResult<u64> {
         let sql = format!(
             "SELECT COUNT(*) FROM group_members gm WHERE {}",
-            self.member_filter()
+            self.member_filter(needle)
         );
         let n: i64 = on_backend!(Tx, &mut *self, |tx| {
             sqlx::query_scalar(&sql)
@@ -293,78 +281,90 @@ impl Tx {
         Ok(u64::try_from(n).unwrap_or(0))
     }
 
-    /// One page of the matching members, walking the index in order.
+    /// One page of the `total` matching members, walking the index from
+    /// the nearer end (so the last pages cost what the first do).
     async fn member_rows(
         &mut self,
         group_id: i64,
         needle: &str,
-        offset: u64,
-        per_page: u32,
+        total: u64,
+        (offset, per_page): (u64, u32),
     ) -> StoreResult<Vec<GroupMember>> {
+        let Some(window) = Window::new(total, offset, u64::from(per_page)) else {
+            return Ok(Vec::new());
+        };
+        let backwards = window.nearer_the_end(total);
+        let (order, skip) = if backwards {
+            ("DESC", window.offset_from_end(total))
+        } else {
+            ("", window.offset)
+        };
         let sql = format!(
             "SELECT u.id, u.first_name, u.last_name, u.email
              FROM (SELECT gm.user_id, gm.sort_key, gm.email_key FROM group_members gm
-                   WHERE {} ORDER BY gm.sort_key, gm.email_key, gm.user_id
+                   WHERE {filter}
+                   ORDER BY gm.sort_key {order}, gm.email_key {order}, gm.user_id {order}
                    LIMIT $3 OFFSET $4) p
              JOIN users u ON u.id = p.user_id
              ORDER BY p.sort_key, p.email_key, p.user_id",
-            self.member_filter()
+            filter = self.member_filter(needle)
         );
         let rows: Vec<MemberRow> = on_backend!(Tx, &mut *self, |tx| {
             sqlx::query_as(&sql)
                 .bind(group_id)
                 .bind(needle)
-                .bind(i64::from(per_page))
-                .bind(i64::try_from(offset).unwrap_or(i64::MAX))
+                .bind(i64::try_from(window.rows).unwrap_or(i64::MAX))
+                .bind(i64::try_from(skip).unwrap_or(i64::MAX))
                 .fetch_all(&mut **tx)
                 .await?
         });
         Ok(rows.into_iter().map(MemberRow::member).collect())
     }
 
-    /// Total and page in one pass over the matches (for sparse searches);
-    /// `None` for a page past the end (the caller counts instead).
+    /// Total and page in one pass over the matches (for sparse searches):
+    /// the page's rows, plus the first match's row, which carries the
+    /// total when the page is past the end.
     async fn sparse_members(
         &mut self,
         group_id: i64,
         needle: &str,
-        offset: u64,
-        per_page: u32,
-    ) -> StoreResult<Option<(u64, Vec<GroupMember>)>> {
+        (offset, per_page): (u64, u32),
+    ) -> StoreResult<(u64, Vec<GroupMember>)> {
         let sql = format!(
-            "SELECT u.id, u.first_name, u.last_name, u.email, m.total
+            "SELECT u.id, u.first_name, u.last_name, u.email, m.rn, m.total
              FROM (SELECT gm.user_id,
                           row_number() OVER (ORDER BY gm.sort_key, gm.email_key, gm.user_id) AS rn,
                           COUNT(*) OVER () AS total
                    FROM group_members gm WHERE {}) m
              JOIN users u ON u.id = m.user_id
-             WHERE m.rn > $3 AND m.rn <= $4
+             WHERE (m.rn > $3 AND m.rn <= $4) OR m.rn = 1
              ORDER BY m.rn",
-            self.member_filter()
+            self.member_filter(needle)
         );
         let first = i64::try_from(offset).unwrap_or(i64::MAX);
-        let rows: Vec<(i64, String, String, String, i64)> = on_backend!(Tx, &mut *self, |tx| {
-            sqlx::query_as(&sql)
-                .bind(group_id)
-                .bind(needle)
-                .bind(first)
-                .bind(first.saturating_add(i64::from(per_page)))
-                .fetch_all(&mut **tx)
-                .await?
-        });
-        let Some(total) = rows.first().map(|r| u64::try_from(r.4).unwrap_or(0)) else {
-            return Ok(None);
-        };
+        let last = first.saturating_add(i64::from(per_page));
+        let rows: Vec<(i64, String, String, String, i64, i64)> =
+            on_backend!(Tx, &mut *self, |tx| {
+                sqlx::query_as(&sql)
+                    .bind(group_id)
+                    .bind(needle)
+                    .bind(first)
+                    .bind(last)
+                    .fetch_all(&mut **tx)
+                    .await?
+            });
+        let total = rows.first().map_or(0, |r| u64::try_from(r.5).unwrap_or(0));
         let members = rows
             .into_iter()
-            .map(|(id, first_name, last_name, email, _)| GroupMember {
+            .filter(|r| r.4 > first && r.4 <= last)
+            .map(|(id, first_name, last_name, email, _, _)| GroupMember {
                 id,
                 first_name,
                 last_name,
                 email,
             })
             .collect();
-        Ok(Some((total, members)))
+        Ok((total, members))
     }
 
     /// For each of the group's roles (catalogue order), how many active
@@ -551,6 +551,10 @@ impl WriteTx {
     pub(crate) async fn delete_group_rows(&mut self, group_id: i64) -> StoreResult<()> {
         on_backend!(Tx, &mut self.0, |tx| {
             for sql in [
+                // Flagged first, so its memberships go without moving its
+                // gram counts one by one; those go next, all at once.
+                "UPDATE user_groups SET deleting = TRUE WHERE id = $1",
+                "DELETE FROM group_gram_counts WHERE group_id = $1",
                 "DELETE FROM group_members WHERE group_id = $1",
                 "DELETE FROM group_roles WHERE group_id = $1",
                 "DELETE FROM user_groups WHERE id = $1",

@@ -9,17 +9,20 @@ use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
 
 use super::SqliteStore;
 use crate::crypto::TokenCrypto;
-use crate::storage::grams::user_grams;
+use crate::storage::grams::{plan_group_grams, user_grams};
 use crate::storage::model::{DemoPlan, DemoUser, SeedSummary};
 use crate::storage::shared_sql::{Tx, WriteTx};
 use crate::storage::{now, StoreError, StoreResult};
 use users_api::identity;
 
-/// Triggers on `users` that the bulk load replaces with set-based fills.
-const BULK_TRIGGERS: [&str; 3] = [
+/// Triggers on `users` and `group_members` that the bulk load replaces
+/// with set-based fills (memberships are inserted with their copies).
+const BULK_TRIGGERS: [&str; 5] = [
     "user_counts_insert",
     "user_grams_insert",
     "users_search_insert",
+    "group_members_count_insert",
+    "group_grams_insert",
 ];
 
 /// Rows per multi-row INSERT (well under SQLite's 32,766 bound parameters).
@@ -134,7 +137,7 @@ impl SqliteStore {
         }
 
         let mut user_roles = Vec::new();
-        let mut members = Vec::new();
+        let mut members: Vec<(i64, i64, &str, String, String)> = Vec::new();
         let mut agents = Vec::new();
         for (id, u) in ids.iter().zip(&plan.users) {
             for role in &u.roles {
@@ -144,7 +147,9 @@ impl SqliteStore {
                 let group = group_ids
                     .get(*g)
                     .ok_or_else(|| StoreError::Conflict(format!("no demo group #{g}")))?;
-                members.push((*group, *id));
+                let status = if u.archived { "archived" } else { "active" };
+                let sort_key = identity::name_key(&u.first_name, &u.last_name);
+                members.push((*group, *id, status, sort_key, identity::email_key(&u.email)));
             }
             for name in &u.agents {
                 agents.push((name.as_str(), *id));
@@ -159,10 +164,15 @@ impl SqliteStore {
             q.build().execute(&mut *conn).await?;
         }
         for chunk in members.chunks(CHUNK) {
-            let mut q: QueryBuilder<Sqlite> =
-                QueryBuilder::new("INSERT OR IGNORE INTO group_members (group_id, user_id) ");
-            q.push_values(chunk, |mut b, (g, u)| {
-                b.push_bind(*g).push_bind(*u);
+            let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+                "INSERT OR IGNORE INTO group_members (group_id, user_id, status, sort_key, email_key) ",
+            );
+            q.push_values(chunk, |mut b, (g, u, status, sort_key, email_key)| {
+                b.push_bind(*g)
+                    .push_bind(*u)
+                    .push_bind(*status)
+                    .push_bind(sort_key.as_str())
+                    .push_bind(email_key.as_str());
             });
             q.build().execute(&mut *conn).await?;
         }
@@ -176,6 +186,7 @@ impl SqliteStore {
         }
 
         fill_derived(conn, company_id, first_id, &plan.users).await?;
+        fill_group_counts(conn, company_id, &group_ids, &plan).await?;
         for sql in &triggers {
             sqlx::query(sql).execute(&mut *conn).await?;
         }
@@ -231,6 +242,40 @@ async fn insert_tokens(
             .push_bind(at);
     });
     q.build().execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// What the set-aside membership triggers would have written: each group's
+/// active member count and gram counts.
+async fn fill_group_counts(
+    conn: &mut SqliteConnection,
+    company_id: i64,
+    group_ids: &[i64],
+    plan: &DemoPlan,
+) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE user_groups SET member_count = (
+             SELECT COUNT(*) FROM group_members gm
+             WHERE gm.group_id = user_groups.id AND gm.status = 'active')
+         WHERE company_id = ?1",
+    )
+    .bind(company_id)
+    .execute(&mut *conn)
+    .await?;
+    for (group_id, grams) in group_ids.iter().zip(plan_group_grams(plan)) {
+        let grams: Vec<(String, i64)> = grams.into_iter().collect();
+        for chunk in grams.chunks(CHUNK) {
+            let mut q: QueryBuilder<Sqlite> =
+                QueryBuilder::new("INSERT INTO group_gram_counts (group_id, gram, n) ");
+            q.push_values(chunk, |mut b, (gram, n)| {
+                b.push_bind(*group_id)
+                    .push_bind(gram.as_str())
+                    .push_bind(*n);
+            });
+            q.push(" ON CONFLICT (group_id, gram) DO UPDATE SET n = n + excluded.n");
+            q.build().execute(&mut *conn).await?;
+        }
+    }
     Ok(())
 }
 
