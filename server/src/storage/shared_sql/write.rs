@@ -175,15 +175,17 @@ impl WriteTx {
     pub(crate) async fn any_active_admin(&mut self, company_id: i64) -> StoreResult<bool> {
         on_backend!(Tx, &mut self.0, |tx| {
             let found: bool = sqlx::query_scalar(
-                "SELECT EXISTS (SELECT 1 FROM user_roles ur
-                                JOIN roles r ON r.id = ur.role_id
-                                JOIN users u ON u.id = ur.user_id
-                                WHERE r.name = $2 AND u.company_id = $1 AND u.status = 'active')
-                     OR EXISTS (SELECT 1 FROM group_roles gr
-                                JOIN roles r ON r.id = gr.role_id
-                                JOIN group_members gm ON gm.group_id = gr.group_id
-                                JOIN users u ON u.id = gm.user_id
-                                WHERE r.name = $2 AND u.company_id = $1 AND u.status = 'active')",
+                // From the role to its holders, not from the company's users
+                // to their roles (CROSS JOIN fixes that order on SQLite): a
+                // company has few Settings holders and a million users.
+                "SELECT EXISTS (SELECT 1 FROM roles r CROSS JOIN user_roles ur CROSS JOIN users u
+                                WHERE r.name = $2 AND ur.role_id = r.id AND u.id = ur.user_id
+                                  AND u.company_id = $1 AND u.status = 'active')
+                     OR EXISTS (SELECT 1 FROM roles r CROSS JOIN group_roles gr
+                                CROSS JOIN user_groups g CROSS JOIN group_members gm
+                                WHERE r.name = $2 AND gr.role_id = r.id AND g.id = gr.group_id
+                                  AND g.company_id = $1 AND gm.group_id = g.id
+                                  AND gm.status = 'active')",
             )
             .bind(company_id)
             .bind(SETTINGS_ROLE)
