@@ -77,6 +77,7 @@ pub struct GroupMember {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AddMembers {
+    #[serde(deserialize_with = "crate::types::whole_number::list")]
     pub user_ids: Vec<UserId>,
 }
 
@@ -267,6 +268,8 @@ pub fn validate_member_ids(ids: &[UserId]) -> Result<Vec<UserId>, FieldErrors> {
     distinct.dedup();
     let problem = if ids.is_empty() {
         Some("must list at least one user".to_string())
+    } else if let Some(bad) = ids.iter().find(|id| **id < 1) {
+        Some(format!("lists an invalid user id: {bad}"))
     } else if ids.len() > MAX_MEMBERS_PER_ADD {
         Some(format!(
             "can list at most {MAX_MEMBERS_PER_ADD} users at once"
@@ -278,6 +281,18 @@ pub fn validate_member_ids(ids: &[UserId]) -> Result<Vec<UserId>, FieldErrors> {
         None => Ok(distinct),
         Some(message) => Err(FieldErrors::from([("user_ids".to_string(), vec![message])])),
     }
+}
+
+/// Checks the group ids of a user edit: each at least 1 (duplicates are
+/// harmless). Returns them sorted and distinct.
+pub fn check_group_ids(ids: &[GroupId]) -> Result<Vec<GroupId>, Vec<String>> {
+    if let Some(bad) = ids.iter().find(|id| **id < 1) {
+        return Err(vec![format!("lists an invalid group id: {bad}")]);
+    }
+    let mut distinct = ids.to_vec();
+    distinct.sort_unstable();
+    distinct.dedup();
+    Ok(distinct)
 }
 
 /// The field error naming ids that are no active user of the company.
@@ -355,6 +370,21 @@ mod tests {
         let many: Vec<i64> = (1..=101).collect();
         assert!(validate_member_ids(&many).is_err());
         assert!(validate_member_ids(&many[..100]).is_ok());
+        assert_eq!(
+            validate_member_ids(&[4, 0]).unwrap_err()["user_ids"],
+            ["lists an invalid user id: 0"]
+        );
+    }
+
+    #[test]
+    fn ids_may_be_written_as_whole_floats_but_not_as_fractions() {
+        let add: AddMembers = serde_json::from_str(r#"{"user_ids": [3, 7.0]}"#).unwrap();
+        assert_eq!(add.user_ids, [3, 7]);
+        assert!(serde_json::from_str::<AddMembers>(r#"{"user_ids": [7.5]}"#).is_err());
+        let patch: crate::UserPatch = serde_json::from_str(r#"{"groups": [2.0]}"#).unwrap();
+        assert_eq!(patch.groups, Some(vec![2]));
+        assert_eq!(check_group_ids(&[3, 1, 3]), Ok(vec![1, 3]));
+        assert!(check_group_ids(&[-1]).is_err());
     }
 
     #[test]

@@ -305,7 +305,11 @@ pub struct UserPatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<String>>,
     /// The full new set of groups the user belongs to (group ids).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "whole_number::optional_list"
+    )]
     pub groups: Option<Vec<crate::group::GroupId>>,
 }
 
@@ -324,23 +328,49 @@ pub struct DeleteUser {
 
 /// JSON numbers that are whole numbers however they are written: JSON
 /// Schema's `integer` admits `2.0`, so the server reads it as `2`.
-mod whole_number {
+pub(crate) mod whole_number {
     use serde::{de::Error, Deserialize, Deserializer};
 
     pub fn optional<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
-        let Some(number) = Option::<serde_json::Number>::deserialize(deserializer)? else {
-            return Ok(None);
-        };
+        match Option::<serde_json::Number>::deserialize(deserializer)? {
+            None => Ok(None),
+            Some(number) => whole::<D>(number).map(Some),
+        }
+    }
+
+    /// A list of ids, each a whole number.
+    pub fn list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<i64>, D::Error> {
+        Vec::<serde_json::Number>::deserialize(deserializer)?
+            .into_iter()
+            .map(whole::<D>)
+            .collect()
+    }
+
+    /// An optional list of ids, each a whole number.
+    pub fn optional_list<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Vec<i64>>, D::Error> {
+        match Option::<Vec<serde_json::Number>>::deserialize(deserializer)? {
+            None => Ok(None),
+            Some(numbers) => numbers
+                .into_iter()
+                .map(whole::<D>)
+                .collect::<Result<_, _>>()
+                .map(Some),
+        }
+    }
+
+    fn whole<'de, D: Deserializer<'de>>(number: serde_json::Number) -> Result<i64, D::Error> {
         if let Some(whole) = number.as_i64() {
-            return Ok(Some(whole));
+            return Ok(whole);
         }
         match number.as_f64() {
             // i64::MAX as f64 rounds up to 2^63, itself out of range.
             Some(f) if f.fract() == 0.0 && f >= i64::MIN as f64 && f < i64::MAX as f64 => {
-                Ok(Some(f as i64))
+                Ok(f as i64)
             }
             _ => Err(D::Error::custom(format!(
-                "invalid value: {number}, expected a whole number (a user id)"
+                "invalid value: {number}, expected a whole number (an id)"
             ))),
         }
     }

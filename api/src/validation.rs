@@ -270,12 +270,14 @@ pub fn validate_patch(input: &UserPatch, ctx: Context<'_>) -> Result<ValidChange
         .roles
         .as_deref()
         .map(|r| check_roles(r, ctx.catalogue));
+    let groups = input.groups.as_deref().map(crate::group::check_group_ids);
     let mut errors = FieldErrors::new();
     record(&mut errors, "first_name", first_name.as_ref());
     record(&mut errors, "last_name", last_name.as_ref());
     record(&mut errors, "email", email.as_ref());
     record(&mut errors, "identity_provider", provider.as_ref());
     record(&mut errors, "roles", roles.as_ref());
+    record(&mut errors, "groups", groups.as_ref());
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -285,12 +287,7 @@ pub fn validate_patch(input: &UserPatch, ctx: Context<'_>) -> Result<ValidChange
         email: email.and_then(Result::ok),
         identity_provider: provider.and_then(Result::ok),
         roles: roles.and_then(Result::ok),
-        groups: input.groups.as_ref().map(|ids| {
-            let mut ids = ids.clone();
-            ids.sort_unstable();
-            ids.dedup();
-            ids
-        }),
+        groups: groups.and_then(Result::ok),
     })
 }
 
