@@ -1,7 +1,7 @@
 //! The one error type of every API call, decoded from the contract's error
 //! body (`users_api::ErrorBody`) or from a failure to reach the server.
 
-use users_api::{AgentRef, ErrorBody, ErrorCode, FieldErrors, UserDetail};
+use users_api::{AgentRef, Current, ErrorBody, ErrorCode, FieldErrors, Group, UserDetail};
 
 /// Everything an API call can fail with. Each contract error code has its
 /// own variant, carrying the extra data the code comes with.
@@ -31,6 +31,8 @@ pub enum ApiError {
     EmailArchived { fields: FieldErrors },
     /// 412: someone else changed the user; `current` is their version.
     StaleVersion { current: Box<UserDetail> },
+    /// 412: someone else changed the group; `current` is their version.
+    StaleGroup { current: Box<Group> },
     /// 413: the request body is over 64 KiB.
     PayloadTooLarge,
     /// 428: an edit was sent without `If-Match`.
@@ -75,7 +77,8 @@ impl ApiError {
                 fields: error.fields.unwrap_or_default(),
             },
             ErrorCode::StaleVersion => match current {
-                Some(current) => ApiError::StaleVersion { current },
+                Some(Current::User(current)) => ApiError::StaleVersion { current },
+                Some(Current::Group(current)) => ApiError::StaleGroup { current },
                 None => ApiError::Unexpected {
                     status,
                     message: error.message,
@@ -111,7 +114,7 @@ impl ApiError {
             ApiError::CannotArchiveSelf => ErrorCode::CannotArchiveSelf,
             ApiError::LastAdmin => ErrorCode::LastAdmin,
             ApiError::EmailArchived { .. } => ErrorCode::EmailArchived,
-            ApiError::StaleVersion { .. } => ErrorCode::StaleVersion,
+            ApiError::StaleVersion { .. } | ApiError::StaleGroup { .. } => ErrorCode::StaleVersion,
             ApiError::PayloadTooLarge => ErrorCode::PayloadTooLarge,
             ApiError::VersionRequired => ErrorCode::VersionRequired,
         })
@@ -162,6 +165,7 @@ impl ApiError {
                 "An archived user has this email. Restore that user instead.".into()
             }
             ApiError::StaleVersion { .. } => "Someone else changed this user.".into(),
+            ApiError::StaleGroup { .. } => "Someone else changed this group.".into(),
             ApiError::PayloadTooLarge => "The request is too large.".into(),
             ApiError::VersionRequired => {
                 "The edit was sent without the user's version. Reload and try again.".into()

@@ -13,8 +13,9 @@ use std::future::Future;
 use std::pin::Pin;
 
 use users_api::{
-    AuditEntry, DeleteResult, DeleteUser, Group, IdentityProvider, ListQuery, Me, NewUser, Page,
-    RevealedToken, Role, UserDetail, UserId, UserPatch, UserSummary,
+    AddMembers, AuditEntry, DeleteResult, DeleteUser, Group, GroupDeletion, GroupId, GroupMember,
+    GroupPatch, IdentityProvider, ListQuery, Me, NewGroup, NewUser, Page, PageQuery, RevealedToken,
+    Role, UserDetail, UserId, UserPatch, UserSummary,
 };
 
 pub use error::ApiError;
@@ -60,22 +61,41 @@ pub trait ApiClient {
     /// `GET /roles`: the catalogue, in catalogue order.
     fn roles(&self) -> ApiFuture<Vec<Role>>;
 
-    /// `GET /groups`.
-    ///
-    /// Like [`ApiClient::audit`], callable on the concrete clients but not
-    /// through `dyn ApiClient` (`where Self: Sized` keeps it out of the
-    /// vtable): no screen reads groups yet, and a vtable entry would put its
-    /// decoding code into the app's wasm although nothing calls it (~6 KB
-    /// gzip for both). Drop the bound when a component needs the endpoint.
-    fn groups(&self) -> ApiFuture<Vec<Group>>
-    where
-        Self: Sized;
+    /// `GET /groups`: one page, alphabetical, searchable by name.
+    fn list_groups(&self, query: &PageQuery) -> ApiFuture<Page<Group>>;
+
+    /// `GET /groups/{id}`; its `version` is the ETag to edit with.
+    fn get_group(&self, id: GroupId) -> ApiFuture<Group>;
+
+    /// `POST /groups`.
+    fn create_group(&self, group: &NewGroup) -> ApiFuture<Group>;
+
+    /// `PATCH /groups/{id}` with `If-Match: "<version>"`.
+    fn update_group(&self, id: GroupId, version: i64, patch: &GroupPatch) -> ApiFuture<Group>;
+
+    /// `GET /groups/{id}/deletion`: what deleting the group would do.
+    fn group_deletion(&self, id: GroupId) -> ApiFuture<GroupDeletion>;
+
+    /// `DELETE /groups/{id}`: deletes it; answers what it did.
+    fn delete_group(&self, id: GroupId) -> ApiFuture<GroupDeletion>;
+
+    /// `GET /groups/{id}/members`: one page of its active members.
+    fn group_members(&self, id: GroupId, query: &PageQuery) -> ApiFuture<Page<GroupMember>>;
+
+    /// `POST /groups/{id}/members`: adds users (all or none); answers the group.
+    fn add_group_members(&self, id: GroupId, members: &AddMembers) -> ApiFuture<Group>;
+
+    /// `DELETE /groups/{id}/members/{user_id}`; answers the group.
+    fn remove_group_member(&self, id: GroupId, user_id: UserId) -> ApiFuture<Group>;
 
     /// `GET /identity_providers`.
     fn identity_providers(&self) -> ApiFuture<Vec<IdentityProvider>>;
 
     /// `GET /audit`, newest first, optionally about one user. Not through
-    /// `dyn ApiClient`; see [`ApiClient::groups`].
+    /// `dyn ApiClient` (`where Self: Sized` keeps it out of the vtable): no
+    /// screen reads the log yet, and a vtable entry would put its decoding
+    /// code into the app's wasm although nothing calls it. Drop the bound
+    /// when a component needs the endpoint.
     fn audit(
         &self,
         user_id: Option<UserId>,

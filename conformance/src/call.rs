@@ -1,7 +1,10 @@
 //! The calls the script makes, and how each one goes over HTTP.
 
 use serde_json::{json, Value};
-use users_api::{DeleteUser, ListQuery, NewUser, ParamStyle, UserId, UserPatch};
+use users_api::{
+    AddMembers, DeleteUser, GroupId, GroupPatch, ListQuery, NewGroup, NewUser, PageQuery,
+    ParamStyle, UserId, UserPatch,
+};
 
 /// One API call.
 #[derive(Debug, Clone)]
@@ -25,6 +28,20 @@ pub enum Call {
     RegenerateToken(UserId),
     Roles,
     IdentityProviders,
+    ListGroups(PageQuery),
+    GetGroup(GroupId),
+    CreateGroup(NewGroup),
+    /// With `If-Match: "<version>"`.
+    UpdateGroup {
+        id: GroupId,
+        version: i64,
+        patch: GroupPatch,
+    },
+    GroupDeletion(GroupId),
+    DeleteGroup(GroupId),
+    GroupMembers(GroupId, PageQuery),
+    AddGroupMembers(GroupId, AddMembers),
+    RemoveGroupMember(GroupId, UserId),
 }
 
 /// A call as an HTTP request under `/api/v1`.
@@ -42,7 +59,7 @@ impl Call {
     /// The status of a successful answer.
     pub fn success_status(&self) -> u16 {
         match self {
-            Call::CreateUser(_) | Call::RegenerateToken(_) => 201,
+            Call::CreateUser(_) | Call::RegenerateToken(_) | Call::CreateGroup(_) => 201,
             _ => 200,
         }
     }
@@ -81,6 +98,33 @@ impl Call {
             Call::RegenerateToken(id) => request("POST", format!("/users/{id}/access_token")),
             Call::Roles => request("GET", "/roles".into()),
             Call::IdentityProviders => request("GET", "/identity_providers".into()),
+            Call::ListGroups(query) => HttpRequest {
+                query: query.to_params(ParamStyle::Api),
+                ..request("GET", "/groups".into())
+            },
+            Call::GetGroup(id) => request("GET", format!("/groups/{id}")),
+            Call::CreateGroup(group) => HttpRequest {
+                body: Some(json!(group)),
+                ..request("POST", "/groups".into())
+            },
+            Call::UpdateGroup { id, version, patch } => HttpRequest {
+                if_match: Some(*version),
+                body: Some(json!(patch)),
+                ..request("PATCH", format!("/groups/{id}"))
+            },
+            Call::GroupDeletion(id) => request("GET", format!("/groups/{id}/deletion")),
+            Call::DeleteGroup(id) => request("DELETE", format!("/groups/{id}")),
+            Call::GroupMembers(id, query) => HttpRequest {
+                query: query.to_params(ParamStyle::Api),
+                ..request("GET", format!("/groups/{id}/members"))
+            },
+            Call::AddGroupMembers(id, body) => HttpRequest {
+                body: Some(json!(body)),
+                ..request("POST", format!("/groups/{id}/members"))
+            },
+            Call::RemoveGroupMember(id, user) => {
+                request("DELETE", format!("/groups/{id}/members/{user}"))
+            }
         }
     }
 }

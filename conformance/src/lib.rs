@@ -7,6 +7,7 @@
 //! script fails that side's run, so the two cannot drift apart unnoticed.
 
 mod call;
+mod groups;
 mod outcome;
 mod script;
 

@@ -31,23 +31,23 @@ impl Report {
     }
 }
 
-struct Run<'t, T> {
+pub(crate) struct Run<'t, T> {
     target: &'t mut T,
     admin: String,
     report: Report,
 }
 
 impl<T: Target> Run<'_, T> {
-    async fn call(&mut self, call: Call) -> Outcome {
+    pub(crate) async fn call(&mut self, call: Call) -> Outcome {
         let token = self.admin.clone();
         self.call_as(&token, call).await
     }
 
-    async fn call_as(&mut self, token: &str, call: Call) -> Outcome {
+    pub(crate) async fn call_as(&mut self, token: &str, call: Call) -> Outcome {
         self.target.call(token, call).await
     }
 
-    fn expect<V: PartialEq + Debug>(&mut self, step: &str, got: V, want: V) {
+    pub(crate) fn expect<V: PartialEq + Debug>(&mut self, step: &str, got: V, want: V) {
         self.report.checked += 1;
         if got != want {
             self.report
@@ -57,13 +57,13 @@ impl<T: Target> Run<'_, T> {
     }
 
     /// A success with `status`.
-    fn ok(&mut self, step: &str, answer: &Outcome, status: u16) {
+    pub(crate) fn ok(&mut self, step: &str, answer: &Outcome, status: u16) {
         let got = (answer.status, answer.code().map(str::to_string));
         self.expect(step, got, (status, None));
     }
 
     /// An error answer with `status` and `code`.
-    fn error(&mut self, step: &str, answer: &Outcome, status: u16, code: &str) {
+    pub(crate) fn error(&mut self, step: &str, answer: &Outcome, status: u16, code: &str) {
         let got = (answer.status, answer.code().map(str::to_string));
         self.expect(step, got, (status, Some(code.to_string())));
     }
@@ -108,12 +108,12 @@ fn delete(id: UserId, replacement: Option<UserId>) -> Call {
     }
 }
 
-fn strings(items: &[&str]) -> Vec<String> {
+pub(crate) fn strings(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| s.to_string()).collect()
 }
 
 /// An id no user has.
-const NOBODY: UserId = 999_999;
+pub(crate) const NOBODY: UserId = 999_999;
 
 /// Plays the script against `target` (a fresh company: see [`Target`]).
 pub async fn run<T: Target>(target: &mut T) -> Report {
@@ -605,5 +605,16 @@ pub async fn run<T: Target>(target: &mut T) -> Report {
             "Samuel Lee <ant@acme.test>".into(),
         ],
     );
+
+    crate::groups::script(
+        r,
+        crate::groups::People {
+            admin: admin_id,
+            grace: grace_id,
+            ant: ant_id,
+            archived: bee_id,
+        },
+    )
+    .await;
     run.report
 }

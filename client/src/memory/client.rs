@@ -2,8 +2,9 @@
 //! authorization like the server does, then answered from the store.
 
 use users_api::{
-    AuditEntry, DeleteResult, DeleteUser, Group, IdentityProvider, ListQuery, Me, NewUser, Page,
-    RevealedToken, Role, UserDetail, UserId, UserPatch, UserSummary,
+    AddMembers, AuditEntry, DeleteResult, DeleteUser, Group, GroupDeletion, GroupId, GroupMember,
+    GroupPatch, IdentityProvider, ListQuery, Me, NewGroup, NewUser, Page, PageQuery, RevealedToken,
+    Role, UserDetail, UserId, UserPatch, UserSummary,
 };
 
 use super::MemoryClient;
@@ -129,13 +130,104 @@ impl ApiClient for MemoryClient {
         })
     }
 
-    fn groups(&self) -> ApiFuture<Vec<Group>> {
-        self.answer("groups".into(), self.delay(), |this, store| {
+    fn list_groups(&self, query: &PageQuery) -> ApiFuture<Page<Group>> {
+        let call = format!(
+            "list_groups query={} page={} per_page={}",
+            query.query, query.page, query.per_page
+        );
+        let query = query.clone();
+        self.answer(call, self.delay(), move |this, store| {
             this.admin(store)?;
-            let mut groups = store.groups.clone();
-            groups.sort_by(|a, b| a.name.cmp(&b.name));
-            Ok(groups)
+            store.list_groups(&query)
         })
+    }
+
+    fn get_group(&self, id: GroupId) -> ApiFuture<Group> {
+        self.answer(
+            format!("get_group {id}"),
+            self.delay(),
+            move |this, store| {
+                this.admin(store)?;
+                store.group(id)
+            },
+        )
+    }
+
+    fn create_group(&self, group: &NewGroup) -> ApiFuture<Group> {
+        let input = group.clone();
+        self.answer("create_group".into(), self.delay(), move |this, store| {
+            let caller = this.admin(store)?;
+            store.create_group(caller, &input)
+        })
+    }
+
+    fn update_group(&self, id: GroupId, version: i64, patch: &GroupPatch) -> ApiFuture<Group> {
+        let patch = patch.clone();
+        self.answer(
+            format!("update_group {id}"),
+            self.delay(),
+            move |this, store| {
+                let caller = this.admin(store)?;
+                store.update_group(caller, id, version, &patch)
+            },
+        )
+    }
+
+    fn group_deletion(&self, id: GroupId) -> ApiFuture<GroupDeletion> {
+        self.answer(
+            format!("group_deletion {id}"),
+            self.delay(),
+            move |this, store| {
+                this.admin(store)?;
+                store.group_deletion(id)
+            },
+        )
+    }
+
+    fn delete_group(&self, id: GroupId) -> ApiFuture<GroupDeletion> {
+        self.answer(
+            format!("delete_group {id}"),
+            self.delay(),
+            move |this, store| {
+                let caller = this.admin(store)?;
+                store.delete_group(caller, id)
+            },
+        )
+    }
+
+    fn group_members(&self, id: GroupId, query: &PageQuery) -> ApiFuture<Page<GroupMember>> {
+        let call = format!(
+            "group_members {id} query={} page={} per_page={}",
+            query.query, query.page, query.per_page
+        );
+        let query = query.clone();
+        self.answer(call, self.delay(), move |this, store| {
+            this.admin(store)?;
+            store.group_members(id, &query)
+        })
+    }
+
+    fn add_group_members(&self, id: GroupId, members: &AddMembers) -> ApiFuture<Group> {
+        let body = members.clone();
+        self.answer(
+            format!("add_group_members {id}"),
+            self.delay(),
+            move |this, store| {
+                let caller = this.admin(store)?;
+                store.add_group_members(caller, id, &body)
+            },
+        )
+    }
+
+    fn remove_group_member(&self, id: GroupId, user_id: UserId) -> ApiFuture<Group> {
+        self.answer(
+            format!("remove_group_member {id} {user_id}"),
+            self.delay(),
+            move |this, store| {
+                let caller = this.admin(store)?;
+                store.remove_group_member(caller, id, user_id)
+            },
+        )
     }
 
     fn identity_providers(&self) -> ApiFuture<Vec<IdentityProvider>> {

@@ -3,9 +3,11 @@
 //! (case-insensitive, then email, then id), substring search on first name,
 //! last name, "first last" and email, paging with true totals, role
 //! provenance from groups, authorization, directory mode, optimistic
-//! concurrency, archive/restore with agent transfer, tokens and an audit log.
+//! concurrency, archive/restore with agent transfer, groups with their
+//! members and roles, tokens and an audit log.
 
 mod client;
+mod groups;
 mod mutations;
 mod seed;
 mod store;

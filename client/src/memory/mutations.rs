@@ -2,6 +2,7 @@
 //! email, optimistic concurrency, the last-admin rule and archive/restore
 //! with agent transfer; every change is audited.
 
+use users_api::group::unknown_groups_message;
 use users_api::rules::{self, ArchiveCheck, Edit, EditCheck, ARCHIVE_CHECKS, EDIT_CHECKS};
 use users_api::validation::{validate_new_user, validate_patch, Context};
 use users_api::{
@@ -69,6 +70,13 @@ impl Store {
         let mut edit = None;
         for check in EDIT_CHECKS {
             match check {
+                // Memberships stay manageable in directory mode.
+                EditCheck::Directory
+                    if patch.groups.is_some()
+                        && UserPatch {
+                            groups: None,
+                            ..patch.clone()
+                        } == UserPatch::default() => {}
                 EditCheck::Directory => self.check_directory()?,
                 EditCheck::Validation => {
                     let (catalogue, providers) = (self.role_names(), self.provider_names());
@@ -110,11 +118,26 @@ impl Store {
                         });
                     }
                 }
+                EditCheck::GroupsExist => {
+                    let edit = edit.as_ref().expect("an edit that changes something");
+                    let unknown: Vec<i64> = edit
+                        .groups
+                        .iter()
+                        .copied()
+                        .filter(|g| !self.groups.iter().any(|stored| stored.id == *g))
+                        .collect();
+                    if edit.touches("groups") && !unknown.is_empty() {
+                        return Err(ApiError::Invalid {
+                            fields: field_error("groups", &unknown_groups_message(&unknown)),
+                        });
+                    }
+                }
                 EditCheck::LastAdmin => {
                     let edit = edit.as_ref().expect("an edit that changes something");
                     let current = self.user(id)?;
                     let mut after = current.clone();
                     after.direct_roles = edit.direct_roles.clone();
+                    after.groups = edit.groups.clone();
                     if current.status == UserStatus::Active
                         && self.holds_settings(current)
                         && !self.holds_settings(&after)
@@ -133,6 +156,7 @@ impl Store {
         user.email = edit.email;
         user.identity_provider = edit.identity_provider;
         user.direct_roles = edit.direct_roles;
+        user.groups = edit.groups;
         user.version += 1;
         user.updated_at = now;
         let details = serde_json::json!({ "changes": edit.changes });

@@ -2,8 +2,9 @@
 //! one or as a deterministic crowd, agents, archived users, directory mode)
 //! and reading back what the API would show.
 
-use users_api::{Directory, Group, UserDetail, UserId, UserStatus};
+use users_api::{Directory, UserDetail, UserId, UserStatus};
 
+use super::groups::StoredGroup;
 use super::store::{NewStoredUser, StoredAgent};
 use super::{MemoryClient, PROVIDERS};
 
@@ -21,13 +22,20 @@ impl MemoryClient {
     /// Adds a group holding `roles`; returns its id.
     pub fn add_group(&self, name: &str, roles: &[&str]) -> i64 {
         let mut store = self.store.borrow_mut();
-        let id = store.id();
-        store.groups.push(Group {
+        let (id, now) = (store.id(), store.now());
+        let roles = store
+            .role_names()
+            .into_iter()
+            .filter(|r| roles.contains(&r.as_str()))
+            .collect();
+        store.groups.push(StoredGroup {
             id,
             name: name.to_string(),
             description: String::new(),
-            roles: roles.iter().map(|r| r.to_string()).collect(),
-            member_count: 0,
+            roles,
+            version: 1,
+            created_at: now.clone(),
+            updated_at: now,
         });
         id
     }
@@ -43,9 +51,6 @@ impl MemoryClient {
         groups: &[i64],
     ) -> UserId {
         let mut store = self.store.borrow_mut();
-        for group in store.groups.iter_mut().filter(|g| groups.contains(&g.id)) {
-            group.member_count += 1;
-        }
         store.insert_active_user(NewStoredUser {
             first_name: first_name.to_string(),
             last_name: last_name.to_string(),

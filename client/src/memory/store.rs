@@ -2,11 +2,11 @@
 //! groups, role provenance, summaries and details, and the audit log.
 
 use users_api::{
-    token, AgentRef, AuditEntry, Company, EffectiveRole, FieldErrors, Group, GroupRef,
-    IdentityProvider, Role, RoleSource, TokenHint, UserDetail, UserId, UserStatus, UserSummary,
-    SETTINGS_ROLE,
+    token, AgentRef, AuditEntry, Company, EffectiveRole, FieldErrors, GroupRef, IdentityProvider,
+    Role, RoleSource, TokenHint, UserDetail, UserId, UserStatus, UserSummary, SETTINGS_ROLE,
 };
 
+use super::groups::StoredGroup;
 use super::{CATALOGUE, PROVIDERS};
 use crate::ApiError;
 
@@ -57,7 +57,7 @@ pub(super) struct Store {
     pub(super) company: Company,
     pub(super) catalogue: Vec<Role>,
     pub(super) providers: Vec<IdentityProvider>,
-    pub(super) groups: Vec<Group>,
+    pub(super) groups: Vec<StoredGroup>,
     pub(super) users: Vec<StoredUser>,
     pub(super) agents: Vec<StoredAgent>,
     pub(super) audit: Vec<AuditEntry>,
@@ -166,8 +166,8 @@ impl Store {
         self.providers.iter().map(|p| p.name.clone()).collect()
     }
 
-    pub(super) fn groups_of(&self, user: &StoredUser) -> Vec<&Group> {
-        let mut groups: Vec<&Group> = self
+    pub(super) fn groups_of(&self, user: &StoredUser) -> Vec<&StoredGroup> {
+        let mut groups: Vec<&StoredGroup> = self
             .groups
             .iter()
             .filter(|g| user.groups.contains(&g.id))
@@ -286,6 +286,17 @@ impl Store {
         target: UserId,
         details: serde_json::Value,
     ) {
+        self.record_about(actor, action, Some(target), details);
+    }
+
+    /// Appends an audit entry, about a user or not (a group change).
+    pub(super) fn record_about(
+        &mut self,
+        actor: UserId,
+        action: &str,
+        target: Option<UserId>,
+        details: serde_json::Value,
+    ) {
         let at = self.now();
         let id = self.id();
         let actor = self
@@ -298,7 +309,7 @@ impl Store {
                 id: actor,
                 name: String::new(),
             });
-        let target_user = self.user(target).ok().map(|u| GroupRef {
+        let target_user = target.and_then(|t| self.user(t).ok()).map(|u| GroupRef {
             id: u.id,
             name: u.name(),
         });

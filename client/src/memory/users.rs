@@ -9,7 +9,7 @@ use crate::ApiError;
 
 impl StoredUser {
     /// The server's order: folded "first last", then the email key, then id.
-    fn sort_key(&self) -> (String, String, UserId) {
+    pub(super) fn sort_key(&self) -> (String, String, UserId) {
         (
             identity::name_key(&self.first_name, &self.last_name),
             identity::email_key(&self.email),
@@ -19,7 +19,7 @@ impl StoredUser {
 
     /// The server's search: the folded needle inside the folded name or
     /// the email key.
-    fn matches(&self, needle: &str) -> bool {
+    pub(super) fn matches(&self, needle: &str) -> bool {
         needle.is_empty()
             || identity::name_key(&self.first_name, &self.last_name).contains(needle)
             || identity::email_key(&self.email).contains(needle)
