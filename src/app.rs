@@ -11,6 +11,8 @@ use leptos_router::{path, NavigateOptions};
 use crate::api::{provide_api, ApiClient};
 use crate::components::error_view::ErrorView;
 use crate::components::frame::Frame;
+use crate::pages::group_page::{EditGroupPage, NewGroupPage};
+use crate::pages::groups_list::GroupsPage;
 use crate::pages::not_found::NotFound;
 use crate::pages::sign_in::SignInPage;
 use crate::pages::user_form::{EditUserPage, NewUserPage};
@@ -49,6 +51,18 @@ pub fn App(client: Rc<dyn ApiClient>) -> impl IntoView {
                 <Route
                     path=path!("/users/:id/edit")
                     view=|| view! { <RequireSession><EditUserPage /></RequireSession> }
+                />
+                <Route
+                    path=path!("/groups")
+                    view=|| view! { <RequireSession><GroupsPage /></RequireSession> }
+                />
+                <Route
+                    path=path!("/groups/new")
+                    view=|| view! { <RequireSession><NewGroupPage /></RequireSession> }
+                />
+                <Route
+                    path=path!("/groups/:id")
+                    view=|| view! { <RequireSession><EditGroupPage /></RequireSession> }
                 />
             </Routes>
         </Router>

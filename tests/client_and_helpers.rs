@@ -82,7 +82,9 @@ async fn stale_version_carries_the_current_user() {
     }
     // The same error survives the wire format.
     let body = ErrorBody {
-        current: Some(Box::new(client.user(bob).unwrap())),
+        current: Some(users_api::Current::User(Box::new(
+            client.user(bob).unwrap(),
+        ))),
         ..ErrorBody::new(users_api::ErrorCode::StaleVersion, "changed")
     };
     let json = serde_json::to_string(&body).unwrap();
@@ -228,8 +230,14 @@ fn paging_text_and_window() {
     assert_eq!(thousands(999), "999");
     assert_eq!(thousands(1234), "1,234");
     assert_eq!(thousands(1_234_567), "1,234,567");
-    assert_eq!(showing(2, 25, 25, 1234), "Showing 26–50 of 1,234 users");
-    assert_eq!(showing(1, 25, 1, 1), "Showing 1–1 of 1 user");
+    assert_eq!(
+        showing(2, 25, 25, 1234, ("user", "users")),
+        "Showing 26–50 of 1,234 users"
+    );
+    assert_eq!(
+        showing(1, 25, 1, 1, ("user", "users")),
+        "Showing 1–1 of 1 user"
+    );
     assert_eq!(
         page_window(5, 40),
         [Some(1), None, Some(4), Some(5), Some(6), None, Some(40)]

@@ -333,7 +333,7 @@ async fn edit_shows_group_roles_read_only_and_toggles_only_direct_roles() {
         ]
     );
     assert!(section.query_selector("input").unwrap().is_none());
-    assert!(text_of(&section).contains("They change on the group"));
+    assert!(text_of(&section).contains("change them on the group"));
 
     click(&by_label("Development"));
     click(&by_label("Production"));

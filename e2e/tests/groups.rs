@@ -12,12 +12,14 @@ async fn roles_of(api: &ApiClient, email: &str) -> Vec<String> {
         .unwrap()
         .iter()
         .flat_map(|role| {
-            role["sources"].as_array().unwrap().iter().map(move |source| {
-                match source["group"]["name"].as_str() {
+            role["sources"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(move |source| match source["group"]["name"].as_str() {
                     Some(group) => format!("{} via {group}", role["role"].as_str().unwrap()),
                     None => role["role"].as_str().unwrap().to_string(),
-                }
-            })
+                })
         })
         .collect()
 }
@@ -32,8 +34,10 @@ async fn pick(browser: &Browser, label: &str, typed: &str, name: &str) {
 async fn a_group_made_in_the_console_grants_its_role_to_the_members_added_there() {
     let server = Server::start();
     let api = ApiClient::new(&server.base_url, &server.admin_token);
-    api.create_user("Ann", "Able", "ann@acme.example", &[]).await;
-    api.create_user("Bob", "Baker", "bob@acme.example", &[]).await;
+    api.create_user("Ann", "Able", "ann@acme.example", &[])
+        .await;
+    api.create_user("Bob", "Baker", "bob@acme.example", &[])
+        .await;
     let browser = Browser::start().await;
     browser.sign_in(&server.base_url, &server.admin_token).await;
 
@@ -48,14 +52,23 @@ async fn a_group_made_in_the_console_grants_its_role_to_the_members_added_there(
     browser.find(By::role("heading", "QA team")).await;
     let group: Value = api.get("/groups?query=qa").await["entries"][0].clone();
     let group_id = group["id"].as_i64().unwrap();
-    assert!(browser.path().await.starts_with(&format!("/groups/{group_id}")));
+    assert!(browser
+        .path()
+        .await
+        .starts_with(&format!("/groups/{group_id}")));
 
     pick(&browser, "Add members", "Ann", "Ann Able").await;
     pick(&browser, "Add members", "bob@", "Bob Baker").await;
     browser.click(By::role("button", "Add")).await;
-    browser.find(By::role("button", "Remove Ann Able from QA team")).await;
-    browser.find(By::role("button", "Remove Bob Baker from QA team")).await;
-    browser.assert_accessible("the group page with members").await;
+    browser
+        .find(By::role("button", "Remove Ann Able from QA team"))
+        .await;
+    browser
+        .find(By::role("button", "Remove Bob Baker from QA team"))
+        .await;
+    browser
+        .assert_accessible("the group page with members")
+        .await;
 
     browser.click(By::role("link", "Users")).await;
     browser.find(By::role("table", "Users")).await;
@@ -73,7 +86,10 @@ async fn a_group_made_in_the_console_grants_its_role_to_the_members_added_there(
     // leaves both users at once.
     browser.click(By::role_starting("link", "QA team")).await;
     browser.find(By::role("heading", "QA team")).await;
-    assert!(browser.path().await.starts_with(&format!("/groups/{group_id}")));
+    assert!(browser
+        .path()
+        .await
+        .starts_with(&format!("/groups/{group_id}")));
     browser.click(By::role("checkbox", "Testing")).await;
     browser.click(By::role("button", "Submit")).await;
     browser.wait_for_text("Group QA team saved").await;
@@ -98,7 +114,9 @@ async fn a_group_added_on_the_edit_form_shows_in_the_effective_roles_before_subm
     .await;
     let browser = Browser::start().await;
     browser.sign_in(&server.base_url, &server.admin_token).await;
-    browser.goto(&server.url(&format!("/users/{id}/edit"))).await;
+    browser
+        .goto(&server.url(&format!("/users/{id}/edit")))
+        .await;
     browser.find(By::role("combobox", "Groups")).await;
 
     pick(&browser, "Groups", "buil", "Builders").await;
@@ -111,8 +129,12 @@ async fn a_group_added_on_the_edit_form_shows_in_the_effective_roles_before_subm
         .await;
     // Unticking a direct role the group also grants keeps it, and says why.
     browser.click(By::role("checkbox", "Testing")).await;
-    browser.wait_for_text("Testing stays: granted by Builders").await;
-    browser.assert_accessible("the edit form with a group chosen").await;
+    browser
+        .wait_for_text("Testing stays: granted by Builders")
+        .await;
+    browser
+        .assert_accessible("the edit form with a group chosen")
+        .await;
     browser.click(By::role("button", "Submit")).await;
     browser.wait_for_text("Cleo Chen").await;
     browser

@@ -6,8 +6,9 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use users_api::{
-    AuditEntry, DeleteResult, DeleteUser, ErrorBody, Group, IdentityProvider, ListQuery, Me,
-    NewUser, Page, ParamStyle, RevealedToken, Role, UserDetail, UserId, UserPatch, UserSummary,
+    AddMembers, AuditEntry, DeleteResult, DeleteUser, ErrorBody, Group, GroupDeletion, GroupId,
+    GroupMember, GroupPatch, IdentityProvider, ListQuery, Me, NewGroup, NewUser, Page, PageQuery,
+    ParamStyle, RevealedToken, Role, UserDetail, UserId, UserPatch, UserSummary,
 };
 use web_sys::AbortController;
 
@@ -63,6 +64,25 @@ impl HttpClient {
     fn get<T: DeserializeOwned + 'static>(&self, path: &str) -> ApiFuture<T> {
         let request = self.authorized(Request::get(&self.url(path))).build();
         Box::pin(send(request))
+    }
+
+    /// `GET path` with a page query (search, page, size) as parameters.
+    fn get_page<T: DeserializeOwned + 'static>(
+        &self,
+        path: &str,
+        query: &PageQuery,
+    ) -> ApiFuture<T> {
+        let params = query.to_params(ParamStyle::Api);
+        let request = self
+            .authorized(Request::get(&self.url(path)))
+            .query(params.iter().map(|(name, value)| (*name, value.as_str())))
+            .build();
+        Box::pin(send(request))
+    }
+
+    /// A request without a body (`POST`, `DELETE`).
+    fn bare<T: DeserializeOwned + 'static>(&self, builder: RequestBuilder) -> ApiFuture<T> {
+        Box::pin(send(self.authorized(builder).build()))
     }
 
     fn with_body<T: DeserializeOwned + 'static, B: serde::Serialize + ?Sized>(
@@ -148,10 +168,7 @@ impl ApiClient for HttpClient {
     }
 
     fn restore_user(&self, id: UserId) -> ApiFuture<UserDetail> {
-        let request = self
-            .authorized(Request::post(&self.url(&format!("/users/{id}/restore"))))
-            .build();
-        Box::pin(send(request))
+        self.bare(Request::post(&self.url(&format!("/users/{id}/restore"))))
     }
 
     fn reveal_token(&self, id: UserId) -> ApiFuture<RevealedToken> {
@@ -159,20 +176,56 @@ impl ApiClient for HttpClient {
     }
 
     fn regenerate_token(&self, id: UserId) -> ApiFuture<RevealedToken> {
-        let request = self
-            .authorized(Request::post(
-                &self.url(&format!("/users/{id}/access_token")),
-            ))
-            .build();
-        Box::pin(send(request))
+        self.bare(Request::post(
+            &self.url(&format!("/users/{id}/access_token")),
+        ))
     }
 
     fn roles(&self) -> ApiFuture<Vec<Role>> {
         self.get("/roles")
     }
 
-    fn groups(&self) -> ApiFuture<Vec<Group>> {
-        self.get("/groups")
+    fn list_groups(&self, query: &PageQuery) -> ApiFuture<Page<Group>> {
+        self.get_page("/groups", query)
+    }
+
+    fn get_group(&self, id: GroupId) -> ApiFuture<Group> {
+        self.get(&format!("/groups/{id}"))
+    }
+
+    fn create_group(&self, group: &NewGroup) -> ApiFuture<Group> {
+        self.with_body(Request::post(&self.url("/groups")), group)
+    }
+
+    fn update_group(&self, id: GroupId, version: i64, patch: &GroupPatch) -> ApiFuture<Group> {
+        let builder = Request::patch(&self.url(&format!("/groups/{id}")))
+            .header("If-Match", &format!("\"{version}\""));
+        self.with_body(builder, patch)
+    }
+
+    fn group_deletion(&self, id: GroupId) -> ApiFuture<GroupDeletion> {
+        self.get(&format!("/groups/{id}/deletion"))
+    }
+
+    fn delete_group(&self, id: GroupId) -> ApiFuture<GroupDeletion> {
+        self.bare(Request::delete(&self.url(&format!("/groups/{id}"))))
+    }
+
+    fn group_members(&self, id: GroupId, query: &PageQuery) -> ApiFuture<Page<GroupMember>> {
+        self.get_page(&format!("/groups/{id}/members"), query)
+    }
+
+    fn add_group_members(&self, id: GroupId, members: &AddMembers) -> ApiFuture<Group> {
+        self.with_body(
+            Request::post(&self.url(&format!("/groups/{id}/members"))),
+            members,
+        )
+    }
+
+    fn remove_group_member(&self, id: GroupId, user_id: UserId) -> ApiFuture<Group> {
+        self.bare(Request::delete(
+            &self.url(&format!("/groups/{id}/members/{user_id}")),
+        ))
     }
 
     fn identity_providers(&self) -> ApiFuture<Vec<IdentityProvider>> {

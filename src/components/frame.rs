@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use leptos_router::hooks::use_location;
 use users_api::Me;
 
 use crate::state::notices::use_notices;
@@ -53,18 +54,36 @@ pub fn NoticeRegion() -> impl IntoView {
     }
 }
 
-/// The signed-in frame: a header with the company, the user and "Sign out",
-/// the announcements region, and the main landmark holding the page.
+/// The "Settings" navigation: Users and Groups, the current one marked
+/// `aria-current="page"` (for administrators only: others have neither).
+#[component]
+fn SettingsNav() -> impl IntoView {
+    let location = use_location();
+    let in_groups = move || location.pathname.with(|p| p.starts_with("/groups"));
+    let current = move |groups: bool| (in_groups() == groups).then_some("page");
+    view! {
+        <nav class="settings-nav" aria-label="Settings">
+            <a href="/users" aria-current=move || current(false)>"Users"</a>
+            <a href="/groups" aria-current=move || current(true)>"Groups"</a>
+        </nav>
+    }
+}
+
+/// The signed-in frame: a header with the company, the Settings navigation,
+/// the user and "Sign out", the announcements region, and the main landmark
+/// holding the page.
 #[component]
 pub fn Frame(me: Me, children: Children) -> impl IntoView {
     let session = use_session();
     let name = me.user.summary.full_name();
+    let nav = me.can_manage_users.then(|| view! { <SettingsNav /> });
     view! {
         <header class="app-header">
             <div class="brand">
                 <span class="company">{me.company.name.clone()}</span>
                 <span class="product">"Settings"</span>
             </div>
+            {nav}
             <div class="account">
                 <span class="user-name">{name}</span>
                 <button type="button" class="button quiet" on:click=move |_| session.sign_out()>

@@ -1,7 +1,6 @@
 use leptos::prelude::*;
-use users_api::ListQuery;
 
-use crate::state::list_url::{users_url, PAGE_SIZES};
+use crate::state::list_url::PAGE_SIZES;
 
 /// `1234567` → `"1,234,567"`.
 pub fn thousands(n: u64) -> String {
@@ -16,9 +15,12 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// What a list counts: singular and plural ("user", "users").
+pub type Noun = (&'static str, &'static str);
+
 /// "Showing 26–50 of 1,234 users".
-pub fn showing(page: u32, per_page: u32, shown: usize, total: u64) -> String {
-    let noun = if total == 1 { "user" } else { "users" };
+pub fn showing(page: u32, per_page: u32, shown: usize, total: u64, (one, many): Noun) -> String {
+    let noun = if total == 1 { one } else { many };
     if shown == 0 {
         return format!("Showing 0 of {} {noun}", thousands(total));
     }
@@ -68,7 +70,13 @@ pub fn page_window(current: u32, total_pages: u32) -> Vec<Option<u32>> {
 /// can be opened in a new tab; following one adds a history entry.
 #[component]
 pub fn Pagination(
-    query: ListQuery,
+    /// The page shown (1-based) and the page size.
+    page: u32,
+    per_page: u32,
+    /// The URL of page N of the same list (its other state kept).
+    link: impl Fn(u32) -> String + Clone + 'static,
+    /// What the list counts ("user", "users").
+    noun: Noun,
     total_entries: u64,
     total_pages: u64,
     shown: usize,
@@ -86,16 +94,8 @@ pub fn Pagination(
         }
     };
     let total_pages = u32::try_from(total_pages).unwrap_or(u32::MAX);
-    let current = query.page;
-    let link_to = {
-        let query = query.clone();
-        move |page: u32| {
-            users_url(&ListQuery {
-                page,
-                ..query.clone()
-            })
-        }
-    };
+    let current = page;
+    let link_to = link;
     let previous = if current > 1 {
         let href = link_to(current.min(total_pages.max(1) + 1) - 1);
         view! {
@@ -155,7 +155,6 @@ pub fn Pagination(
             None => view! { <li class="gap" aria-hidden="true">"…"</li> }.into_any(),
         })
         .collect_view();
-    let per_page = query.per_page;
     let options = PAGE_SIZES
         .iter()
         .map(|&n| {
@@ -165,7 +164,7 @@ pub fn Pagination(
     view! {
         <div class="pagination">
             <p class="pagination-status" aria-live="polite">
-                {showing(current, per_page, shown, total_entries)}
+                {showing(current, per_page, shown, total_entries, noun)}
             </p>
             <nav aria-label="Pagination">
                 {previous}

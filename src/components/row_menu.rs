@@ -1,25 +1,25 @@
+use std::rc::Rc;
+
 use leptos::ev::{FocusEvent, KeyboardEvent};
 use leptos::html;
 use leptos::prelude::*;
-use users_api::UserSummary;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 
-use crate::state::row_action::{use_row_actions, RowAction, RowActionKind};
-
-impl RowActionKind {
-    /// The menu item's name.
-    pub fn label(self) -> &'static str {
-        match self {
-            RowActionKind::AccessToken => "Access token",
-            RowActionKind::Delete => "Delete",
-        }
-    }
+/// The id of a row's "More actions for …" button; `key` names the row
+/// (a user's id, or `group-<id>`).
+pub fn menu_button_id(key: &str) -> String {
+    format!("row-menu-button-{key}")
 }
 
-/// The id of a row's "More actions for …" button.
-pub fn menu_button_id(user_id: i64) -> String {
-    format!("row-menu-button-{user_id}")
+/// One item of a row menu: its name and what choosing it does (the menu
+/// has closed and focus is back on its button by then).
+#[derive(Clone)]
+pub struct MenuItem {
+    pub label: &'static str,
+    /// Destructive (shown as such).
+    pub danger: bool,
+    pub run: Rc<dyn Fn()>,
 }
 
 fn menu_items(menu: &HtmlElement) -> Vec<HtmlElement> {
@@ -45,18 +45,21 @@ enum Move {
 /// (role=menu). Enter, Space and ArrowDown open it on the first item,
 /// ArrowUp on the last; arrows move (wrapping), Home and End jump; Escape
 /// closes it and returns focus to the button; Tab closes it. Choosing an
-/// item puts a [`RowAction`] in context for the dialogs.
+/// item runs it.
 #[component]
-pub fn RowMenu(user: UserSummary, items: Vec<RowActionKind>) -> impl IntoView {
-    let row_actions = use_row_actions();
+pub fn RowMenu(
+    /// Names the row in element ids (see [`menu_button_id`]).
+    key: String,
+    /// The row's name, as the button's name says it.
+    name: String,
+    items: Vec<MenuItem>,
+) -> impl IntoView {
     let open = RwSignal::new(false);
-    let button_id = menu_button_id(user.id);
-    let menu_id = format!("row-menu-{}", user.id);
-    let name = user.full_name();
+    let button_id = menu_button_id(&key);
+    let menu_id = format!("row-menu-{key}");
     let wrapper_ref = NodeRef::<html::Div>::new();
     let button_ref = NodeRef::<html::Button>::new();
     let menu_ref = NodeRef::<html::Div>::new();
-    let user = StoredValue::new(user);
     // Closing the menu and leaving the page in one go (choosing "Delete",
     // then the page goes) can run the attribute updates after the row is
     // disposed: read `open` as closed then.
@@ -143,13 +146,9 @@ pub fn RowMenu(user: UserSummary, items: Vec<RowActionKind>) -> impl IntoView {
         }
     };
 
-    let choose = move |kind: RowActionKind| {
+    let choose = move |item: &MenuItem| {
         hide(true);
-        row_actions.0.set(Some(RowAction {
-            kind,
-            user: user.get_value(),
-            return_focus_id: menu_button_id(user.with_value(|u| u.id)),
-        }));
+        (item.run)();
     };
 
     let on_menu_keydown = move |ev: KeyboardEvent| match ev.key().as_str() {
@@ -197,24 +196,26 @@ pub fn RowMenu(user: UserSummary, items: Vec<RowActionKind>) -> impl IntoView {
 
     let entries = items
         .into_iter()
-        .map(|kind| {
+        .map(|item| {
+            let item = StoredValue::new_local(item);
             let on_keydown = move |ev: KeyboardEvent| {
                 if ev.key() == "Enter" || ev.key() == " " {
                     ev.prevent_default();
                     ev.stop_propagation();
-                    choose(kind);
+                    item.with_value(choose);
                 }
             };
+            let (label, danger) = item.with_value(|i| (i.label, i.danger));
             view! {
                 <button
                     type="button"
                     role="menuitem"
                     tabindex="-1"
-                    class=if kind == RowActionKind::Delete { "menu-item danger" } else { "menu-item" }
-                    on:click=move |_| choose(kind)
+                    class=if danger { "menu-item danger" } else { "menu-item" }
+                    on:click=move |_| item.with_value(choose)
                     on:keydown=on_keydown
                 >
-                    {kind.label()}
+                    {label}
                 </button>
             }
         })

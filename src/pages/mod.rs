@@ -1,5 +1,7 @@
 //! The app's views, one per route.
 
+pub mod group_page;
+pub mod groups_list;
 pub mod no_access;
 pub mod not_found;
 pub mod sign_in;

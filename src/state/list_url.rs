@@ -1,8 +1,9 @@
-//! The Users list's state in the URL (`/users?status=archived&q=…&page=…&per_page=…`).
+//! The lists' state in the URL (`/users?status=archived&q=…&page=…&per_page=…`,
+//! `/groups?q=…&page=…&per_page=…`).
 //! Absent parameters mean the defaults; values the app cannot use fall back
 //! to the defaults too, so a hand-edited URL still shows a list.
 
-use users_api::{ListQuery, ParamStyle};
+use users_api::{ListQuery, PageQuery, ParamStyle};
 
 /// The page sizes offered by "Rows per page".
 pub const PAGE_SIZES: [u32; 4] = [10, 25, 50, 100];
@@ -15,8 +16,24 @@ pub fn list_query_from<'a>(get: impl Fn(&str) -> Option<&'a str>) -> ListQuery {
 
 /// The query string of a list state, defaults left out: `""` or `"?…"`.
 pub fn list_search(query: &ListQuery) -> String {
-    let parts: Vec<String> = query
-        .to_params(ParamStyle::ConsoleUrl)
+    search_of(query.to_params(ParamStyle::ConsoleUrl))
+}
+
+/// Reads the groups list's state from query parameters, leniently.
+pub fn page_query_from<'a>(get: impl Fn(&str) -> Option<&'a str>) -> PageQuery {
+    PageQuery::from_params(ParamStyle::ConsoleUrl, true, get).unwrap_or_default()
+}
+
+/// `/groups` with the list state.
+pub fn groups_url(query: &PageQuery) -> String {
+    format!(
+        "/groups{}",
+        search_of(query.to_params(ParamStyle::ConsoleUrl))
+    )
+}
+
+fn search_of(params: Vec<(&'static str, String)>) -> String {
+    let parts: Vec<String> = params
         .into_iter()
         .map(|(name, value)| format!("{name}={}", encode(&value)))
         .collect();

@@ -12,6 +12,16 @@ pub enum RowActionKind {
     Delete,
 }
 
+impl RowActionKind {
+    /// The menu item's name.
+    pub fn label(self) -> &'static str {
+        match self {
+            RowActionKind::AccessToken => "Access token",
+            RowActionKind::Delete => "Delete",
+        }
+    }
+}
+
 /// A row action: what, for whom, and where focus returns afterwards.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RowAction {

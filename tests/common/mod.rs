@@ -160,6 +160,8 @@ fn selector_for(role: &str) -> String {
         "button" => "button:not([role]), [role=button]".into(),
         "link" => "a[href]:not([role]), [role=link]".into(),
         "searchbox" => "input[type=search]:not([role]), [role=searchbox]".into(),
+        "checkbox" => "input[type=checkbox]:not([role]), [role=checkbox]".into(),
+        "dialog" => "dialog[open]:not([role]), [role=dialog]".into(),
         "combobox" => "select:not([role]), [role=combobox]".into(),
         "heading" => "h1, h2, h3, h4, h5, h6, [role=heading]".into(),
         "table" => "table:not([role]), [role=table]".into(),

@@ -2,6 +2,7 @@
 //! token", on a shared native-`<dialog>` modal.
 
 pub mod delete_dialog;
+pub mod group_delete_dialog;
 pub mod modal;
 pub mod replacement_picker;
 pub mod token_dialog;

@@ -11,6 +11,7 @@ use users_api::UserDetail;
 
 use super::archived::restore_archived;
 use super::fields::{provider_field, text_field, FIELDS};
+use super::groups::{effective_roles, groups_field};
 use super::roles::{from_groups, roles_fieldset};
 use super::state::FormState;
 use super::submit::{after_save, on_submit, stale_view};
@@ -39,6 +40,8 @@ pub fn UserForm(options: FormOptions, user: Option<UserDetail>) -> impl IntoView
     let provider_field = provider_field(form, restore, options.providers.clone());
     let roles_fieldset = roles_fieldset(form, restore, &options.roles);
     let from_groups = from_groups(form, editing);
+    let groups_field = editing.then(|| groups_field(form));
+    let effective_roles = effective_roles(form);
     let stale_view = stale_view(form);
 
     // Built in a loop: one copy of the field's code, not one per field.
@@ -57,7 +60,9 @@ pub fn UserForm(options: FormOptions, user: Option<UserDetail>) -> impl IntoView
             {email_field}
             {provider_field}
             {roles_fieldset}
+            {groups_field}
             {from_groups}
+            {effective_roles}
             <div class="form-actions">
                 <button
                     type="submit"

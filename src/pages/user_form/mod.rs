@@ -7,6 +7,7 @@
 mod archived;
 mod fields;
 pub mod form;
+mod groups;
 mod roles;
 mod state;
 mod submit;

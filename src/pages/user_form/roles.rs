@@ -10,6 +10,14 @@ use super::state::{invalid, FormState};
 
 /// Roles a user has through groups, with the groups ("Testing" → "QA team, Release team").
 fn inherited(original: RwSignal<Option<UserDetail>>) -> Vec<(String, Vec<String>)> {
+    inherited_refs(original)
+        .into_iter()
+        .map(|(role, groups)| (role, groups.into_iter().map(|(_, name)| name).collect()))
+        .collect()
+}
+
+/// [`inherited`] with each group's id (for links to it).
+fn inherited_refs(original: RwSignal<Option<UserDetail>>) -> Vec<(String, Vec<(i64, String)>)> {
     original.with(|o| {
         o.as_ref()
             .map(|user| {
@@ -17,7 +25,8 @@ fn inherited(original: RwSignal<Option<UserDetail>>) -> Vec<(String, Vec<String>
                     .roles
                     .iter()
                     .filter_map(|r| {
-                        let groups: Vec<String> = r.groups().map(|g| g.name.clone()).collect();
+                        let groups: Vec<(i64, String)> =
+                            r.groups().map(|g| (g.id, g.name.clone())).collect();
                         (!groups.is_empty()).then(|| (r.role.clone(), groups))
                     })
                     .collect::<Vec<_>>()
@@ -113,18 +122,27 @@ pub(super) fn from_groups(form: FormState, editing: bool) -> Option<impl IntoVie
             <section class="inherited-roles" aria-labelledby="roles-from-groups">
                 <h2 id="roles-from-groups">"Roles from groups"</h2>
                 {move || {
-                    let list = inherited(original);
+                    let list = inherited_refs(original);
                     if list.is_empty() {
                         view! { <p class="muted">"This user has no roles from groups."</p> }.into_any()
                     } else {
                         let items = list
                             .into_iter()
                             .map(|(role, groups)| {
+                                let last = groups.len() - 1;
+                                let links = groups
+                                    .into_iter()
+                                    .enumerate()
+                                    .map(|(i, (id, name))| view! {
+                                        <a href=format!("/groups/{id}")>{name}</a>
+                                        {(i < last).then_some(", ")}
+                                    })
+                                    .collect_view();
                                 view! {
                                     <li>
                                         <span class="chip chip-group">{role}</span>
                                         " "
-                                        <span class="from">{format!("from {}", groups.join(", "))}</span>
+                                        <span class="from">"from " {links}</span>
                                     </li>
                                 }
                             })
@@ -132,7 +150,7 @@ pub(super) fn from_groups(form: FormState, editing: bool) -> Option<impl IntoVie
                         view! { <ul class="inherited-list">{items}</ul> }.into_any()
                     }
                 }}
-                <p class="muted">"These roles come from the user's groups. They change on the group, not here."</p>
+                <p class="muted">"These roles come from the user's groups: change them on the group, or change the user's groups above."</p>
             </section>
         }
     })

@@ -19,6 +19,36 @@ pub(super) struct Values {
     pub(super) identity_provider: RwSignal<String>,
     /// Direct roles, in catalogue order.
     pub(super) roles: RwSignal<Vec<String>>,
+    /// The groups the user is in (Edit only), with the roles each grants.
+    pub(super) groups: RwSignal<Vec<ChosenGroup>>,
+}
+
+/// A group chosen for the user, with its roles (for "Effective roles").
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct ChosenGroup {
+    pub(super) id: i64,
+    pub(super) name: String,
+    pub(super) roles: Vec<String>,
+}
+
+/// The user's groups with the roles each gives them (read from the roles'
+/// sources, so no group needs loading).
+pub(super) fn groups_of(user: &UserDetail) -> Vec<ChosenGroup> {
+    user.summary
+        .groups
+        .iter()
+        .map(|g| ChosenGroup {
+            id: g.id,
+            name: g.name.clone(),
+            roles: user
+                .summary
+                .roles
+                .iter()
+                .filter(|r| r.groups().any(|source| source.id == g.id))
+                .map(|r| r.role.clone())
+                .collect(),
+        })
+        .collect()
 }
 
 impl Values {
@@ -38,6 +68,7 @@ impl Values {
         self.identity_provider
             .set(user.summary.identity_provider.clone());
         self.roles.set(user.direct_roles.clone());
+        self.groups.set(groups_of(user));
     }
 
     pub(super) fn new_user(&self) -> NewUser {
@@ -54,6 +85,13 @@ impl Values {
     pub(super) fn patch(&self, before: &UserDetail) -> UserPatch {
         let changed = |now: String, was: &str| (now.trim() != was).then_some(now);
         let roles = self.roles.get_untracked();
+        let ids = |groups: &[ChosenGroup]| {
+            let mut ids: Vec<i64> = groups.iter().map(|g| g.id).collect();
+            ids.sort_unstable();
+            ids
+        };
+        let groups = self.groups.with_untracked(|g| ids(g));
+        let before_groups = ids(&groups_of(before));
         UserPatch {
             first_name: changed(self.first_name.get_untracked(), &before.summary.first_name),
             last_name: changed(self.last_name.get_untracked(), &before.summary.last_name),
@@ -63,6 +101,7 @@ impl Values {
                 &before.summary.identity_provider,
             ),
             roles: (roles != before.direct_roles).then_some(roles),
+            groups: (groups != before_groups).then_some(groups),
         }
     }
 }
@@ -120,6 +159,7 @@ impl FormState {
                 options.providers.first().cloned().unwrap_or_default(),
             ),
             roles: RwSignal::new(Vec::new()),
+            groups: RwSignal::new(Vec::new()),
         };
         if let Some(user) = &user {
             values.fill_from(user);

@@ -160,7 +160,13 @@ pub fn UsersList(directory: Option<String>) -> impl IntoView {
         let pagination = (page.total_entries > 0).then(|| {
             view! {
                 <Pagination
-                    query=q.clone()
+                    page=q.page
+                    per_page=q.per_page
+                    link={
+                        let q = q.clone();
+                        move |page| users_url(&ListQuery { page, ..q.clone() })
+                    }
+                    noun=("user", "users")
                     total_entries=page.total_entries
                     total_pages=page.total_pages
                     shown=page.entries.len()

@@ -6,10 +6,29 @@ use leptos::prelude::*;
 use users_api::{ListQuery, Page, UserStatus, UserSummary};
 
 use crate::components::role_chips::RoleChips;
-use crate::components::row_menu::RowMenu;
+use std::rc::Rc;
+
+use crate::components::row_menu::{menu_button_id, MenuItem, RowMenu};
 use crate::state::list_url::edit_url;
 use crate::state::restore::use_restore;
-use crate::state::row_action::RowActionKind;
+use crate::state::row_action::{use_row_actions, RowAction, RowActionKind};
+
+/// The row menu's item for `kind`: it asks the dialogs for that action.
+fn menu_item(user: &UserSummary, kind: RowActionKind) -> MenuItem {
+    let row_actions = use_row_actions();
+    let user = user.clone();
+    MenuItem {
+        label: kind.label(),
+        danger: kind == RowActionKind::Delete,
+        run: Rc::new(move || {
+            row_actions.0.set(Some(RowAction {
+                kind,
+                user: user.clone(),
+                return_focus_id: menu_button_id(&user.id.to_string()),
+            }))
+        }),
+    }
+}
 
 /// An email that may wrap after its "@" (and nowhere else).
 fn email_with_break(email: &str) -> impl IntoView {
@@ -72,13 +91,13 @@ pub(super) fn rows(q: &ListQuery, page: Page<UserSummary>, managed: bool) -> Any
                             </a>
                         }
                     });
-                    let mut items = vec![RowActionKind::AccessToken];
+                    let mut items = vec![menu_item(&user, RowActionKind::AccessToken)];
                     if !managed {
-                        items.push(RowActionKind::Delete);
+                        items.push(menu_item(&user, RowActionKind::Delete));
                     }
                     view! {
                         {edit}
-                        <RowMenu user=user.clone() items=items />
+                        <RowMenu key=user.id.to_string() name=user.full_name() items=items />
                     }
                     .into_any()
                 }
@@ -105,11 +124,17 @@ pub(super) fn rows(q: &ListQuery, page: Page<UserSummary>, managed: bool) -> Any
             let groups = if user.groups.is_empty() {
                 view! { <span class="muted">"—"</span> }.into_any()
             } else {
+                let last = user.groups.len() - 1;
                 user.groups
                     .iter()
-                    .map(|g| g.name.clone())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                    .enumerate()
+                    .map(|(i, g)| {
+                        view! {
+                            <a href=format!("/groups/{}", g.id)>{g.name.clone()}</a>
+                            {(i < last).then_some(", ")}
+                        }
+                    })
+                    .collect_view()
                     .into_any()
             };
             view! {
