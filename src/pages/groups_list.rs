@@ -109,13 +109,13 @@ fn GroupsList() -> impl IntoView {
             run: Rc::new(move || deleting.set(Some(target.clone()))),
         };
         view! {
-            <tr>
-                <th scope="row" id=name_id.clone()>
+            <tr role="row">
+                <th scope="row" role="rowheader" id=name_id.clone()>
                     <a href=format!("/groups/{}", group.id)>{group.name.clone()}</a>
                 </th>
-                <td>{role_list(&group.roles)}</td>
-                <td class="number">{group.member_count}</td>
-                <td class="actions">
+                <td role="cell">{role_list(&group.roles)}</td>
+                <td role="cell" class="number" data-label="Members">{group.member_count}</td>
+                <td role="cell" class="actions">
                     <div class="actions-inner">
                         <a class="button small" href=format!("/groups/{}", group.id) aria-describedby=name_id>
                             "Edit"
@@ -133,7 +133,12 @@ fn GroupsList() -> impl IntoView {
             } else {
                 format!("No groups match “{}”.", q.query)
             };
-            view! { <tr><td colspan="4" class="empty-state">{message}</td></tr> }.into_any()
+            view! {
+                <tr role="row">
+                    <td role="cell" colspan="4" class="empty-state">{message}</td>
+                </tr>
+            }
+            .into_any()
         } else {
             page.entries
                 .clone()
@@ -162,16 +167,18 @@ fn GroupsList() -> impl IntoView {
         });
         view! {
             <div class="table-scroll">
-                <table class="groups-table" aria-label="Groups">
-                    <thead>
-                        <tr>
-                            <th scope="col">"Name"</th>
-                            <th scope="col">"Roles"</th>
-                            <th scope="col">"Members"</th>
-                            <th scope="col">"Actions"</th>
+                // Explicit roles: on a phone the rows become cards (CSS
+                // display changes), and the table's semantics must stay.
+                <table class="users-table groups-table" role="table" aria-label="Groups">
+                    <thead role="rowgroup">
+                        <tr role="row">
+                            <th scope="col" role="columnheader">"Name"</th>
+                            <th scope="col" role="columnheader">"Roles"</th>
+                            <th scope="col" role="columnheader">"Members"</th>
+                            <th scope="col" role="columnheader">"Actions"</th>
                         </tr>
                     </thead>
-                    <tbody>{body}</tbody>
+                    <tbody role="rowgroup">{body}</tbody>
                 </table>
             </div>
             {pagination}

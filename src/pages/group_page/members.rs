@@ -252,7 +252,7 @@ pub fn Members(group: Group) -> impl IntoView {
                         let pager = pager(&page);
                         view! {
                             <div class="table-scroll">
-                                <table class="members-table" aria-label="Members">
+                                <table class="users-table members-table" aria-label="Members">
                                     <thead>
                                         <tr>
                                             <th scope="col">"Name"</th>
