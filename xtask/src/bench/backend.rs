@@ -89,8 +89,10 @@ impl Backend {
         std::fs::write(self.marker(), format!("{secs}")).map_err(|e| e.to_string())
     }
 
+    /// Named after the demo plan's version, so data seeded by an older
+    /// plan (v1: no "Reviewers" group) is seeded again, not measured.
     fn marker(&self) -> PathBuf {
-        self.dir().join("seeded.txt")
+        self.dir().join("seeded-v2.txt")
     }
 
     /// Empties the storage before seeding.
