@@ -12,6 +12,7 @@
 
 mod company;
 mod groups;
+mod members;
 mod reads;
 mod rekey;
 mod tokens;
