@@ -96,6 +96,27 @@ async fn a_group_made_in_the_console_grants_its_role_to_the_members_added_there(
     for email in ["ann@acme.example", "bob@acme.example"] {
         assert!(roles_of(&api, email).await.is_empty());
     }
+    browser.find(By::role("table", "Groups")).await;
+    browser.assert_accessible("the groups list").await;
+    browser
+        .click(By::role("button", "More actions for QA team"))
+        .await;
+    browser.click(By::role("menuitem", "Delete")).await;
+    browser.find(By::role("dialog", "Delete QA team?")).await;
+    browser.wait_for_text("removes it from its 2 members").await;
+    browser.assert_accessible("the delete group dialog").await;
+    browser.click(By::role("button", "Cancel")).await;
+
+    // And in the Users list, Testing is gone from both.
+    browser.click(By::role("link", "Users")).await;
+    browser.find(By::role("table", "Users")).await;
+    browser
+        .wait_for(
+            "the rows without the group's role",
+            "document.querySelectorAll('table tbody th').length >= 3 \
+             && !document.body.innerText.includes('via QA team')",
+        )
+        .await;
     browser.close().await;
 }
 
