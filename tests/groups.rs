@@ -129,7 +129,7 @@ async fn the_delete_dialog_states_the_impact_first() {
 }
 
 #[wasm_bindgen_test]
-async fn deleting_the_last_admins_group_is_refused_with_the_reason() {
+async fn deleting_your_own_settings_group_is_refused_with_the_reason() {
     let client = std::rc::Rc::new(users_console::api::memory::MemoryClient::new("Acme"));
     let admins = client.add_group("Admins", &["Settings"]);
     let admin = client.add_user("Ada", "Admin", "ada@acme.test", &[], &[admins]);
@@ -143,7 +143,7 @@ async fn deleting_the_last_admins_group_is_refused_with_the_reason() {
     .await;
     click(&get_by_role("button", "Delete"));
     wait_until("refused", || {
-        text_of(&dialog).contains("last active administrator")
+        text_of(&dialog).contains("it gives you your Settings access. Another administrator can.")
     })
     .await;
     assert!(by_role("dialog", "Delete Admins?").is_some());
@@ -202,4 +202,58 @@ async fn the_edit_form_shows_effective_roles_as_groups_change() {
     let groups: Vec<String> = john.summary.groups.into_iter().map(|g| g.name).collect();
     assert_eq!(groups, ["Release team"]);
     assert_eq!(john.direct_roles, ["Development"]);
+}
+
+#[wasm_bindgen_test]
+async fn your_own_direct_settings_cannot_be_unticked_unless_a_group_gives_it() {
+    let company = Company::new(0);
+    let _app = open_at(
+        &company,
+        &format!("/users/{}/edit", company.admin),
+        "Edit user",
+    )
+    .await;
+    let settings = by_label("Settings");
+    let locked = |el: &web_sys::HtmlElement| {
+        use wasm_bindgen::JsCast;
+        el.unchecked_ref::<web_sys::HtmlInputElement>().disabled()
+    };
+    assert!(locked(&settings));
+    assert!(body_text()
+        .contains("You can't remove your own Settings access. Another administrator can."));
+    // Someone else's Settings can be unticked.
+    drop(_app);
+    let _other = open_at(
+        &company,
+        &format!("/users/{}/edit", company.mary),
+        "Edit user",
+    )
+    .await;
+    assert!(!locked(&by_label("Settings")));
+}
+
+#[wasm_bindgen_test]
+async fn your_own_settings_can_go_when_a_group_also_gives_it() {
+    let client = std::rc::Rc::new(users_console::api::memory::MemoryClient::new("Acme"));
+    let admins = client.add_group("Admins", &["Settings"]);
+    let admin = client.add_user("Ada", "Admin", "ada@acme.test", &["Settings"], &[admins]);
+    let _app = mount_at(
+        &client,
+        &format!("/users/{admin}/edit"),
+        Some(&client.token_of(admin)),
+    );
+    find_by_role("heading", "Edit user").await;
+    use wasm_bindgen::JsCast;
+    let settings = by_label("Settings");
+    assert!(!settings
+        .unchecked_ref::<web_sys::HtmlInputElement>()
+        .disabled());
+    // Without the group, the direct Settings is all there is: locked.
+    click(&get_by_role("button", "Remove Admins"));
+    wait_until("locked", || {
+        by_label("Settings")
+            .unchecked_ref::<web_sys::HtmlInputElement>()
+            .disabled()
+    })
+    .await;
 }

@@ -21,6 +21,8 @@ pub enum ErrorCode {
     OwnsAgents,
     CannotArchiveSelf,
     LastAdmin,
+    /// The change would take the caller's own Settings away.
+    SelfLockout,
     EmailArchived,
     StaleVersion,
     PayloadTooLarge,
@@ -49,6 +51,7 @@ impl ErrorCode {
             ErrorCode::OwnsAgents
             | ErrorCode::CannotArchiveSelf
             | ErrorCode::LastAdmin
+            | ErrorCode::SelfLockout
             | ErrorCode::EmailArchived => 409,
             ErrorCode::StaleVersion => 412,
             ErrorCode::PayloadTooLarge => 413,
@@ -73,6 +76,7 @@ impl ErrorCode {
             ErrorCode::OwnsAgents => "owns_agents",
             ErrorCode::CannotArchiveSelf => "cannot_archive_self",
             ErrorCode::LastAdmin => "last_admin",
+            ErrorCode::SelfLockout => "self_lockout",
             ErrorCode::EmailArchived => "email_archived",
             ErrorCode::StaleVersion => "stale_version",
             ErrorCode::PayloadTooLarge => "payload_too_large",

@@ -15,6 +15,10 @@ pub const EMAIL_TAKEN: &str = "is already taken";
 pub const EMAIL_ARCHIVED: &str = "belongs to an archived user; restore that user instead";
 /// `fields.replacement_owner_id` when it names the user being deleted.
 pub const REPLACEMENT_IS_USER: &str = "can't be the user being deleted";
+/// Why a change that would take the caller's own Settings away is refused
+/// (409 `self_lockout`).
+pub const SELF_LOCKOUT: &str =
+    "You can't remove your own Settings access. Another administrator can.";
 /// `fields.replacement_owner_id` when it names no active user of the company.
 pub const REPLACEMENT_NOT_ACTIVE: &str = "must be an active user of this company";
 
@@ -36,6 +40,8 @@ pub enum EditCheck {
     EmailUnique,
     /// 422 `invalid` on `groups`: an id that is no group of the company.
     GroupsExist,
+    /// 409 `self_lockout`: the caller's own Settings would go.
+    SelfLockout,
     /// 409 `last_admin`.
     LastAdmin,
 }
@@ -43,7 +49,7 @@ pub enum EditCheck {
 /// The order of [`EditCheck`]s. In directory mode the `Directory` check
 /// lets through a patch whose only field is `groups` (memberships stay
 /// manageable there).
-pub const EDIT_CHECKS: [EditCheck; 8] = [
+pub const EDIT_CHECKS: [EditCheck; 9] = [
     EditCheck::Directory,
     EditCheck::Validation,
     EditCheck::Exists,
@@ -51,6 +57,7 @@ pub const EDIT_CHECKS: [EditCheck; 8] = [
     EditCheck::NoOp,
     EditCheck::EmailUnique,
     EditCheck::GroupsExist,
+    EditCheck::SelfLockout,
     EditCheck::LastAdmin,
 ];
 
@@ -68,17 +75,20 @@ pub enum GroupEditCheck {
     NoOp,
     /// 422 `invalid` on `name`: another group of the company has it (any case).
     NameUnique,
+    /// 409 `self_lockout`: the new roles take the caller's own Settings.
+    SelfLockout,
     /// 409 `last_admin`: the new roles leave no active Settings holder.
     LastAdmin,
 }
 
 /// The order of [`GroupEditCheck`]s.
-pub const GROUP_EDIT_CHECKS: [GroupEditCheck; 6] = [
+pub const GROUP_EDIT_CHECKS: [GroupEditCheck; 7] = [
     GroupEditCheck::Validation,
     GroupEditCheck::Exists,
     GroupEditCheck::Version,
     GroupEditCheck::NoOp,
     GroupEditCheck::NameUnique,
+    GroupEditCheck::SelfLockout,
     GroupEditCheck::LastAdmin,
 ];
 

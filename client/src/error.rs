@@ -27,6 +27,8 @@ pub enum ApiError {
     CannotArchiveSelf,
     /// 409: the change would leave no active Settings holder.
     LastAdmin,
+    /// 409: the change would take the caller's own Settings away.
+    SelfLockout,
     /// 409: create with the email of an archived user (restore instead).
     EmailArchived { fields: FieldErrors },
     /// 412: someone else changed the user; `current` is their version.
@@ -73,6 +75,7 @@ impl ApiError {
             },
             ErrorCode::CannotArchiveSelf => ApiError::CannotArchiveSelf,
             ErrorCode::LastAdmin => ApiError::LastAdmin,
+            ErrorCode::SelfLockout => ApiError::SelfLockout,
             ErrorCode::EmailArchived => ApiError::EmailArchived {
                 fields: error.fields.unwrap_or_default(),
             },
@@ -113,6 +116,7 @@ impl ApiError {
             ApiError::OwnsAgents { .. } => ErrorCode::OwnsAgents,
             ApiError::CannotArchiveSelf => ErrorCode::CannotArchiveSelf,
             ApiError::LastAdmin => ErrorCode::LastAdmin,
+            ApiError::SelfLockout => ErrorCode::SelfLockout,
             ApiError::EmailArchived { .. } => ErrorCode::EmailArchived,
             ApiError::StaleVersion { .. } | ApiError::StaleGroup { .. } => ErrorCode::StaleVersion,
             ApiError::PayloadTooLarge => ErrorCode::PayloadTooLarge,
@@ -158,6 +162,7 @@ impl ApiError {
                 if agents.len() == 1 { "" } else { "s" }
             ),
             ApiError::CannotArchiveSelf => "You cannot delete yourself.".into(),
+            ApiError::SelfLockout => users_api::rules::SELF_LOCKOUT.into(),
             ApiError::LastAdmin => {
                 "This would leave the company without an active user holding Settings.".into()
             }

@@ -1,7 +1,7 @@
 //! The script's groups part (docs/groups.md): names, order, search and
 //! paging, versions, members all or none, roles reaching members at once,
-//! a user's groups set from the user, what a deletion costs, and the
-//! last-admin rule through groups.
+//! a user's groups set from the user, what a deletion costs, and no one
+//! taking their own Settings away through groups (another admin may).
 
 use serde_json::json;
 use users_api::group::{unknown_groups_message, unknown_users_message, GROUP_NAME_TAKEN};
@@ -340,12 +340,12 @@ pub(crate) async fn script<T: Target>(r: &mut Run<'_, T>, people: People) {
         json!([{"role": "Production", "members": 1}]),
     );
 
-    // The last administrator, through a group.
+    // Your own Settings, through a group.
     let admins = r.call(group("Admins", "", &["Settings"])).await;
-    r.ok("last admin: a Settings group", &admins, 201);
+    r.ok("own Settings: a Settings group", &admins, 201);
     let admins_id = admins.id();
     let joined = r.call(add(admins_id, &[admin])).await;
-    r.ok("last admin: the admin joins", &joined, 200);
+    r.ok("own Settings: the admin joins", &joined, 200);
     let undirected = r
         .edit_user(
             admin,
@@ -356,7 +356,7 @@ pub(crate) async fn script<T: Target>(r: &mut Run<'_, T>, people: People) {
         )
         .await;
     r.ok(
-        "last admin: the direct Settings can go (the group grants it)",
+        "own Settings: the direct Settings can go (the group grants it)",
         &undirected,
         200,
     );
@@ -364,31 +364,36 @@ pub(crate) async fn script<T: Target>(r: &mut Run<'_, T>, people: People) {
         .call(patch(admins_id, admins.version(), roles_patch(&[])))
         .await;
     r.error(
-        "last admin: the group's Settings",
+        "own Settings: the group's Settings",
         &stripped,
         409,
-        "last_admin",
+        "self_lockout",
     );
     let out = r.call(Call::RemoveGroupMember(admins_id, admin)).await;
-    r.error("last admin: leaving the group", &out, 409, "last_admin");
+    r.error("own Settings: leaving the group", &out, 409, "self_lockout");
     let gone = r.call(Call::DeleteGroup(admins_id)).await;
-    r.error("last admin: deleting the group", &gone, 409, "last_admin");
+    r.error(
+        "own Settings: deleting the group",
+        &gone,
+        409,
+        "self_lockout",
+    );
     let ungrouped = r.edit_user(admin, groups_patch(&[])).await;
     r.error(
-        "last admin: the user's groups",
+        "own Settings: the user's groups",
         &ungrouped,
         409,
-        "last_admin",
+        "self_lockout",
     );
     let cost = r.call(Call::GroupDeletion(admins_id)).await;
     r.expect(
-        "last admin: the preview says so",
+        "own Settings: the preview says so",
         cost.body["lost_roles"].clone(),
         json!([{"role": "Settings", "members": 1}]),
     );
     let kept = r.call(Call::GetGroup(admins_id)).await;
     r.expect(
-        "last admin: the group as it was",
+        "own Settings: the group as it was",
         (
             kept.body["roles"].clone(),
             kept.body["member_count"].as_u64(),
@@ -423,5 +428,39 @@ pub(crate) async fn script<T: Target>(r: &mut Run<'_, T>, people: People) {
             Vec::new(),
             json!([{"role": "Testing", "sources": [{"type": "direct"}]}]),
         ),
+    );
+
+    // Another administrator may take the admin's Settings away.
+    let promoted = r
+        .edit_user(
+            grace,
+            UserPatch {
+                roles: Some(strings(&["Testing", "Settings"])),
+                ..UserPatch::default()
+            },
+        )
+        .await;
+    r.ok("another admin: Settings for Grace", &promoted, 200);
+    let revealed = r.call(Call::RevealToken(grace)).await;
+    let grace_token = revealed.body["token"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let removed = r
+        .call_as(&grace_token, Call::RemoveGroupMember(admins_id, admin))
+        .await;
+    r.ok(
+        "another admin: takes the admin out of Admins",
+        &removed,
+        200,
+    );
+    let locked_out = r
+        .call(Call::ListUsers(users_api::ListQuery::default()))
+        .await;
+    r.error(
+        "another admin: the admin has no Settings now",
+        &locked_out,
+        403,
+        "forbidden",
     );
 }

@@ -4,7 +4,9 @@
 
 use std::fmt::Debug;
 
-use users_api::rules::{EMAIL_ARCHIVED, EMAIL_TAKEN, REPLACEMENT_IS_USER, REPLACEMENT_NOT_ACTIVE};
+use users_api::rules::{
+    EMAIL_ARCHIVED, EMAIL_TAKEN, REPLACEMENT_IS_USER, REPLACEMENT_NOT_ACTIVE, SELF_LOCKOUT,
+};
 use users_api::{DeleteUser, ListQuery, NewUser, UserId, UserPatch, UserStatus};
 
 use crate::{Call, Outcome, Target, ADMIN};
@@ -409,11 +411,11 @@ pub async fn run<T: Target>(target: &mut T) -> Report {
             patch: strip,
         })
         .await;
-    r.error(
-        "edit: the last Settings holder",
-        &lockout,
-        409,
-        "last_admin",
+    r.error("edit: your own Settings", &lockout, 409, "self_lockout");
+    r.expect(
+        "edit: why not",
+        lockout.body["error"]["message"].as_str(),
+        Some(SELF_LOCKOUT),
     );
 
     // Authorization: a user without Settings.

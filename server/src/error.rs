@@ -27,6 +27,8 @@ pub enum ApiError {
     CannotArchiveSelf,
     #[error("last active Settings holder")]
     LastAdmin,
+    #[error("the caller's own Settings")]
+    SelfLockout,
     #[error("email belongs to an archived user")]
     EmailArchived,
     #[error("stale version")]
@@ -69,6 +71,7 @@ impl ApiError {
             ApiError::OwnsAgents(_) => ErrorCode::OwnsAgents,
             ApiError::CannotArchiveSelf => ErrorCode::CannotArchiveSelf,
             ApiError::LastAdmin => ErrorCode::LastAdmin,
+            ApiError::SelfLockout => ErrorCode::SelfLockout,
             ApiError::EmailArchived => ErrorCode::EmailArchived,
             ApiError::StaleVersion(_) => ErrorCode::StaleVersion,
             ApiError::PayloadTooLarge => ErrorCode::PayloadTooLarge,
@@ -94,6 +97,7 @@ impl ApiError {
                 agents.len()
             ),
             ApiError::CannotArchiveSelf => "You cannot delete yourself. Ask another administrator.".into(),
+            ApiError::SelfLockout => rules::SELF_LOCKOUT.into(),
             ApiError::LastAdmin => "This change would leave the company with no active user holding Settings. Give Settings to someone else first.".into(),
             ApiError::EmailArchived => "An archived user has this email. Restore that user instead of adding a new one.".into(),
             ApiError::StaleVersion(Current::User(_)) => "Someone else changed this user since you opened it. Review the current values and try again.".into(),
@@ -119,6 +123,7 @@ impl From<StoreError> for ApiError {
             StoreError::OwnsAgents(agents) => ApiError::OwnsAgents(agents),
             StoreError::CannotArchiveSelf => ApiError::CannotArchiveSelf,
             StoreError::LastAdmin => ApiError::LastAdmin,
+            StoreError::SelfLockout => ApiError::SelfLockout,
             StoreError::InvalidReplacement(message) => {
                 ApiError::field("replacement_owner_id", &message)
             }

@@ -83,18 +83,33 @@ impl Store {
             .any(|u| u.status == UserStatus::Active && self.holds_settings(u))
     }
 
-    /// Runs `change`; undoes it when it leaves no active Settings holder.
+    fn holds_settings_id(&self, id: UserId) -> bool {
+        self.user(id).is_ok_and(|u| self.holds_settings(u))
+    }
+
+    /// Runs `change` for `caller`; undoes it when it takes the caller's own
+    /// Settings away or leaves no active Settings holder.
     fn keeping_an_admin<T>(
         &mut self,
+        caller: UserId,
         change: impl FnOnce(&mut Store) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
         let before = (self.groups.clone(), self.users.clone());
+        let held = self.holds_settings_id(caller);
         let result = change(self)?;
-        if self.any_active_admin() {
-            Ok(result)
+        let refusal = if held && !self.holds_settings_id(caller) {
+            Some(ApiError::SelfLockout)
+        } else if !self.any_active_admin() {
+            Some(ApiError::LastAdmin)
         } else {
-            (self.groups, self.users) = before;
-            Err(ApiError::LastAdmin)
+            None
+        };
+        match refusal {
+            None => Ok(result),
+            Some(error) => {
+                (self.groups, self.users) = before;
+                Err(error)
+            }
         }
     }
 
@@ -224,7 +239,7 @@ impl Store {
             }
         }
         let now = self.now();
-        self.keeping_an_admin(|store| {
+        self.keeping_an_admin(caller, |store| {
             let group = store
                 .groups
                 .iter_mut()
@@ -284,7 +299,7 @@ impl Store {
         id: GroupId,
     ) -> Result<GroupDeletion, ApiError> {
         let deletion = self.group_deletion(id)?;
-        self.keeping_an_admin(|store| {
+        self.keeping_an_admin(caller, |store| {
             store.groups.retain(|g| g.id != id);
             for user in &mut store.users {
                 user.groups.retain(|g| *g != id);
@@ -377,7 +392,7 @@ impl Store {
             return Err(ApiError::NotFound);
         }
         let now = self.now();
-        self.keeping_an_admin(|store| {
+        self.keeping_an_admin(caller, |store| {
             let user = store.user_mut(user_id)?;
             user.groups.retain(|g| *g != id);
             user.version += 1;

@@ -132,6 +132,17 @@ impl Store {
                         });
                     }
                 }
+                EditCheck::SelfLockout => {
+                    let edit = edit.as_ref().expect("an edit that changes something");
+                    let current = self.user(id)?;
+                    let mut after = current.clone();
+                    after.direct_roles = edit.direct_roles.clone();
+                    after.groups = edit.groups.clone();
+                    if id == caller && self.holds_settings(current) && !self.holds_settings(&after)
+                    {
+                        return Err(ApiError::SelfLockout);
+                    }
+                }
                 EditCheck::LastAdmin => {
                     let edit = edit.as_ref().expect("an edit that changes something");
                     let current = self.user(id)?;

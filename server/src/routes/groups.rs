@@ -114,7 +114,7 @@ pub async fn get_group(
         (status = 200, description = "Edited (unchanged, same version, when nothing differs)", body = Group, headers(("ETag" = String, description = "`\"<version>\"`"))),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody),
-        (status = 409, description = "`last_admin`: the new roles would leave the company without an active Settings holder", body = ErrorBody),
+        (status = 409, description = "`self_lockout`: the new roles would take the caller's own Settings away; `last_admin`: they would leave the company without an active Settings holder", body = ErrorBody),
         (status = 412, description = "`stale_version`: `current` is the group now", body = ErrorBody),
         (status = 413, body = ErrorBody),
         (status = 422, description = "`invalid`; beyond the schema: another group has the name", body = ErrorBody),
@@ -162,7 +162,7 @@ pub async fn group_deletion(
     responses(
         (status = 200, description = "Deleted: the group as it was and the roles members lost", body = GroupDeletion),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, description = "`last_admin`: deleting it would leave the company without an active Settings holder", body = ErrorBody),
+        (status = 409, description = "`self_lockout`: deleting it would take the caller's own Settings away; `last_admin`: it would leave the company without an active Settings holder", body = ErrorBody),
     ),
     security(("access_token" = []), ("bearer" = [])))]
 pub async fn delete_group(
@@ -236,7 +236,7 @@ pub async fn add_group_members(
         (status = 200, description = "Removed; the group with its new member count", body = Group),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, description = "No such group, or the user is not a member", body = ErrorBody),
-        (status = 409, description = "`last_admin`", body = ErrorBody),
+        (status = 409, description = "`self_lockout`: the caller's own Settings would go with the membership; `last_admin`", body = ErrorBody),
     ),
     security(("access_token" = []), ("bearer" = [])))]
 pub async fn remove_group_member(

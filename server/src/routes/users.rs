@@ -166,7 +166,7 @@ pub async fn get_user(
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, description = "`forbidden` or `directory_managed`", body = ErrorBody),
         (status = 404, body = ErrorBody),
-        (status = 409, description = "`last_admin`: the change would leave the company without an active Settings holder", body = ErrorBody),
+        (status = 409, description = "`self_lockout`: the change would take the caller's own Settings away (directly or through their groups); `last_admin`: it would leave the company without an active Settings holder", body = ErrorBody),
         (status = 412, description = "`stale_version`: `If-Match` names no current version (someone else changed the user); `current` is the user now", body = ErrorBody),
         (status = 413, body = ErrorBody),
         (status = 422, description = "`invalid`, every violation in `fields`; beyond the schema: the email is taken, the identity provider is not one of the company's, or `groups` names an id that is no group of the company", body = ErrorBody),

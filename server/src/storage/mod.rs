@@ -73,6 +73,8 @@ pub enum StoreError {
     CannotArchiveSelf,
     #[error("the change would leave the company without an active Settings holder")]
     LastAdmin,
+    #[error("the change would take the caller's own Settings away")]
+    SelfLockout,
     #[error("invalid replacement owner: {0}")]
     InvalidReplacement(String),
     #[error("no company named {0:?}")]

@@ -421,7 +421,7 @@ async fn concurrent_removals_from_the_admins_group_keep_one_admin() {
         .await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),
-        (StatusCode::CONFLICT, Some("last_admin"))
+        (StatusCode::CONFLICT, Some("self_lockout"))
     );
     let (_, group) = s
         .get(&format!("/api/v1/groups/{gid}"), &s.admin.token)

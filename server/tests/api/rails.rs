@@ -1,5 +1,5 @@
 //! Safety rails and the directory switch: owns_agents, cannot_archive_self,
-//! last_admin, failed transfers, directory_managed.
+//! last_admin, self_lockout, failed transfers, directory_managed.
 
 use reqwest::StatusCode;
 use serde_json::json;
@@ -40,16 +40,17 @@ async fn archive_rails_owns_agents_self_and_last_admin() {
         .await;
     assert_error(status, &body, 409, "cannot_archive_self");
 
-    // The only Settings holder cannot drop Settings...
+    // No one can drop their own Settings (another administrator can)...
     let path = format!("/api/v1/users/{}", s.admin.id);
     let (status, body) = s
         .patch(&path, &s.admin.token, 1, json!({"roles": ["Development"]}))
         .await;
-    assert_error(status, &body, 409, "last_admin");
+    assert_error(status, &body, 409, "self_lockout");
+    assert_eq!(body["error"]["message"], users_api::rules::SELF_LOCKOUT);
     let (_, me) = s.get(&path, &s.admin.token).await;
     assert_eq!(me["direct_roles"], json!(["Settings"]));
     assert_eq!(me["version"], 1);
-    // ...until someone else holds it (through a group here).
+    // ...even while someone else holds it (through a group here)...
     let group = s
         .store
         .seed_group(s.company_id, "Admins", "", &["Settings".into()])
@@ -58,6 +59,14 @@ async fn archive_rails_owns_agents_self_and_last_admin() {
     s.store.seed_membership(group, owner_id).await.unwrap();
     let (status, body) = s
         .patch(&path, &s.admin.token, 1, json!({"roles": ["Development"]}))
+        .await;
+    assert_error(status, &body, 409, "self_lockout");
+    // ...but another administrator can take it away.
+    let other = s
+        .account("Oli", "Other", "oli@acme.example", &["Settings"])
+        .await;
+    let (status, body) = s
+        .patch(&path, &other.token, 1, json!({"roles": ["Development"]}))
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     // The caller lost Settings: the very next request is forbidden.
@@ -112,7 +121,7 @@ async fn archive_rails_owns_agents_self_and_last_admin() {
             json!({"roles": []}),
         )
         .await;
-    assert_error(status, &body, 409, "last_admin");
+    assert_error(status, &body, 409, "self_lockout");
 }
 
 #[tokio::test]

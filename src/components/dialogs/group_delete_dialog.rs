@@ -79,6 +79,9 @@ pub fn GroupDeleteDialog(
         Err(ApiError::LastAdmin) => error.set(Some(format!(
             "{done_name} can't be deleted: it gives the company's last active administrator the Settings role. Give Settings to someone else first."
         ))),
+        Err(ApiError::SelfLockout) => error.set(Some(format!(
+            "You can't delete {done_name}: it gives you your Settings access. Another administrator can."
+        ))),
         Err(ApiError::NotFound) => {
             error.set(Some(format!("{done_name} no longer exists.")));
             on_deleted.run(());

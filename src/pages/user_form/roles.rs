@@ -3,10 +3,12 @@
 
 use leptos::ev::MouseEvent;
 use leptos::prelude::*;
-use users_api::{Role, UserDetail};
+use users_api::rules::SELF_LOCKOUT;
+use users_api::{Role, UserDetail, SETTINGS_ROLE};
 
 use super::fields::{error_id, field_errors, role_checkbox_id, ROLES_KEY};
 use super::state::{invalid, FormState};
+use crate::state::session::use_session;
 
 /// Roles a user has through groups, with the groups ("Testing" → "QA team, Release team").
 fn inherited(original: RwSignal<Option<UserDetail>>) -> Vec<(String, Vec<String>)> {
@@ -49,6 +51,17 @@ pub(super) fn roles_fieldset(
         ..
     } = form;
     let checks = form.checks();
+    // On your own form, Settings that only you give yourself directly
+    // cannot be unticked: the server would refuse (409 self_lockout).
+    let me = use_session().me_untracked().map(|me| me.user.summary.id);
+    let editing_self =
+        move || original.with(|o| o.as_ref().map(|u| u.summary.id)) == me && me.is_some();
+    let groups = values.groups;
+    let settings_locked = move || {
+        editing_self()
+            && values.roles.with(|r| r.iter().any(|r| r == SETTINGS_ROLE))
+            && !groups.with(|g| g.iter().any(|g| g.roles.iter().any(|r| r == SETTINGS_ROLE)))
+    };
     let role_boxes = roles
         .iter()
         .enumerate()
@@ -60,6 +73,8 @@ pub(super) fn roles_fieldset(
             let toggled_name = name.clone();
             let also_name = name.clone();
             let description = role.description.clone();
+            let is_settings = role.name == SETTINGS_ROLE;
+            let locked = move || is_settings && settings_locked();
             let also = move || {
                 inherited(original)
                     .into_iter()
@@ -76,6 +91,7 @@ pub(super) fn roles_fieldset(
                         prop:checked=move || values.roles.with(|r| r.contains(&checked_name))
                         aria-invalid=move || invalid(errors, ROLES_KEY)().then_some("true")
                         aria-describedby=description_id.clone()
+                        disabled=locked
                         on:change=move |ev| {
                             let on = event_target_checked(&ev);
                             let catalogue = catalogue.get_value();
@@ -94,6 +110,7 @@ pub(super) fn roles_fieldset(
                     <span class="checkbox-description" id=description_id>
                         {description}
                         {also}
+                        {move || locked().then(|| view! { <span class="lock-note">" " {SELF_LOCKOUT}</span> })}
                     </span>
                 </div>
             }

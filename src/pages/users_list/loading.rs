@@ -57,8 +57,9 @@ pub(super) fn after_each_answer(
                 if let Some(performance) = window().performance() {
                     let _ = performance.mark(ROWS_PAINTED_MARK);
                 }
-                if let Some(selector) = refocus.get_value() {
-                    refocus.set_value(None);
+                // The list may be gone by the next frame (the page left).
+                if let Some(selector) = refocus.try_get_value().flatten() {
+                    refocus.try_set_value(None);
                     if !focus_selector(&selector) {
                         focus_selector("nav[aria-label=Pagination] [aria-current=page]");
                     }

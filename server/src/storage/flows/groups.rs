@@ -13,9 +13,18 @@ use super::WriteTx;
 use crate::storage::model::Expected;
 use crate::storage::{now, Store, StoreError, StoreResult};
 
-/// Refuses the change when the company is left without an active
-/// Settings holder (checked after writing, before committing).
-async fn keep_an_admin(tx: &mut WriteTx, company_id: i64) -> StoreResult<()> {
+/// Refuses the change (checked after writing, before committing) when it
+/// takes the caller's own Settings away (`held`: the caller held it before),
+/// or leaves the company without an active Settings holder.
+async fn keep_an_admin(
+    tx: &mut WriteTx,
+    company_id: i64,
+    actor_id: i64,
+    held: bool,
+) -> StoreResult<()> {
+    if held && !tx.holds_settings(actor_id).await? {
+        return Err(StoreError::SelfLockout);
+    }
     if tx.any_active_admin(company_id).await? {
         Ok(())
     } else {
@@ -166,9 +175,11 @@ impl Store {
                         return Err(name_taken());
                     }
                 }
-                GroupEditCheck::LastAdmin if changed.contains_key("roles") => {
+                // Both rails at once: the roles are written, then checked.
+                GroupEditCheck::SelfLockout if changed.contains_key("roles") => {
+                    let held = tx.holds_settings(actor_id).await?;
                     tx.set_group_roles(group_id, &roles).await?;
-                    keep_an_admin(&mut tx, company_id).await?;
+                    keep_an_admin(&mut tx, company_id, actor_id, held).await?;
                 }
                 _ => {}
             }
@@ -200,8 +211,9 @@ impl Store {
         let mut tx = self.begin_company_write(company_id).await?;
         let group = tx.load_group(company_id, group_id).await?;
         let lost_roles = tx.role_losses(group_id).await?;
+        let held = tx.holds_settings(actor_id).await?;
         tx.delete_group_rows(group_id).await?;
-        keep_an_admin(&mut tx, company_id).await?;
+        keep_an_admin(&mut tx, company_id, actor_id, held).await?;
         let details = json!({
             "group": {"name": group.name, "description": group.description, "roles": group.roles},
             "lost_roles": lost_roles,
@@ -272,11 +284,12 @@ impl Store {
     ) -> StoreResult<Group> {
         let mut tx = self.begin_company_write(company_id).await?;
         tx.load_group(company_id, group_id).await?;
+        let held = tx.holds_settings(actor_id).await?;
         if !tx.delete_member(group_id, user_id).await? {
             return Err(StoreError::NotFound);
         }
         tx.bump_version(user_id, &now()).await?;
-        keep_an_admin(&mut tx, company_id).await?;
+        keep_an_admin(&mut tx, company_id, actor_id, held).await?;
         tx.record_about(
             company_id,
             actor_id,

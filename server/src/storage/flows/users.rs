@@ -124,6 +124,9 @@ impl Store {
         if edit.touches("groups") {
             set_user_groups(&mut tx, user_id, &edit.groups).await?;
         }
+        if user_id == actor_id && has_settings(&current) && !tx.holds_settings(user_id).await? {
+            return Err(StoreError::SelfLockout);
+        }
         if has_settings(&current) && !tx.any_active_admin(company_id).await? {
             return Err(StoreError::LastAdmin);
         }

@@ -195,6 +195,24 @@ impl WriteTx {
         })
     }
 
+    /// Whether the user holds Settings, directly or through a group.
+    pub(crate) async fn holds_settings(&mut self, user_id: i64) -> StoreResult<bool> {
+        on_backend!(Tx, &mut self.0, |tx| {
+            Ok(sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM user_roles ur JOIN roles r ON r.id = ur.role_id
+                                WHERE ur.user_id = $1 AND r.name = $2)
+                     OR EXISTS (SELECT 1 FROM group_members gm
+                                JOIN group_roles gr ON gr.group_id = gm.group_id
+                                JOIN roles r ON r.id = gr.role_id
+                                WHERE gm.user_id = $1 AND r.name = $2)",
+            )
+            .bind(user_id)
+            .bind(SETTINGS_ROLE)
+            .fetch_one(&mut **tx)
+            .await?)
+        })
+    }
+
     /// "First Last" of an active user of the company, if it is one.
     pub(crate) async fn active_user_name(
         &mut self,
