@@ -13,11 +13,13 @@ use leptos::prelude::*;
 
 /// The API client as the app holds it in context (`Copy`, so closures can
 /// capture it freely). Every failed call that answers 401 runs the
-/// `on_unauthenticated` hook the app installed (sign-in again).
+/// `on_unauthenticated` hook the app installed (sign-in again); a 403
+/// `forbidden` runs `on_forbidden` (who am I now?).
 #[derive(Clone, Copy)]
 pub struct Api {
     client: StoredValue<Rc<dyn ApiClient>, LocalStorage>,
     on_unauthenticated: StoredValue<Option<Rc<dyn Fn()>>, LocalStorage>,
+    on_forbidden: StoredValue<Option<Rc<dyn Fn()>>, LocalStorage>,
 }
 
 impl Api {
@@ -25,7 +27,14 @@ impl Api {
         Api {
             client: StoredValue::new_local(client),
             on_unauthenticated: StoredValue::new_local(None),
+            on_forbidden: StoredValue::new_local(None),
         }
+    }
+
+    /// Installs what happens when any call answers 403 `forbidden` (the
+    /// caller's Settings went away mid-session).
+    pub fn set_on_forbidden(&self, hook: impl Fn() + 'static) {
+        self.on_forbidden.set_value(Some(Rc::new(hook)));
     }
 
     /// Installs what happens when any call answers 401.
@@ -48,17 +57,19 @@ impl Api {
             f(client.as_ref())
         };
         let result = future.await;
-        if let Err(ApiError::Unauthenticated) = &result {
-            self.unauthenticated();
+        match &result {
+            Err(ApiError::Unauthenticated) => self.run_hook(self.on_unauthenticated),
+            Err(ApiError::Forbidden) => self.run_hook(self.on_forbidden),
+            _ => {}
         }
         result
     }
 
-    /// Runs the 401 hook, if one is installed. Not generic (and not
-    /// inlined), so every `call::<T>` shares it.
+    /// Runs a hook, if one is installed. Not generic (and not inlined), so
+    /// every `call::<T>` shares it.
     #[inline(never)]
-    fn unauthenticated(&self) {
-        if let Some(hook) = self.on_unauthenticated.try_get_value().flatten() {
+    fn run_hook(&self, hook: StoredValue<Option<Rc<dyn Fn()>>, LocalStorage>) {
+        if let Some(hook) = hook.try_get_value().flatten() {
             hook();
         }
     }

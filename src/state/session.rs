@@ -75,6 +75,11 @@ impl Session {
         };
         provide_context(session);
         api.set_on_unauthenticated(move || session.expire());
+        // Settings taken away mid-session: ask who we are now, so the pages
+        // show the no-access view instead of controls that cannot work.
+        api.set_on_forbidden(move || {
+            session.checking.dispatch_local(());
+        });
         on_outcome(checking, move |answer| session.checked(answer));
         if let Some(token) = stored_token() {
             api.raw().set_token(Some(token));
