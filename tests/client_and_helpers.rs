@@ -173,7 +173,7 @@ async fn the_memory_client_enforces_the_contract_rules() {
             .update_user(admin, 1, &drop_settings)
             .await
             .unwrap_err(),
-        ApiError::LastAdmin
+        ApiError::SelfLockout
     );
     client.set_directory(Some("Azure AD"));
     assert_eq!(

@@ -405,9 +405,14 @@ async fn a_stale_version_is_never_overwritten_and_reload_shows_theirs() {
 
 #[wasm_bindgen_test]
 async fn removing_the_last_settings_holder_is_explained_on_roles() {
+    // Only a race can get here (your own Settings cannot be unticked, and
+    // whoever edits holds Settings): the server's answer is what counts.
     let company = Company::new(0);
-    let _app = open_form(&company, &format!("/users/{}/edit", company.admin)).await;
+    let _app = open_form(&company, &format!("/users/{}/edit", company.john)).await;
     click(&by_label("Settings"));
+    company
+        .client
+        .fail_next(users_console::api::ApiError::LastAdmin);
     click(&get_by_role("button", "Submit"));
     let fieldset = wait_for("the roles error", || {
         document()
@@ -417,9 +422,35 @@ async fn removing_the_last_settings_holder_is_explained_on_roles() {
     .await;
     assert!(description(&fieldset).starts_with("Roles must keep Settings"));
     assert_eq!(
-        company.client.user(company.admin).unwrap().direct_roles,
-        ["Settings"]
+        company.client.user(company.john).unwrap().direct_roles,
+        ["Development", "Testing"]
     );
+}
+
+#[wasm_bindgen_test]
+async fn your_own_settings_refused_by_the_server_is_explained_on_roles() {
+    // Settings given by a group, the direct one unticked, then the group
+    // removed: nothing in the form stops it; the server does.
+    let client = std::rc::Rc::new(users_console::api::memory::MemoryClient::new("Acme"));
+    let admins = client.add_group("Admins", &["Settings"]);
+    let admin = client.add_user("Ada", "Admin", "ada@acme.test", &["Settings"], &[admins]);
+    let _app = mount_at(
+        &client,
+        &format!("/users/{admin}/edit"),
+        Some(&client.token_of(admin)),
+    );
+    find_by_role("heading", "Edit user").await;
+    click(&by_label("Settings"));
+    click(&get_by_role("button", "Remove Admins"));
+    click(&get_by_role("button", "Submit"));
+    let fieldset = wait_for("the roles error", || {
+        document()
+            .query_selector("fieldset[aria-describedby]")
+            .unwrap()
+    })
+    .await;
+    assert!(description(&fieldset).contains("you can't remove your own Settings access"));
+    assert_eq!(client.user(admin).unwrap().direct_roles, ["Settings"]);
 }
 
 #[wasm_bindgen_test]

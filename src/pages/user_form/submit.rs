@@ -136,6 +136,14 @@ pub(super) fn after_save(form: FormState, go_back: impl Fn() + Copy + Send + Syn
                 );
             place_server_errors(errors, form_error, fields);
         }
+        Err(ApiError::SelfLockout) => {
+            let mut fields = FieldErrors::new();
+            fields.insert(
+                ROLES_KEY.to_string(),
+                vec!["must keep your own Settings: you can't remove your own Settings access. Another administrator can".to_string()],
+            );
+            place_server_errors(errors, form_error, fields);
+        }
         Err(ApiError::NotFound) => form_error.set(Some(
             "This user no longer exists. Someone may have deleted them for good.".to_string(),
         )),
