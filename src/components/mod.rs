@@ -9,3 +9,4 @@ pub mod pagination;
 pub mod role_chips;
 pub mod row_menu;
 pub mod tabs;
+pub mod title;

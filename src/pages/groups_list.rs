@@ -68,6 +68,7 @@ fn GroupsList() -> impl IntoView {
         async move { api.call(|c| c.list_groups(&q)).await.map(|page| (q, page)) }
     });
     let deleting = RwSignal::new(None::<Group>);
+    crate::components::title::view_title(|| "Groups".to_string());
 
     // Search: applied on Enter or after typing pauses, back to page 1.
     let text = RwSignal::new(query.get_untracked().query);

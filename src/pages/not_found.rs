@@ -3,6 +3,7 @@ use leptos::prelude::*;
 /// Any path the app does not know.
 #[component]
 pub fn NotFound() -> impl IntoView {
+    document().set_title("Page not found — Users console");
     view! {
         <main id="main" class="page">
             <h1>"Page not found"</h1>

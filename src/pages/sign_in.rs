@@ -13,6 +13,7 @@ use crate::state::session::{use_session, SessionState};
 pub fn SignInPage() -> impl IntoView {
     let session = use_session();
     let navigate = use_navigate();
+    document().set_title("Sign in — Users console");
     let token = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let sign_in = Action::new_local(move |token: &String| {

@@ -61,6 +61,7 @@ pub fn GroupForm(roles: Vec<Role>, group: Option<Group>) -> impl IntoView {
                 .map_or_else(|| "Add group".to_string(), |g| g.name.clone())
         })
     };
+    crate::components::title::view_title(heading);
 
     let fill = move |g: &Group| {
         name.set(g.name.clone());

@@ -18,6 +18,7 @@ use users_api::{Role, UserDetail, UserId};
 
 use crate::api::{use_api, Api, ApiError};
 use crate::components::error_view::ErrorView;
+use crate::components::title::view_title;
 use crate::pages::no_access::NoAccess;
 use crate::state::list_url::with_search;
 use crate::state::loaded::Loaded;
@@ -89,6 +90,7 @@ fn FormPage(title: &'static str, id: Option<UserId>) -> impl IntoView {
         return view! { <NoAccess /> }.into_any();
     };
     if let Some(directory) = me.company.directory {
+        view_title(move || title.to_string());
         return view! {
             {head}
             <p class="notice directory-notice" role="status">
@@ -107,6 +109,11 @@ fn FormPage(title: &'static str, id: Option<UserId>) -> impl IntoView {
     // route is left, and the fields' effects then read the form's disposed
     // signals — seen when an action's outcome navigates away.)
     let loaded = Loaded::new(move || load(api, id));
+    // The document title names the user once they are loaded.
+    view_title(move || match loaded.get() {
+        Some(Ok((_, Some(user)))) => format!("Edit {}", user.summary.full_name()),
+        _ => title.to_string(),
+    });
     let body = move || match loaded.get() {
         None => view! { <p class="loading" role="status">"Loading…"</p> }.into_any(),
         Some(Ok((options, user))) => view! { <UserForm options=options user=user /> }.into_any(),

@@ -106,6 +106,10 @@ pub fn UsersList(directory: Option<String>) -> impl IntoView {
 
     // --- Tabs, page size. ---
     let status = Signal::derive(move || query.with(|q| q.status));
+    crate::components::title::view_title(move || match status.get() {
+        UserStatus::Active => "Users".to_string(),
+        UserStatus::Archived => "Archived users".to_string(),
+    });
     let on_tab = move |status: UserStatus| {
         let q = query.get_untracked();
         if q.status != status {
