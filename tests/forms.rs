@@ -439,7 +439,7 @@ async fn your_own_settings_refused_by_the_server_is_explained_on_roles() {
         &format!("/users/{admin}/edit"),
         Some(&client.token_of(admin)),
     );
-    find_by_role("heading", "Edit user").await;
+    find_by_role("heading", "Edit Ada Admin").await;
     click(&by_label("Settings"));
     click(&get_by_role("button", "Remove Admins"));
     click(&get_by_role("button", "Submit"));

@@ -171,7 +171,7 @@ async fn the_edit_form_shows_effective_roles_as_groups_change() {
     let _app = open_at(
         &company,
         &format!("/users/{}/edit", company.john),
-        "Edit user",
+        "Edit John Smith",
     )
     .await;
     let summary = || {

@@ -23,7 +23,7 @@ async fn your_own_direct_settings_cannot_be_unticked_unless_a_group_gives_it() {
     let _app = open_at(
         &company,
         &format!("/users/{}/edit", company.admin),
-        "Edit user",
+        "Edit Alice Admin",
     )
     .await;
     let settings = by_label("Settings");
@@ -39,7 +39,7 @@ async fn your_own_direct_settings_cannot_be_unticked_unless_a_group_gives_it() {
     let _other = open_at(
         &company,
         &format!("/users/{}/edit", company.mary),
-        "Edit user",
+        "Edit Mary Major",
     )
     .await;
     assert!(!locked(&by_label("Settings")));
@@ -55,7 +55,7 @@ async fn your_own_settings_can_go_when_a_group_also_gives_it() {
         &format!("/users/{admin}/edit"),
         Some(&client.token_of(admin)),
     );
-    find_by_role("heading", "Edit user").await;
+    find_by_role("heading", "Edit Ada Admin").await;
     use wasm_bindgen::JsCast;
     let settings = by_label("Settings");
     assert!(!settings

@@ -174,7 +174,7 @@ async fn add_and_edit_routes_lead_back_to_the_same_list_view() {
     let href = format!("/users/{}/edit?q=smith", company.john);
     assert_eq!(edit.get_attribute("href"), Some(href.clone()));
     click(&edit);
-    find_by_role("heading", "Edit user").await;
+    find_by_role("heading", "Edit John Smith").await;
     assert_eq!(url(), href);
 }
 

@@ -37,6 +37,11 @@ pub enum Call {
         version: i64,
         patch: GroupPatch,
     },
+    /// The same edit without `If-Match` (a client that skipped reading it).
+    UpdateGroupUnversioned {
+        id: GroupId,
+        patch: GroupPatch,
+    },
     GroupDeletion(GroupId),
     DeleteGroup(GroupId),
     GroupMembers(GroupId, PageQuery),
@@ -109,6 +114,10 @@ impl Call {
             },
             Call::UpdateGroup { id, version, patch } => HttpRequest {
                 if_match: Some(*version),
+                body: Some(json!(patch)),
+                ..request("PATCH", format!("/groups/{id}"))
+            },
+            Call::UpdateGroupUnversioned { id, patch } => HttpRequest {
                 body: Some(json!(patch)),
                 ..request("PATCH", format!("/groups/{id}"))
             },

@@ -1,7 +1,8 @@
 //! The script's groups part (docs/groups.md): names, order, search and
 //! paging, versions, members all or none, roles reaching members at once,
-//! a user's groups set from the user, what a deletion costs, and no one
-//! taking their own Settings away through groups (another admin may).
+//! a user's groups set from the user, what a deletion costs, archived
+//! members, and no one taking their own Settings away through groups
+//! (another admin may).
 
 use serde_json::json;
 use users_api::group::{unknown_groups_message, unknown_users_message, GROUP_NAME_TAKEN};
@@ -9,6 +10,8 @@ use users_api::{AddMembers, GroupId, GroupPatch, NewGroup, PageQuery, UserId, Us
 
 use crate::script::{strings, Run, NOBODY};
 use crate::{Call, Outcome, Target};
+
+mod archived;
 
 /// The users the groups part works with (the users part leaves them so).
 pub(crate) struct People {
@@ -73,6 +76,12 @@ impl<T: Target> Run<'_, T> {
             patch: change,
         })
         .await
+    }
+
+    /// A group's edit at its current version.
+    async fn edit_group(&mut self, id: GroupId, change: GroupPatch) -> Outcome {
+        let current = self.call(Call::GetGroup(id)).await;
+        self.call(patch(id, current.version(), change)).await
     }
 }
 
@@ -156,10 +165,62 @@ pub(crate) async fn script<T: Target>(r: &mut Run<'_, T>, people: People) {
         (names(&second), second.totals()),
         (strings(&["QA team"]), (3, 2)),
     );
-    let unknown = r.call(Call::GetGroup(NOBODY)).await;
-    r.error("group: unknown", &unknown, 404, "not_found");
+    for (step, call) in [
+        ("groups: page 0", Call::ListGroups(page("", 0, 25))),
+        (
+            "members: per_page over 100",
+            Call::GroupMembers(qa_id, page("", 1, 101)),
+        ),
+    ] {
+        let answer = r.call(call).await;
+        r.error(step, &answer, 400, "bad_request");
+    }
+    let rename_nobody = GroupPatch {
+        name: Some("Nobody".into()),
+        ..GroupPatch::default()
+    };
+    for (step, call) in [
+        ("group: unknown", Call::GetGroup(NOBODY)),
+        ("group: edit an unknown", patch(NOBODY, 1, rename_nobody)),
+        (
+            "group: preview deleting an unknown",
+            Call::GroupDeletion(NOBODY),
+        ),
+        ("group: delete an unknown", Call::DeleteGroup(NOBODY)),
+        (
+            "members: of an unknown group",
+            Call::GroupMembers(NOBODY, page("", 1, 25)),
+        ),
+        ("members: add to an unknown group", add(NOBODY, &[grace])),
+        (
+            "members: remove from an unknown group",
+            Call::RemoveGroupMember(NOBODY, grace),
+        ),
+    ] {
+        let answer = r.call(call).await;
+        r.error(step, &answer, 404, "not_found");
+    }
+    let body_first = r.call(add(NOBODY, &[])).await;
+    r.error(
+        "members: the body before the group",
+        &body_first,
+        422,
+        "invalid",
+    );
 
-    // Editing: stale versions, no-ops, renames.
+    // Editing: versions required and current, no-ops, renames.
+    let unversioned = r
+        .call(Call::UpdateGroupUnversioned {
+            id: qa_id,
+            patch: roles_patch(&["Testing"]),
+        })
+        .await;
+    r.error(
+        "group: an edit without If-Match",
+        &unversioned,
+        428,
+        "version_required",
+    );
     let stale = r.call(patch(qa_id, 99, roles_patch(&["Testing"]))).await;
     r.error("group: a stale version", &stale, 412, "stale_version");
     r.expect(
@@ -209,6 +270,11 @@ pub(crate) async fn script<T: Target>(r: &mut Run<'_, T>, people: People) {
         ))
         .await;
     r.error("group: rename to a taken name", &clash, 422, "invalid");
+    r.expect(
+        "group: rename, the taken message",
+        clash.field("name"),
+        strings(&[GROUP_NAME_TAKEN]),
+    );
 
     // Members: all or none, active users of the company only.
     let grace_before = r.call(Call::GetUser(grace)).await;
@@ -331,7 +397,33 @@ pub(crate) async fn script<T: Target>(r: &mut Run<'_, T>, people: People) {
         vec![unknown_groups_message(&[NOBODY])],
     );
 
-    // What a deletion costs: roles no other source gives.
+    // What a deletion costs: roles no other source gives (not directly,
+    // not through another group).
+    let builders_prod = r
+        .edit_group(builders_id, roles_patch(&["Production"]))
+        .await;
+    r.ok(
+        "deletion: another group grants Production",
+        &builders_prod,
+        200,
+    );
+    let grace_joins = r.call(add(builders_id, &[grace])).await;
+    r.ok("deletion: Grace joins it", &grace_joins, 200);
+    let covered = r.call(Call::GroupDeletion(qa_id)).await;
+    r.expect(
+        "deletion: Grace loses nothing (Testing direct, Production through Builders)",
+        covered.body["lost_roles"].clone(),
+        json!([]),
+    );
+    let grace_leaves = r.call(Call::RemoveGroupMember(builders_id, grace)).await;
+    r.expect(
+        "deletion: Grace leaves it",
+        (
+            grace_leaves.status,
+            grace_leaves.body["member_count"].as_u64(),
+        ),
+        (200, Some(1)),
+    );
     let impact = r.call(Call::GroupDeletion(qa_id)).await;
     r.ok("deletion: preview", &impact, 200);
     r.expect(
@@ -429,6 +521,8 @@ pub(crate) async fn script<T: Target>(r: &mut Run<'_, T>, people: People) {
             json!([{"role": "Testing", "sources": [{"type": "direct"}]}]),
         ),
     );
+
+    archived::script(r, builders_id, ant).await;
 
     // Another administrator may take the admin's Settings away.
     let promoted = r

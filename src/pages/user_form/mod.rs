@@ -80,17 +80,19 @@ fn FormPage(title: &'static str, id: Option<UserId>) -> impl IntoView {
     let api = use_api();
     let me = use_session().me_untracked();
     let back = back_href();
+    // "Edit user" until the user is loaded, then "Edit <First Last>".
+    let heading = RwSignal::new(title.to_string());
     let head = view! {
         <p class="back-link">
             <a href=back.clone()>"Back to users"</a>
         </p>
-        <h1>{title}</h1>
+        <h1>{move || heading.get()}</h1>
     };
     let Some(me) = me.filter(|me| me.can_manage_users) else {
         return view! { <NoAccess /> }.into_any();
     };
     if let Some(directory) = me.company.directory {
-        view_title(move || title.to_string());
+        view_title(move || heading.get());
         return view! {
             {head}
             <p class="notice directory-notice" role="status">
@@ -109,11 +111,13 @@ fn FormPage(title: &'static str, id: Option<UserId>) -> impl IntoView {
     // route is left, and the fields' effects then read the form's disposed
     // signals — seen when an action's outcome navigates away.)
     let loaded = Loaded::new(move || load(api, id));
-    // The document title names the user once they are loaded.
-    view_title(move || match loaded.get() {
-        Some(Ok((_, Some(user)))) => format!("Edit {}", user.summary.full_name()),
-        _ => title.to_string(),
+    // The heading and the document title name the user once loaded.
+    Effect::new(move |_| {
+        if let Some(Ok((_, Some(user)))) = loaded.get() {
+            heading.set(format!("Edit {}", user.summary.full_name()));
+        }
     });
+    view_title(move || heading.get());
     let body = move || match loaded.get() {
         None => view! { <p class="loading" role="status">"Loading…"</p> }.into_any(),
         Some(Ok((options, user))) => view! { <UserForm options=options user=user /> }.into_any(),
