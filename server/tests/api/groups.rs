@@ -161,6 +161,20 @@ async fn member_counts_and_member_order_follow_archive_restore_and_renames() {
     // The groups list reads the same counts.
     let (_, list) = s.get("/api/v1/groups", &s.admin.token).await;
     assert_eq!(list["entries"][0]["member_count"], 2);
+
+    // A control character (a NUL, which PostgreSQL text cannot hold)
+    // matches nothing rather than failing.
+    for path in [
+        "/api/v1/groups?query=%00qa",
+        &format!("{members}?query=%00M%C3%89"),
+    ] {
+        let (status, page) = s.get(path, &s.admin.token).await;
+        assert_eq!(
+            (status, page["total_entries"].as_u64()),
+            (StatusCode::OK, Some(0)),
+            "{path}"
+        );
+    }
 }
 
 #[tokio::test]

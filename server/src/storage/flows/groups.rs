@@ -32,6 +32,13 @@ async fn keep_an_admin(
     }
 }
 
+/// No group name, member name or email holds a control character
+/// (validation refuses them, and PostgreSQL text cannot hold NUL): a search
+/// for one matches nothing, and is not sent to the database.
+fn matches_nothing(needle: &str) -> bool {
+    needle.chars().any(char::is_control)
+}
+
 fn name_taken() -> StoreError {
     StoreError::InvalidField {
         field: "name",
@@ -43,6 +50,9 @@ impl Store {
     /// One page of the company's groups, alphabetical, searched by name.
     pub async fn list_groups(&self, company_id: i64, q: &PageQuery) -> StoreResult<Page<Group>> {
         let needle = users_api::identity::fold(&q.query);
+        if matches_nothing(&needle) {
+            return Ok(Page::new(Vec::new(), q.page, q.per_page, 0));
+        }
         let mut tx = self.begin_read().await?;
         let (total, groups) = tx
             .groups_page(company_id, &needle, q.offset(), q.per_page)
@@ -69,9 +79,12 @@ impl Store {
         let needle = users_api::identity::fold(&q.query);
         let mut tx = self.begin_read().await?;
         let group = tx.load_group(company_id, group_id).await?;
-        let (total, members) = tx
-            .members_page(&group, &needle, q.offset(), q.per_page)
-            .await?;
+        let (total, members) = if matches_nothing(&needle) {
+            (0, Vec::new())
+        } else {
+            tx.members_page(&group, &needle, q.offset(), q.per_page)
+                .await?
+        };
         tx.commit().await?;
         Ok(Page::new(members, q.page, q.per_page, total))
     }
