@@ -10,6 +10,7 @@ use leptos_router::{path, NavigateOptions};
 
 use crate::api::{provide_api, ApiClient};
 use crate::components::error_view::ErrorView;
+use crate::components::focus::{focus_heading, focus_is_lost};
 use crate::components::frame::Frame;
 use crate::pages::group_page::{EditGroupPage, NewGroupPage};
 use crate::pages::groups_list::GroupsPage;
@@ -37,6 +38,7 @@ pub fn App(client: Rc<dyn ApiClient>) -> impl IntoView {
 
     view! {
         <Router>
+            <FocusOnNavigate />
             <Routes fallback=|| view! { <NotFound /> }>
                 <Route path=path!("/") view=|| view! { <GoTo path="/users" /> } />
                 <Route path=path!("/sign-in") view=SignInPage />
@@ -67,6 +69,27 @@ pub fn App(client: Rc<dyn ApiClient>) -> impl IntoView {
             </Routes>
         </Router>
     }
+}
+
+/// After a move to another view, focus that fell to `<body>` (the link or
+/// button pressed went away with the old view) goes to the new view's
+/// `h1`, so keyboard and screen-reader users start at its top. Focus a view
+/// placed itself (sign-in's field) stays; a new query on the same view (a
+/// list's page or search) is not a move.
+#[component]
+fn FocusOnNavigate() -> impl IntoView {
+    let location = use_location();
+    Effect::new(move |before: Option<String>| {
+        let path = location.pathname.get();
+        if before.is_some_and(|before| before != path) {
+            request_animation_frame(|| {
+                if focus_is_lost() {
+                    focus_heading();
+                }
+            });
+        }
+        path
+    });
 }
 
 /// Replaces the current URL with `path` once mounted.

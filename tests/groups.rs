@@ -203,3 +203,172 @@ async fn the_edit_form_shows_effective_roles_as_groups_change() {
     assert_eq!(groups, ["Release team"]);
     assert_eq!(john.direct_roles, ["Development"]);
 }
+
+#[wasm_bindgen_test]
+async fn forty_groups_page_as_users_do() {
+    let company = Company::new(0);
+    for i in 1..=38 {
+        company
+            .client
+            .add_group(&format!("Team {i:02}"), &["Development"]);
+    }
+    let _app = open_at(&company, "/groups", "Groups").await;
+    find_by_role("table", "Groups").await;
+    wait_until("the first page", || {
+        status_line() == "Showing 1–25 of 40 groups"
+    })
+    .await;
+    click(&get_by_role("link", "Next page"));
+    wait_until("the second page", || {
+        status_line() == "Showing 26–40 of 40 groups"
+    })
+    .await;
+    assert!(url().contains("page=2"), "{}", url());
+    assert_eq!(
+        get_by_role("link", "Page 2")
+            .get_attribute("aria-current")
+            .as_deref(),
+        Some("page")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_last_admin_refusal_is_explained_in_the_delete_dialog() {
+    let company = Company::new(0);
+    let _app = open_at(&company, "/groups", "Groups").await;
+    click(&find_by_role("button", "More actions for Release team").await);
+    click(&get_by_role("menuitem", "Delete"));
+    let dialog = find_by_role("dialog", "Delete Release team?").await;
+    wait_until("the impact", || {
+        text_of(&dialog).contains("1 member loses Production.")
+    })
+    .await;
+    // Only a race gets here (your own Settings is refused before it).
+    company
+        .client
+        .fail_next(users_console::api::ApiError::LastAdmin);
+    click(&get_by_role("button", "Delete"));
+    wait_until("refused", || {
+        text_of(&dialog).contains(
+            "Release team can't be deleted: it gives the company's last active administrator the Settings role.",
+        )
+    })
+    .await;
+    assert!(by_role("dialog", "Delete Release team?").is_some());
+    click(&get_by_role("button", "Cancel"));
+    wait_until("closed", || {
+        by_role("dialog", "Delete Release team?").is_none()
+    })
+    .await;
+    assert!(text_of(&get_by_role("table", "Groups")).contains("Release team"));
+}
+
+#[wasm_bindgen_test]
+async fn the_groups_combobox_adds_a_group_with_the_keyboard() {
+    let company = Company::new(0);
+    let _app = open_at(
+        &company,
+        &format!("/users/{}/edit", company.mary),
+        "Edit Mary Major",
+    )
+    .await;
+    let summary = || {
+        text_of(
+            &document()
+                .query_selector(".effective-roles [aria-live=polite]")
+                .unwrap()
+                .expect("the live summary"),
+        )
+    };
+    wait_until("direct only", || {
+        summary() == "Development — assigned directly"
+    })
+    .await;
+    let input = find_by_role("combobox", "Groups").await;
+    input.focus().unwrap();
+    type_into(&input, "qa");
+    wait_until("QA team offered alone", || {
+        names_of("option") == ["QA team Testing, Staging"]
+    })
+    .await;
+    assert_eq!(
+        input.get_attribute("aria-expanded").as_deref(),
+        Some("true")
+    );
+    assert!(press(&input, "ArrowDown"));
+    leptos::task::tick().await;
+    assert_eq!(
+        input.get_attribute("aria-activedescendant").as_deref(),
+        Some("user-groups-option-0")
+    );
+    assert!(press(&input, "Enter"), "Enter picks and does not submit");
+    let chip_link = find_by_role("link", "QA team").await;
+    assert!(chip_link
+        .get_attribute("href")
+        .unwrap_or_default()
+        .starts_with("/groups/"));
+    assert!(by_role("button", "Remove QA team").is_some());
+    assert!(url().contains("/edit"), "still on the form");
+    wait_until("the group's roles counted", || {
+        summary().contains("Testing — from QA team") && summary().contains("Staging — from QA team")
+    })
+    .await;
+    // Esc closes the list without leaving the form.
+    type_into(&input, "rel");
+    wait_until("Release team offered", || {
+        names_of("option") == ["Release team Testing, Production"]
+    })
+    .await;
+    assert!(press(&input, "Escape"));
+    leptos::task::tick().await;
+    assert_eq!(
+        input.get_attribute("aria-expanded").as_deref(),
+        Some("false")
+    );
+
+    click(&get_by_role("button", "Submit"));
+    wait_until("saved", || !url().contains("/edit")).await;
+    let mary = company.client.user(company.mary).unwrap();
+    let groups: Vec<String> = mary.summary.groups.into_iter().map(|g| g.name).collect();
+    assert_eq!(groups, ["QA team"]);
+    assert_eq!(mary.direct_roles, ["Development"]);
+}
+
+#[wasm_bindgen_test]
+async fn a_group_deleted_meanwhile_is_said_and_the_list_refreshes_on_close() {
+    let company = Company::new(0);
+    let _app = open_at(&company, "/groups", "Groups").await;
+    click(&find_by_role("button", "More actions for QA team").await);
+    click(&get_by_role("menuitem", "Delete"));
+    let dialog = find_by_role("dialog", "Delete QA team?").await;
+    wait_until("the impact", || {
+        text_of(&dialog).contains("1 member loses Staging")
+    })
+    .await;
+    company
+        .client
+        .fail_next(users_console::api::ApiError::NotFound);
+    click(&get_by_role("button", "Delete"));
+    wait_until("said", || {
+        text_of(&dialog).contains("QA team no longer exists. Someone else deleted it.")
+    })
+    .await;
+    assert!(get_by_role("button", "Delete").has_attribute("disabled"));
+    let lists = company
+        .client
+        .calls()
+        .iter()
+        .filter(|c| c.starts_with("list_groups"))
+        .count();
+    click(&get_by_role("button", "Cancel"));
+    wait_until("the list asked again", || {
+        company
+            .client
+            .calls()
+            .iter()
+            .filter(|c| c.starts_with("list_groups"))
+            .count()
+            > lists
+    })
+    .await;
+}

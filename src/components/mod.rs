@@ -1,10 +1,10 @@
 //! Building blocks of the pages.
 
+pub mod combobox;
 pub mod dialogs;
 pub mod error_view;
 pub mod focus;
 pub mod frame;
-pub mod multi_picker;
 pub mod pagination;
 pub mod role_chips;
 pub mod row_menu;

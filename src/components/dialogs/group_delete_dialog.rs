@@ -55,7 +55,8 @@ pub fn GroupDeleteDialog(
     /// Where focus returns when the dialog closes.
     return_focus_id: String,
     #[prop(into)] on_close: UnsyncCallback<()>,
-    /// After a successful delete.
+    /// Once the group is gone: right after a successful delete, or when
+    /// the dialog that found it already deleted (404) closes.
     #[prop(into)]
     on_deleted: UnsyncCallback<()>,
 ) -> impl IntoView {
@@ -68,6 +69,14 @@ pub fn GroupDeleteDialog(
     let preview = Loaded::new(move || api.call(move |c| c.group_deletion(id)));
     let delete = Action::new_local(move |_: &()| api.call(move |c| c.delete_group(id)));
     let error = RwSignal::new(None::<String>);
+    // Someone else deleted it first: said in the dialog, acted on when it closes.
+    let gone = RwSignal::new(false);
+    let close = move || {
+        on_close.run(());
+        if gone.get_untracked() {
+            on_deleted.run(());
+        }
+    };
     let done_name = name.clone();
     on_outcome(delete, move |result| {
         match result {
@@ -83,8 +92,8 @@ pub fn GroupDeleteDialog(
             "You can't delete {done_name}: it gives you your Settings access. Another administrator can."
         ))),
         Err(ApiError::NotFound) => {
-            error.set(Some(format!("{done_name} no longer exists.")));
-            on_deleted.run(());
+            error.set(Some(format!("{done_name} no longer exists. Someone else deleted it.")));
+            gone.set(true);
         }
         Err(e) => error.set(e.shown()),
     }
@@ -109,7 +118,7 @@ pub fn GroupDeleteDialog(
         <Modal
             labelled_by=title_id
             described_by=description_id
-            on_cancel=move || on_close.run(())
+            on_cancel=close
             return_focus_id=return_focus_id
             class="delete-dialog"
         >
@@ -120,7 +129,7 @@ pub fn GroupDeleteDialog(
                 <button
                     type="button"
                     class="button danger"
-                    disabled=move || busy.get() || preview.with(Option::is_none)
+                    disabled=move || busy.get() || preview.with(Option::is_none) || gone.get()
                     aria-busy=move || busy.get().then_some("true")
                     on:click=move |_| {
                         if !busy.get_untracked() {
@@ -131,7 +140,7 @@ pub fn GroupDeleteDialog(
                 >
                     "Delete"
                 </button>
-                <button type="button" class="button" autofocus=true on:click=move |_| on_close.run(())>
+                <button type="button" class="button" autofocus=true on:click=move |_| close()>
                     "Cancel"
                 </button>
             </div>

@@ -12,7 +12,7 @@ use users_api::PageQuery;
 
 use super::state::{ChosenGroup, FormState};
 use crate::api::use_api;
-use crate::components::multi_picker::{MultiPicker, PickOption, Search};
+use crate::components::combobox::{Combobox, PickOption, Search, Wording};
 
 /// One line of the summary: "Testing — assigned directly; from QA team".
 fn line(role: &str, direct: bool, groups: &[String]) -> String {
@@ -101,14 +101,20 @@ pub(super) fn groups_field(form: FormState) -> impl IntoView {
     };
     view! {
         <div class="groups-field">
-            <MultiPicker
+            <Combobox
                 id="user-groups"
                 label="Groups"
                 options_label="Groups"
+                placeholder="Search groups by name"
                 search=search
+                wording=Wording {
+                    noun: ("group", "groups"),
+                    none: "No other groups to add.",
+                    no_match: "No other groups match",
+                    hint: "The user gets every role of each group they are in.",
+                }
                 exclude=exclude
                 on_pick=on_pick
-                hint="The user gets every role of each group they are in."
             />
             <ul class="chips picked" aria-label="Groups of this user">{chips}</ul>
         </div>

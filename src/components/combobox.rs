@@ -1,8 +1,10 @@
-//! A combobox that picks several things found by a search (users to add to
-//! a group, groups for a user): a labelled input with a listbox of what the
-//! server found; Up/Down move, Enter picks, Esc closes the list; each pick
-//! is handed to the owner (which shows it as a removable chip) and the input
-//! empties for the next one.
+//! The one search combobox of the app (the replacement user of a delete,
+//! the users to add to a group, a user's groups): a labelled input with a
+//! listbox of what the server found for the text typed. Up/Down move
+//! through the options, Enter picks (and never submits a form around it),
+//! Esc closes the list (without closing a dialog around it), Tab leaves.
+//! A pick either stays in the input (one choice: the replacement user) or
+//! empties it for the next (several: the owner shows them as chips).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -18,13 +20,13 @@ use crate::state::loaded::Loaded;
 /// How long typing must pause before searching.
 const DEBOUNCE_MS: u32 = 250;
 
-/// One thing the picker offers.
+/// One thing the combobox offers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PickOption {
     pub id: i64,
     /// What it is called (the option's name starts with it).
     pub label: String,
-    /// A second line (an email), if any.
+    /// A second part of the option (an email, a group's roles).
     pub detail: String,
 }
 
@@ -32,31 +34,60 @@ pub struct PickOption {
 pub type Search =
     Rc<dyn Fn(String) -> Pin<Box<dyn Future<Output = Result<Vec<PickOption>, ApiError>>>>>;
 
+/// What the combobox says about a search.
+#[derive(Clone, Copy)]
+pub struct Wording {
+    /// What it finds: ("user", "users").
+    pub noun: (&'static str, &'static str),
+    /// An empty search found nothing: "There are no other active users."
+    pub none: &'static str,
+    /// Before the searched text: "No other active users match" “…”.
+    pub no_match: &'static str,
+    /// Before any search.
+    pub hint: &'static str,
+}
+
 #[component]
-pub fn MultiPicker(
-    /// The input's id (the label points at it).
+pub fn Combobox(
+    /// The input's id; the listbox, options, hint and error ids start with it.
     id: &'static str,
     label: &'static str,
-    /// The listbox's name ("Users", "Groups").
+    /// The listbox's name ("Active users", "Groups").
     options_label: &'static str,
+    placeholder: &'static str,
     search: Search,
-    /// Ids not to offer (already chosen).
-    #[prop(into)]
-    exclude: Signal<Vec<i64>>,
+    wording: Wording,
     /// Called with each pick.
     #[prop(into)]
     on_pick: UnsyncCallback<PickOption>,
-    /// Hint under the field.
+    /// Ids never offered (already chosen, the user being deleted).
+    #[prop(optional, into)]
+    exclude: Signal<Vec<i64>>,
+    /// One choice, kept in the input; otherwise the input empties for the next.
     #[prop(optional)]
-    hint: &'static str,
+    keep_choice: bool,
+    /// Typing changed the text (a kept choice no longer stands).
+    #[prop(optional, into)]
+    on_edit: Option<UnsyncCallback<()>>,
+    /// Said instead of the search's status while set (the choice made).
+    #[prop(optional, into)]
+    status: Option<Signal<Option<String>>>,
+    /// What is wrong with the choice, shown under the field.
+    #[prop(optional)]
+    error: Option<RwSignal<Option<String>>>,
 ) -> impl IntoView {
     let listbox_id = format!("{id}-options");
     let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
     let option_id = move |i: usize| format!("{id}-option-{i}");
     let text = RwSignal::new(String::new());
     let open = RwSignal::new(false);
     let active = RwSignal::new(None::<usize>);
+    // A kept choice is in the input: focus and Enter leave it be.
+    let chosen = RwSignal::new(false);
     let debounce = StoredValue::new_local(None::<Timeout>);
+    // The text searched for; `None` before a search and after a pick
+    // (which drops any answer still on its way).
     let needle = RwSignal::new(None::<String>);
     let search = StoredValue::new_local(search);
     let found = Loaded::new(move || {
@@ -78,21 +109,36 @@ pub fn MultiPicker(
             _ => Vec::<PickOption>::new(),
         })
     });
+    let searching = move || {
+        let answered = found.with(|f| f.as_ref().and_then(|a| a.as_ref().map(|(n, _)| n.clone())));
+        needle.with(|n| n.is_some() && *n != answered)
+    };
     let message = move || {
+        let (one, many) = wording.noun;
         found.with(|f| match f {
             Some(Some((_, Err(e)))) => e
                 .shown()
-                .map(|why| format!("Could not search. {why}"))
+                .map(|why| format!("Could not search {many}. {why}"))
                 .unwrap_or_default(),
             Some(Some((needle, Ok(_)))) => match results.with(Vec::len) {
-                0 if needle.is_empty() => "Nothing left to add.".to_string(),
-                0 => format!("Nothing matches “{needle}”."),
-                1 => "1 found. Use the arrow keys to choose.".to_string(),
-                n => format!("{n} found. Use the arrow keys to choose."),
+                0 if needle.is_empty() => wording.none.to_string(),
+                0 => format!("{} “{needle}”.", wording.no_match),
+                1 => format!("1 {one} found. Use the arrow keys to choose."),
+                n => format!("{n} {many} found. Use the arrow keys to choose."),
             },
-            _ => hint.to_string(),
+            _ => wording.hint.to_string(),
         })
     };
+    let shown_status = move || {
+        if searching() {
+            "Searching…".to_string()
+        } else if let Some(said) = status.and_then(|s| s.get()) {
+            said
+        } else {
+            message()
+        }
+    };
+    // Each answer opens the list, with no option active yet.
     Effect::new(move |_| {
         if found.with(|f| matches!(f, Some(Some((_, Ok(_)))))) {
             open.set(true);
@@ -101,9 +147,18 @@ pub fn MultiPicker(
     });
     let run_search = move |value: String| needle.set(Some(value.trim().to_string()));
 
+    // The pick is the option shown: a click may land just as newer results
+    // replace the list, so an option carries its value, not an index.
     let pick = move |option: PickOption| {
+        // A pick ends the search: neither a pending keystroke's search nor
+        // one still in flight may reopen the list.
         debounce.set_value(None);
-        text.set(String::new());
+        text.set(if keep_choice {
+            option.label.clone()
+        } else {
+            String::new()
+        });
+        chosen.set(keep_choice);
         open.set(false);
         active.set(None);
         needle.set(None);
@@ -112,7 +167,21 @@ pub fn MultiPicker(
     let on_input = move |ev| {
         let value = event_target_value(&ev);
         text.set(value.clone());
+        chosen.set(false);
+        if let Some(on_edit) = on_edit {
+            on_edit.run(());
+        }
         debounce.set_value(Some(Timeout::new(DEBOUNCE_MS, move || run_search(value))));
+    };
+    let on_focus = move |_| {
+        if chosen.get_untracked() {
+            return;
+        }
+        if needle.with_untracked(Option::is_none) {
+            run_search(text.get_untracked());
+        } else if !results.with_untracked(Vec::is_empty) {
+            open.set(true);
+        }
     };
     let on_keydown = move |ev: KeyboardEvent| {
         let count = results.with_untracked(Vec::len);
@@ -120,10 +189,12 @@ pub fn MultiPicker(
             "ArrowDown" => {
                 ev.prevent_default();
                 if !open.get_untracked() {
-                    run_search(text.get_untracked());
+                    open.set(true);
+                    if needle.with_untracked(Option::is_none) {
+                        run_search(text.get_untracked());
+                    }
                 }
                 if count > 0 {
-                    open.set(true);
                     active.set(Some(active.get_untracked().map_or(0, |i| (i + 1) % count)));
                 }
             }
@@ -138,20 +209,21 @@ pub fn MultiPicker(
                 }
             }
             "Enter" => {
-                // Enter never submits the form around the picker.
+                // Enter never submits the form around the combobox.
                 ev.prevent_default();
-                let chosen = active
+                let option = active
                     .get_untracked()
                     .filter(|_| open.get_untracked())
                     .and_then(|i| results.with_untracked(|r| r.get(i).cloned()));
-                if let Some(option) = chosen {
+                if let Some(option) = option {
                     pick(option);
-                } else {
+                } else if !chosen.get_untracked() {
                     debounce.set_value(None);
                     run_search(text.get_untracked());
                 }
             }
             "Escape" if open.get_untracked() => {
+                // Close the list only, not a dialog around it.
                 ev.prevent_default();
                 ev.stop_propagation();
                 open.set(false);
@@ -161,6 +233,25 @@ pub fn MultiPicker(
             _ => {}
         }
     };
+    let on_blur = move |_| {
+        let _ = open.try_set(false);
+        if !keep_choice {
+            // Found again on the next focus: what may be added changes meanwhile.
+            let _ = needle.try_set(None);
+        }
+    };
+
+    let invalid = move || error.is_some_and(|e| e.with(Option::is_some));
+    let described_by = {
+        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
+        move || {
+            if invalid() {
+                format!("{error_id} {hint_id}")
+            } else {
+                hint_id.clone()
+            }
+        }
+    };
     let options = move || {
         results
             .get()
@@ -168,7 +259,7 @@ pub fn MultiPicker(
             .enumerate()
             .map(|(i, option)| {
                 let is_active = move || active.get() == Some(i);
-                let chosen = option.clone();
+                let picked = option.clone();
                 view! {
                     <li
                         role="option"
@@ -176,8 +267,9 @@ pub fn MultiPicker(
                         class="option"
                         class:is-active=is_active
                         aria-selected=move || if is_active() { "true" } else { "false" }
+                        // Keep focus in the input while choosing with the mouse.
                         on:mousedown=|ev| ev.prevent_default()
-                        on:click=move |_| pick(chosen.clone())
+                        on:click=move |_| pick(picked.clone())
                     >
                         <span class="option-name">{option.label.clone()}</span>
                         " "
@@ -187,6 +279,9 @@ pub fn MultiPicker(
             })
             .collect_view()
     };
+    let error_line = error.map(|error| {
+        view! { <p id=error_id.clone() class="field-error">{move || error.get()}</p> }
+    });
     view! {
         <div class="field combobox">
             <label for=id>{label}</label>
@@ -196,24 +291,18 @@ pub fn MultiPicker(
                 role="combobox"
                 autocomplete="off"
                 spellcheck="false"
-                placeholder="Type to search"
+                placeholder=placeholder
                 aria-autocomplete="list"
                 aria-controls=listbox_id.clone()
                 aria-expanded=move || if open.get() { "true" } else { "false" }
                 aria-activedescendant=move || active.get().map(option_id)
-                aria-describedby=hint_id.clone()
+                aria-invalid=move || invalid().then_some("true")
+                aria-describedby=described_by
                 prop:value=move || text.get()
                 on:input=on_input
-                on:focus=move |_| {
-                    if needle.get_untracked().is_none() {
-                        run_search(text.get_untracked());
-                    }
-                }
+                on:focus=on_focus
                 on:keydown=on_keydown
-                on:blur=move |_| {
-                    let _ = open.try_set(false);
-                    let _ = needle.try_set(None);
-                }
+                on:blur=on_blur
             />
             <ul
                 id=listbox_id
@@ -225,8 +314,9 @@ pub fn MultiPicker(
                 {options}
             </ul>
             <p id=hint_id class="field-hint" role="status">
-                {message}
+                {shown_status}
             </p>
+            {error_line}
         </div>
     }
 }
