@@ -128,6 +128,62 @@ pub const ARCHIVE_CHECKS: [ArchiveCheck; 8] = [
     ArchiveCheck::LastAdmin,
 ];
 
+/// A group's fields after an edit (name stored in NFC) and what differs
+/// from before: the server and the in-memory client decide a group edit's
+/// no-op and audit diff here.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupEdit {
+    pub name: String,
+    pub description: String,
+    pub roles: Vec<String>,
+    /// Each changed field: `{"before": …, "after": …}`.
+    pub changes: Map<String, Value>,
+}
+
+impl GroupEdit {
+    /// Applies validated `changes` to `before`.
+    pub fn of(before: &crate::group::Group, changes: &crate::group::GroupChanges) -> GroupEdit {
+        let name = changes
+            .name
+            .as_ref()
+            .map_or_else(|| before.name.clone(), |n| n.stored());
+        let description = changes
+            .description
+            .clone()
+            .unwrap_or_else(|| before.description.clone());
+        let roles = changes
+            .roles
+            .clone()
+            .unwrap_or_else(|| before.roles.clone());
+        let mut diff = Map::new();
+        for (field, was, now) in [
+            ("name", json!(before.name), json!(name)),
+            ("description", json!(before.description), json!(description)),
+            ("roles", json!(before.roles), json!(roles)),
+        ] {
+            if was != now {
+                diff.insert(field.to_string(), json!({"before": was, "after": now}));
+            }
+        }
+        GroupEdit {
+            name,
+            description,
+            roles,
+            changes: diff,
+        }
+    }
+
+    /// Nothing differs: the edit answers the group as it is, version kept.
+    pub fn is_noop(&self) -> bool {
+        self.changes.is_empty()
+    }
+
+    /// Whether `field` (`"name"`, `"description"`, `"roles"`) changes.
+    pub fn touches(&self, field: &str) -> bool {
+        self.changes.contains_key(field)
+    }
+}
+
 /// The ids of a user's groups, ascending.
 pub fn group_ids(user: &UserDetail) -> Vec<i64> {
     let mut ids: Vec<i64> = user.summary.groups.iter().map(|g| g.id).collect();

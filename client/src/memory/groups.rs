@@ -8,7 +8,7 @@ use users_api::group::{
     unknown_users_message, validate_group_patch, validate_member_ids, validate_new_group,
     GROUP_NAME_TAKEN,
 };
-use users_api::rules::{GroupEditCheck, GROUP_EDIT_CHECKS};
+use users_api::rules::{GroupEdit, GroupEditCheck, GROUP_EDIT_CHECKS};
 use users_api::{
     identity, AddMembers, Group, GroupDeletion, GroupId, GroupMember, GroupPatch, NewGroup, Page,
     PageQuery, RoleLoss, UserId, UserStatus, MAX_PER_PAGE,
@@ -182,43 +182,7 @@ impl Store {
         let changes = validate_group_patch(patch, &self.role_names())
             .map_err(|fields| ApiError::Invalid { fields })?;
         let current = self.stored_group(id)?.clone();
-        let name = changes
-            .name
-            .as_ref()
-            .map_or_else(|| current.name.clone(), |n| n.stored());
-        let description = changes
-            .description
-            .clone()
-            .unwrap_or_else(|| current.description.clone());
-        let roles = changes
-            .roles
-            .clone()
-            .unwrap_or_else(|| current.roles.clone());
-        let mut changed = serde_json::Map::new();
-        for (field, before, after) in [
-            (
-                "name",
-                serde_json::json!(current.name),
-                serde_json::json!(name),
-            ),
-            (
-                "description",
-                serde_json::json!(current.description),
-                serde_json::json!(description),
-            ),
-            (
-                "roles",
-                serde_json::json!(current.roles),
-                serde_json::json!(roles),
-            ),
-        ] {
-            if before != after {
-                changed.insert(
-                    field.into(),
-                    serde_json::json!({"before": before, "after": after}),
-                );
-            }
-        }
+        let edit = GroupEdit::of(&self.group_view(&current), &changes);
         for check in GROUP_EDIT_CHECKS {
             match check {
                 GroupEditCheck::Validation | GroupEditCheck::Exists => {}
@@ -227,9 +191,9 @@ impl Store {
                         current: Box::new(self.group_view(&current)),
                     });
                 }
-                GroupEditCheck::NoOp if changed.is_empty() => return self.group(id),
+                GroupEditCheck::NoOp if edit.is_noop() => return self.group(id),
                 GroupEditCheck::NameUnique
-                    if changed.contains_key("name") && self.name_taken(&name, id) =>
+                    if edit.touches("name") && self.name_taken(&edit.name, id) =>
                 {
                     return Err(ApiError::Invalid {
                         fields: field_error("name", GROUP_NAME_TAKEN),
@@ -245,9 +209,9 @@ impl Store {
                 .iter_mut()
                 .find(|g| g.id == id)
                 .ok_or(ApiError::NotFound)?;
-            group.name = name;
-            group.description = description;
-            group.roles = roles;
+            group.name = edit.name.clone();
+            group.description = edit.description.clone();
+            group.roles = edit.roles.clone();
             group.version += 1;
             group.updated_at = now;
             Ok(())
@@ -256,7 +220,7 @@ impl Store {
             caller,
             "group.update",
             None,
-            serde_json::json!({ "changes": changed }),
+            serde_json::json!({ "changes": edit.changes }),
         );
         self.group(id)
     }

@@ -6,7 +6,7 @@
 
 use serde_json::json;
 use users_api::group::{unknown_users_message, GroupChanges, ValidGroup, GROUP_NAME_TAKEN};
-use users_api::rules::{GroupEditCheck, GROUP_EDIT_CHECKS};
+use users_api::rules::{GroupEdit, GroupEditCheck, GROUP_EDIT_CHECKS};
 use users_api::{Group, GroupDeletion, GroupMember, Page, PageQuery};
 
 use super::WriteTx;
@@ -149,31 +149,7 @@ impl Store {
     ) -> StoreResult<Group> {
         let mut tx = self.begin_company_write(company_id).await?;
         let current = tx.load_group(company_id, group_id).await?;
-        let name = changes
-            .name
-            .as_ref()
-            .map_or_else(|| current.name.clone(), |n| n.stored());
-        let description = changes
-            .description
-            .clone()
-            .unwrap_or_else(|| current.description.clone());
-        let roles = changes
-            .roles
-            .clone()
-            .unwrap_or_else(|| current.roles.clone());
-        let mut changed = serde_json::Map::new();
-        let mut note = |field: &str, before: serde_json::Value, after: serde_json::Value| {
-            if before != after {
-                changed.insert(field.into(), json!({"before": before, "after": after}));
-            }
-        };
-        note("name", json!(current.name), json!(name));
-        note(
-            "description",
-            json!(current.description),
-            json!(description),
-        );
-        note("roles", json!(current.roles), json!(roles));
+        let edit = GroupEdit::of(&current, changes);
         for check in GROUP_EDIT_CHECKS {
             match check {
                 // Validated by the caller; existence checked by the load.
@@ -181,25 +157,25 @@ impl Store {
                 GroupEditCheck::Version if !expected.matches(current.version) => {
                     return Err(StoreError::StaleGroup(Box::new(current)));
                 }
-                GroupEditCheck::NoOp if changed.is_empty() => return Ok(current),
-                GroupEditCheck::NameUnique if changed.contains_key("name") => {
-                    let key = users_api::identity::fold(&name);
+                GroupEditCheck::NoOp if edit.is_noop() => return Ok(current),
+                GroupEditCheck::NameUnique if edit.touches("name") => {
+                    let key = users_api::identity::fold(&edit.name);
                     if tx.group_name_taken(company_id, &key, group_id).await? {
                         return Err(name_taken());
                     }
                 }
                 // Both rails at once: the roles are written, then checked.
-                GroupEditCheck::SelfLockout if changed.contains_key("roles") => {
+                GroupEditCheck::SelfLockout if edit.touches("roles") => {
                     let held = tx.holds_settings(actor_id).await?;
-                    tx.set_group_roles(group_id, &roles).await?;
+                    tx.set_group_roles(group_id, &edit.roles).await?;
                     keep_an_admin(&mut tx, company_id, actor_id, held).await?;
                 }
                 _ => {}
             }
         }
-        tx.update_group_row(group_id, &name, &description, &now())
+        tx.update_group_row(group_id, &edit.name, &edit.description, &now())
             .await?;
-        let details = json!({ "changes": changed });
+        let details = json!({ "changes": edit.changes });
         tx.record_about(
             company_id,
             actor_id,

@@ -201,13 +201,26 @@ impl WriteTx {
         company_id: i64,
         ids: &[i64],
     ) -> StoreResult<Vec<i64>> {
+        self.ids_not_in(
+            "SELECT id FROM user_groups WHERE company_id = $1 AND id IN",
+            company_id,
+            ids,
+        )
+        .await
+    }
+
+    /// Of `ids`, those `select` (a statement ending in `IN`, the company
+    /// as `$1`) does not find, ascending as given.
+    pub(super) async fn ids_not_in(
+        &mut self,
+        select: &str,
+        company_id: i64,
+        ids: &[i64],
+    ) -> StoreResult<Vec<i64>> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let sql = format!(
-            "SELECT id FROM user_groups WHERE company_id = $1 AND id IN ({})",
-            placeholders(2, ids.len())
-        );
+        let sql = format!("{select} ({})", placeholders(2, ids.len()));
         let found: Vec<i64> = on_backend!(Tx, &mut self.0, |tx| {
             let mut query = sqlx::query_scalar(&sql).bind(company_id);
             for id in ids {

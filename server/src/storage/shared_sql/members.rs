@@ -240,22 +240,12 @@ impl WriteTx {
         company_id: i64,
         ids: &[i64],
     ) -> StoreResult<Vec<i64>> {
-        let sql = format!(
-            "SELECT id FROM users WHERE company_id = $1 AND status = 'active' AND id IN ({})",
-            placeholders(2, ids.len())
-        );
-        let found: Vec<i64> = on_backend!(Tx, &mut self.0, |tx| {
-            let mut query = sqlx::query_scalar(&sql).bind(company_id);
-            for id in ids {
-                query = query.bind(*id);
-            }
-            query.fetch_all(&mut **tx).await?
-        });
-        Ok(ids
-            .iter()
-            .copied()
-            .filter(|id| !found.contains(id))
-            .collect())
+        self.ids_not_in(
+            "SELECT id FROM users WHERE company_id = $1 AND status = 'active' AND id IN",
+            company_id,
+            ids,
+        )
+        .await
     }
 
     /// Makes a user a member; false when it already was.
