@@ -18,11 +18,12 @@ use crate::pages::not_found::NotFound;
 use crate::pages::sign_in::SignInPage;
 use crate::pages::user_form::{EditUserPage, NewUserPage};
 use crate::pages::users_list::UsersPage;
+use crate::state::list_focus::ListFocus;
 use crate::state::list_url::with_search;
 use crate::state::notices::Notices;
 use crate::state::restore::RestoreUser;
 use crate::state::row_action::{ListReload, RowActions};
-use crate::state::session::{use_session, Session, SessionState};
+use crate::state::session::{last_known_me, use_session, Session, SessionState};
 
 /// The whole app, talking to the API through `client`.
 #[component]
@@ -33,6 +34,7 @@ pub fn App(client: Rc<dyn ApiClient>) -> impl IntoView {
     provide_context(notices);
     provide_context(reload);
     provide_context(RowActions(RwSignal::new(None)));
+    provide_context(ListFocus::new());
     provide_context(RestoreUser::new(api, notices, reload));
     Session::start(api);
 
@@ -131,24 +133,26 @@ pub fn RequireSession(children: ChildrenFn) -> impl IntoView {
         }
     });
     let signed_in = Memo::new(move |_| session.me());
+    // While `/me` is asked again (a reload) or cannot be reached, the frame
+    // still shows from who was signed in, with the error and "Retry".
+    let remembered = last_known_me();
     move || match signed_in.get() {
         Some(me) => {
             let children = children.clone();
             view! { <Frame me=me>{children()}</Frame> }.into_any()
         }
-        None => match session.state.get() {
-            SessionState::Failed(error) => view! {
-                <main id="main" class="page">
+        None => {
+            let waiting = match session.state.get() {
+                SessionState::Failed(error) => view! {
                     <ErrorView error=error on_retry=move || session.check() />
-                </main>
+                }
+                .into_any(),
+                _ => view! { <p class="loading" role="status">"Loading…"</p> }.into_any(),
+            };
+            match remembered.clone() {
+                Some(me) => view! { <Frame me=me>{waiting}</Frame> }.into_any(),
+                None => view! { <main id="main" class="page">{waiting}</main> }.into_any(),
             }
-            .into_any(),
-            _ => view! {
-                <main id="main" class="page">
-                    <p class="loading" role="status">"Loading…"</p>
-                </main>
-            }
-            .into_any(),
-        },
+        }
     }
 }

@@ -454,15 +454,21 @@ async fn the_token_is_masked_shown_copied_and_regenerated_only_after_confirming(
     assert!(text.contains("Service accounts are recommended for API access"));
     assert!(calls_with(&company, "reveal_token").is_empty());
 
-    // "Show token" toggles, with aria-pressed.
+    // "Show token" toggles, with aria-pressed, its name following ("Hide
+    // token") and focus staying on it while the token is fetched.
     let show = button_in(&dialog, "Show token").unwrap();
     assert_eq!(show.get_attribute("aria-pressed").as_deref(), Some("false"));
+    show.focus().unwrap();
     click(&show);
     wait_until("the token shown", || token_shown() == old).await;
     assert_eq!(show.get_attribute("aria-pressed").as_deref(), Some("true"));
+    assert_eq!(text_of(&show), "Hide token");
+    assert!(is_focused(&show), "focus stays on the toggle");
     click(&show);
     wait_until("masked again", || token_shown() == token::masked(&old)).await;
     assert_eq!(show.get_attribute("aria-pressed").as_deref(), Some("false"));
+    assert_eq!(text_of(&show), "Show token");
+    assert!(is_focused(&show));
 
     // "Copy" through the clipboard API, announced.
     stub_clipboard(true);
@@ -515,7 +521,7 @@ async fn the_token_is_masked_shown_copied_and_regenerated_only_after_confirming(
     assert_eq!(calls_with(&company, "regenerate_token").len(), 1);
     assert!(new.starts_with("uat_"));
     assert_eq!(
-        button_in(&dialog, "Show token")
+        button_in(&dialog, "Hide token")
             .unwrap()
             .get_attribute("aria-pressed")
             .as_deref(),

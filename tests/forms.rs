@@ -263,11 +263,24 @@ async fn submit_is_disabled_with_progress_while_saving() {
     fill_valid("Ada", "Lovelace", "ada@acme.test");
     company.client.set_call_delay(400);
     let submit = get_by_role("button", "Submit");
+    submit.focus().unwrap();
     click(&submit);
     leptos::task::tick().await;
-    assert!(submit.has_attribute("disabled"), "disabled while saving");
+    assert_eq!(
+        submit.get_attribute("aria-disabled").as_deref(),
+        Some("true"),
+        "disabled while saving"
+    );
+    assert!(is_focused(&submit), "and focus stays on it");
     assert_eq!(submit.get_attribute("aria-busy").as_deref(), Some("true"));
     assert!(body_text().contains("Saving…"));
+    // The fields cannot change meanwhile.
+    for label in ["First name", "Email", "Identity provider", "Development"] {
+        assert!(
+            by_label(label).matches(":disabled").unwrap(),
+            "{label} is disabled"
+        );
+    }
     // A second submit while pending sends nothing more.
     click(&submit);
     leptos::task::tick().await;
@@ -285,16 +298,71 @@ async fn submit_is_disabled_with_progress_while_saving() {
 }
 
 #[wasm_bindgen_test]
-async fn cancel_returns_to_the_list_with_its_query() {
+async fn cancel_returns_to_the_list_with_its_query_asking_first_when_anything_changed() {
     let company = Company::new(0);
-    let _app = open_form(&company, "/users/new?status=archived&page=2").await;
-    type_into(&by_label("First name"), "Never saved");
+    let app = open_form(&company, "/users/new?status=archived&page=2").await;
+    // Nothing typed: nothing to ask.
     click(&get_by_role("button", "Cancel"));
     wait_until("back on the list", || {
         url() == "/users?status=archived&page=2"
     })
     .await;
+    assert!(all_by_role("dialog").is_empty());
+    drop(app);
+
+    let _app = open_form(&company, "/users/new?status=archived&page=2").await;
+    type_into(&by_label("First name"), "Never saved");
+    let cancel = get_by_role("button", "Cancel");
+    cancel.focus().unwrap();
+    click(&cancel);
+    let dialog = find_by_role("dialog", "Discard changes?").await;
+    assert!(text_of(&dialog).contains("Your changes to this user have not been saved."));
+    let keep = get_by_role("button", "Keep editing");
+    wait_until("focus on Keep editing", || is_focused(&keep)).await;
+    click(&keep);
+    wait_until("the dialog closes", || all_by_role("dialog").is_empty()).await;
+    wait_until("focus back on Cancel", || is_focused(&cancel)).await;
+    assert!(url().starts_with("/users/new"), "still on the form");
+    assert_eq!(
+        value_of(&by_label("First name")),
+        "Never saved",
+        "typing kept"
+    );
+
+    // A link out asks too; "Discard" follows it.
+    click(&get_by_role("link", "Back to users"));
+    find_by_role("dialog", "Discard changes?").await;
+    assert!(
+        url().starts_with("/users/new"),
+        "not followed before the answer"
+    );
+    click(&get_by_role("button", "Discard"));
+    wait_until("back on the list", || {
+        url() == "/users?status=archived&page=2"
+    })
+    .await;
     assert!(!company.client.calls().iter().any(|c| c == "create_user"));
+}
+
+#[wasm_bindgen_test]
+async fn reloading_or_closing_the_tab_with_changes_gets_the_browsers_prompt() {
+    let company = Company::new(0);
+    let _app = open_form(&company, &format!("/users/{}/edit", company.john)).await;
+    let before_unload = || {
+        let init = web_sys::EventInit::new();
+        init.set_cancelable(true);
+        let ev = web_sys::Event::new_with_event_init_dict("beforeunload", &init).unwrap();
+        web_sys::window().unwrap().dispatch_event(&ev).unwrap();
+        ev.default_prevented()
+    };
+    assert!(!before_unload(), "no changes, no prompt");
+    type_into(&by_label("Last name"), "Smithers");
+    assert!(before_unload(), "changes: the browser asks");
+    type_into(&by_label("Last name"), "Smith");
+    assert!(
+        !before_unload(),
+        "typed back to what it was: nothing to lose"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -356,11 +424,11 @@ async fn edit_shows_group_roles_read_only_and_toggles_only_direct_roles() {
 }
 
 #[wasm_bindgen_test]
-async fn a_stale_version_is_never_overwritten_and_reload_shows_theirs() {
+async fn a_stale_version_is_never_overwritten_and_reload_merges_theirs_with_mine() {
     let company = Company::new(0);
     let _app = open_form(&company, &format!("/users/{}/edit", company.john)).await;
 
-    // Someone else renames John meanwhile.
+    // Someone else renames John and gives him Settings meanwhile.
     company
         .client
         .update_user(
@@ -368,19 +436,24 @@ async fn a_stale_version_is_never_overwritten_and_reload_shows_theirs() {
             1,
             &UserPatch {
                 first_name: Some("Johnny".into()),
+                last_name: Some("Smythe".into()),
+                roles: Some(vec!["Testing".into(), "Settings".into()]),
                 ..Default::default()
             },
         )
         .await
         .unwrap();
 
+    // We change the email, the last name (differently) and add Production.
     type_into(&by_label("Email"), "js@acme.test");
+    type_into(&by_label("Last name"), "Smithson");
+    click(&by_label("Production"));
     click(&get_by_role("button", "Submit"));
     let reload = find_by_role("button", "Reload").await;
     let alert = reload.closest("[role=alert]").unwrap().unwrap();
     assert!(text_of(&alert).contains("Someone else changed this user"));
     assert!(
-        text_of(&alert).contains("Johnny Smith"),
+        text_of(&alert).contains("Johnny Smythe"),
         "shows their version"
     );
     let now = company.client.user(company.john).unwrap();
@@ -390,17 +463,33 @@ async fn a_stale_version_is_never_overwritten_and_reload_shows_theirs() {
 
     click(&reload);
     leptos::task::tick().await;
+    // Only they changed it: theirs. Only we did: ours. Roles: both changes.
     assert_eq!(value_of(&by_label("First name")), "Johnny");
-    assert_eq!(value_of(&by_label("Email")), "john.smith@acme.test");
+    assert_eq!(value_of(&by_label("Email")), "js@acme.test");
+    assert!(checked(&by_label("Settings")) && checked(&by_label("Production")));
     assert!(by_role("button", "Reload").is_none());
+    // Both changed the last name: ours stays, theirs is shown beside it.
+    let last = by_label("Last name");
+    assert_eq!(value_of(&last), "Smithson");
+    assert!(is_focused(&last), "focus on the first field to decide");
+    let field = last.closest(".field").unwrap().unwrap();
+    assert!(text_of(&field).contains("Their version: Smythe"));
+    let use_theirs = get_by_role("button", "Use theirs");
+    assert_eq!(description(&use_theirs), "Their version: Smythe");
+    assert!(by_role("button", "Keep mine").is_some());
+    click(&use_theirs);
+    leptos::task::tick().await;
+    assert_eq!(value_of(&last), "Smythe");
+    assert!(by_role("button", "Use theirs").is_none(), "decided");
 
-    // Saving again now edits their version.
-    type_into(&by_label("Email"), "js@acme.test");
+    // Saving again now edits their version, with our changes.
     click(&get_by_role("button", "Submit"));
     wait_until("back on the list", || url() == "/users").await;
     let saved = company.client.user(company.john).unwrap();
     assert_eq!(saved.summary.email, "js@acme.test");
     assert_eq!(saved.summary.first_name, "Johnny");
+    assert_eq!(saved.summary.last_name, "Smythe");
+    assert_eq!(saved.direct_roles, ["Testing", "Production", "Settings"]);
 }
 
 #[wasm_bindgen_test]

@@ -285,6 +285,8 @@ pub fn Combobox(
     view! {
         <div class="field combobox">
             <label for=id>{label}</label>
+            // The list hangs from the input, over what follows.
+            <div class="combobox-anchor">
             <input
                 id=id
                 type="text"
@@ -313,6 +315,7 @@ pub fn Combobox(
             >
                 {options}
             </ul>
+            </div>
             <p id=hint_id class="field-hint" role="status">
                 {shown_status}
             </p>

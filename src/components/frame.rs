@@ -2,54 +2,65 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 use users_api::Me;
 
-use crate::state::notices::use_notices;
+use crate::state::notices::{notice_element_id, use_notices, Notice};
 use crate::state::session::use_session;
 
 /// The announcements region (role=status): "<name> restored", errors of
 /// row actions, and the like, each with an optional action and "Dismiss".
+/// Keyed, so a new announcement does not take focus from an older one's
+/// "Undo"; hovering or focusing one keeps it (see [`Notices::hold`]).
 #[component]
 pub fn NoticeRegion() -> impl IntoView {
     let notices = use_notices();
     view! {
         <div class="notices" role="status" aria-live="polite">
-            {move || {
-                notices
-                    .items()
-                    .into_iter()
-                    .map(|notice| {
-                        let id = notice.id;
-                        let action = notice.action.map(|action| {
-                            let run = action.run.clone();
-                            view! {
-                                <button
-                                    type="button"
-                                    class="button small"
-                                    on:click=move |_| {
-                                        notices.dismiss(id);
-                                        run();
-                                    }
-                                >
-                                    {action.label}
-                                </button>
-                            }
-                        });
-                        view! {
-                            <div class="notice-item">
-                                <span>{notice.message}</span>
-                                {action}
-                                <button
-                                    type="button"
-                                    class="button small quiet"
-                                    aria-label="Dismiss"
-                                    on:click=move |_| notices.dismiss(id)
-                                >
-                                    <span aria-hidden="true">"×"</span>
-                                </button>
-                            </div>
-                        }
-                    })
-                    .collect_view()
-            }}
+            <For each=move || notices.ids() key=|id| *id let:id>
+                {notices.get(id).map(|notice| view! { <NoticeItem notice=notice /> })}
+            </For>
+        </div>
+    }
+}
+
+/// One announcement: its message, its action if any, and "Dismiss".
+#[component]
+fn NoticeItem(notice: Notice) -> impl IntoView {
+    let notices = use_notices();
+    let id = notice.id;
+    let action = notice.action.map(|action| {
+        let run = action.run.clone();
+        view! {
+            <button
+                type="button"
+                class="button small"
+                on:click=move |_| {
+                    notices.dismiss(id);
+                    run();
+                }
+            >
+                {action.label}
+            </button>
+        }
+    });
+    view! {
+        <div
+            class="notice-item"
+            id=notice_element_id(id)
+            tabindex="-1"
+            on:pointerenter=move |_| notices.hold(id, true)
+            on:pointerleave=move |_| notices.hold(id, false)
+            on:focusin=move |_| notices.hold(id, true)
+            on:focusout=move |_| notices.hold(id, false)
+        >
+            <span>{notice.message}</span>
+            {action}
+            <button
+                type="button"
+                class="button small quiet"
+                aria-label="Dismiss"
+                on:click=move |_| notices.dismiss(id)
+            >
+                <span aria-hidden="true">"×"</span>
+            </button>
         </div>
     }
 }

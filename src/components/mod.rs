@@ -5,6 +5,7 @@ pub mod dialogs;
 pub mod error_view;
 pub mod focus;
 pub mod frame;
+pub mod leave_guard;
 pub mod pagination;
 pub mod role_chips;
 pub mod row_menu;

@@ -1,9 +1,85 @@
+//! Role chips: one per effective role, saying where it comes from.
+
 use leptos::prelude::*;
 use users_api::EffectiveRole;
 
-/// One chip per effective role. A chip of a role that comes from groups
-/// says so ("via QA team", the group's name linking to its page); every chip's accessible description names all
-/// of the role's sources, e.g. "Testing: assigned directly; from group QA team".
+/// Every source of `role` as a sentence to read on screen: "Testing —
+/// assigned directly; from Conversation designers, QA team".
+fn sources_text(role: &EffectiveRole) -> String {
+    let groups: Vec<&str> = role.groups().map(|g| g.name.as_str()).collect();
+    let mut parts = Vec::new();
+    if role.is_direct() {
+        parts.push("assigned directly".to_string());
+    }
+    if !groups.is_empty() {
+        parts.push(format!("from {}", groups.join(", ")));
+    }
+    format!("{} — {}", role.role, parts.join("; "))
+}
+
+/// One chip. A direct role is filled; one that comes from a group is
+/// outlined and says "via <group>" (linking to it). When that leaves a
+/// source unsaid (more groups, or "also direct"), a "+N" button
+/// (`aria-expanded`) shows every source as text, for keyboard and touch
+/// as much as for the mouse.
+#[component]
+fn RoleChip(role: EffectiveRole, description_id: String) -> impl IntoView {
+    let description = role.describe();
+    let groups: Vec<(i64, String)> = role.groups().map(|g| (g.id, g.name.clone())).collect();
+    let direct = role.is_direct();
+    let via = groups.first().map(|(id, name)| {
+        view! {
+            " "
+            <span class="chip-via">"via " <a href=format!("/groups/{id}")>{name.clone()}</a></span>
+        }
+    });
+    let unsaid = groups.len().saturating_sub(1) + usize::from(direct && !groups.is_empty());
+    let open = RwSignal::new(false);
+    let sources_id = format!("{description_id}-sources");
+    let sources_id_ref = sources_id.as_str();
+    let more = (unsaid > 0).then(|| {
+        view! {
+            " "
+            <button
+                type="button"
+                class="chip-more"
+                aria-label=format!("All sources of {}", role.role)
+                aria-expanded=move || if open.get() { "true" } else { "false" }
+                aria-controls=sources_id_ref.to_string()
+                on:click=move |_| open.update(|o| *o = !*o)
+            >
+                {format!("+{unsaid}")}
+            </button>
+        }
+    });
+    let sources = sources_text(&role);
+    let class = if direct {
+        "chip chip-direct"
+    } else {
+        "chip chip-group"
+    };
+    view! {
+        <li>
+            <span class=class aria-describedby=description_id.clone() title=description.clone()>
+                <span class="chip-role">{role.role.clone()}</span>
+                {via}
+                {more}
+            </span>
+            <span id=description_id hidden>{description}</span>
+            <span
+                id=sources_id
+                class="chip-sources"
+                hidden=move || !open.get()
+            >
+                {sources}
+            </span>
+        </li>
+    }
+}
+
+/// One chip per effective role; every chip's accessible description names
+/// all of the role's sources, e.g. "Testing: assigned directly; from group
+/// QA team".
 #[component]
 pub fn RoleChips(
     roles: Vec<EffectiveRole>,
@@ -17,30 +93,7 @@ pub fn RoleChips(
         .into_iter()
         .enumerate()
         .map(|(i, role)| {
-            let description_id = format!("{id_prefix}-role-{i}");
-            let description = role.describe();
-            let groups: Vec<(i64, String)> = role.groups().map(|g| (g.id, g.name.clone())).collect();
-            let direct = role.is_direct();
-            // "via <group>" links to the group's page; "+N" counts the others.
-            let via = groups.first().map(|(id, name)| {
-                let more = (groups.len() > 1).then(|| format!(" +{}", groups.len() - 1));
-                view! {
-                    " "
-                    <span class="chip-via">
-                        "via " <a href=format!("/groups/{id}")>{name.clone()}</a> {more}
-                    </span>
-                }
-            });
-            let class = if direct { "chip chip-direct" } else { "chip chip-group" };
-            view! {
-                <li>
-                    <span class=class aria-describedby=description_id.clone() title=description.clone()>
-                        <span class="chip-role">{role.role.clone()}</span>
-                        {via}
-                    </span>
-                    <span id=description_id hidden>{description}</span>
-                </li>
-            }
+            view! { <RoleChip role=role description_id=format!("{id_prefix}-role-{i}") /> }
         })
         .collect_view();
     view! { <ul class="chips">{chips}</ul> }.into_any()

@@ -1,5 +1,8 @@
 //! Announcements: short messages shown in a `role=status` region of the
 //! frame (e.g. "Ada Novak restored"), optionally with one action ("Undo").
+//! Each stays [`NOTICE_MS`] after it was last hovered or focused, and as
+//! long as the pointer or focus is on it, so an "Undo" cannot vanish while
+//! someone reaches for it (WCAG 2.2.1).
 
 use std::rc::Rc;
 
@@ -25,16 +28,25 @@ pub struct Notice {
 pub struct Notices {
     items: RwSignal<Vec<Notice>, LocalStorage>,
     next_id: StoredValue<u64>,
+    /// Per announcement: which timer may dismiss it (bumped on each hold),
+    /// and whether the pointer or focus is on it now.
+    timers: StoredValue<Vec<(u64, u32, bool)>>,
 }
 
-/// How long an announcement stays, in milliseconds.
-pub const NOTICE_MS: u32 = 8_000;
+/// How long an announcement stays once nothing holds it, in milliseconds.
+pub const NOTICE_MS: u32 = 10_000;
+
+/// The element id of announcement `id` (focusable, for moving focus to it).
+pub fn notice_element_id(id: u64) -> String {
+    format!("notice-{id}")
+}
 
 impl Notices {
     pub fn new() -> Self {
         Notices {
             items: RwSignal::new_local(Vec::new()),
             next_id: StoredValue::new(0),
+            timers: StoredValue::new(Vec::new()),
         }
     }
 
@@ -69,20 +81,77 @@ impl Notices {
                 action,
             })
         });
-        let this = *self;
-        gloo_timers::callback::Timeout::new(NOTICE_MS, move || this.dismiss(id)).forget();
+        self.timers.update_value(|t| t.push((id, 0, false)));
+        self.start_timer(id, 0);
         id
+    }
+
+    /// Dismisses `id` after [`NOTICE_MS`] unless it is held or re-timed meanwhile.
+    fn start_timer(&self, id: u64, generation: u32) {
+        let this = *self;
+        gloo_timers::callback::Timeout::new(NOTICE_MS, move || {
+            let due = this
+                .timers
+                .try_with_value(|t| {
+                    t.iter()
+                        .any(|&(i, g, held)| i == id && g == generation && !held)
+                })
+                .unwrap_or(false);
+            if due {
+                this.dismiss(id);
+            }
+        })
+        .forget();
+    }
+
+    /// The pointer or focus came to announcement `id` (`true`) or left it
+    /// (`false`): it stays while held, and [`NOTICE_MS`] after.
+    pub fn hold(&self, id: u64, held: bool) {
+        let mut restart = None;
+        self.timers.update_value(|t| {
+            if let Some(entry) = t.iter_mut().find(|(i, _, _)| *i == id) {
+                entry.1 += 1;
+                entry.2 = held;
+                restart = (!held).then_some(entry.1);
+            }
+        });
+        if let Some(generation) = restart {
+            self.start_timer(id, generation);
+        }
     }
 
     /// Removes one announcement.
     pub fn dismiss(&self, id: u64) {
         // The owner may be gone (a test unmounted the app): ignore then.
         let _ = self.items.try_update(|items| items.retain(|n| n.id != id));
+        let _ = self
+            .timers
+            .try_update_value(|t| t.retain(|(i, _, _)| *i != id));
     }
 
     /// The announcements shown now.
     pub fn items(&self) -> Vec<Notice> {
         self.items.get()
+    }
+
+    /// The ids of the announcements shown now, oldest first (tracked).
+    pub fn ids(&self) -> Vec<u64> {
+        self.items
+            .with(|items| items.iter().map(|n| n.id).collect())
+    }
+
+    /// Announcement `id`, if still shown (not tracked).
+    pub fn get(&self, id: u64) -> Option<Notice> {
+        self.items
+            .with_untracked(|items| items.iter().find(|n| n.id == id).cloned())
+    }
+
+    /// Moves focus to announcement `id` once painted, else to the page's
+    /// heading (after an action whose control went away, e.g. Restore).
+    pub fn focus_after_render(&self, id: u64) {
+        request_animation_frame(move || {
+            crate::components::focus::focus_id_or_heading(&notice_element_id(id))
+        });
     }
 }
 

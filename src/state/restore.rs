@@ -18,21 +18,23 @@ pub type RestoreInput = (UserId, String);
 pub struct RestoreUser(pub Action<RestoreInput, Result<UserDetail, ApiError>>);
 
 impl RestoreUser {
-    /// Restores, announces "<name> restored" (or why not), and reloads the list.
+    /// Restores, announces "<name> restored" (or why not) with focus on the
+    /// announcement, and reloads the list.
     pub fn new(api: Api, notices: Notices, reload: ListReload) -> Self {
         RestoreUser(Action::new_local(move |(id, name): &RestoreInput| {
             let (id, name) = (*id, name.clone());
             async move {
                 let result = api.call(|c| c.restore_user(id)).await;
-                match &result {
-                    Ok(_) => {
-                        notices.announce(format!("{name} restored"));
-                    }
-                    Err(e) => {
-                        if let Some(why) = e.shown() {
-                            notices.announce(format!("{name} could not be restored. {why}"));
-                        }
-                    }
+                // The control that asked (Restore, Undo) is gone now: focus
+                // goes to what happened.
+                let said = match &result {
+                    Ok(_) => Some(notices.announce(format!("{name} restored"))),
+                    Err(e) => e.shown().map(|why| {
+                        notices.announce(format!("{name} could not be restored. {why}"))
+                    }),
+                };
+                if let Some(notice) = said {
+                    notices.focus_after_render(notice);
                 }
                 reload.reload();
                 result

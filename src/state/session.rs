@@ -11,6 +11,11 @@ use crate::state::outcome::on_outcome;
 /// `sessionStorage` key of the access token.
 pub const TOKEN_KEY: &str = "users-console.access-token";
 
+/// `sessionStorage` key of who the token belonged to when last asked: the
+/// frame (company, name, "Sign out") shows from it while `/me` is asked
+/// again, and stays when the API cannot be reached.
+pub const ME_KEY: &str = "users-console.me";
+
 /// Shown on the sign-in view after a 401.
 pub const SESSION_ENDED: &str = "Your session ended. Sign in again.";
 
@@ -57,7 +62,21 @@ fn store_token(token: Option<&str>) {
             Some(token) => storage.set_item(TOKEN_KEY, token),
             None => storage.remove_item(TOKEN_KEY),
         };
+        // A new token or none: whoever was remembered is not known any more.
+        let _ = storage.remove_item(ME_KEY);
     }
+}
+
+fn remember_me(me: &Me) {
+    if let (Some(storage), Ok(json)) = (storage(), serde_json::to_string(me)) {
+        let _ = storage.set_item(ME_KEY, &json);
+    }
+}
+
+/// Who the stored token belonged to when `/me` last answered, if known.
+pub fn last_known_me() -> Option<Me> {
+    let json = storage()?.get_item(ME_KEY).ok()??;
+    serde_json::from_str(&json).ok()
 }
 
 impl Session {
@@ -97,7 +116,10 @@ impl Session {
     /// What `/me` answered for the stored token.
     fn checked(&self, answer: Result<Me, ApiError>) {
         self.state.set(match answer {
-            Ok(me) => SessionState::SignedIn(Box::new(me)),
+            Ok(me) => {
+                remember_me(&me);
+                SessionState::SignedIn(Box::new(me))
+            }
             Err(ApiError::Unauthenticated) => {
                 store_token(None);
                 self.api.raw().set_token(None);
@@ -116,6 +138,7 @@ impl Session {
         match client.me().await {
             Ok(me) => {
                 store_token(Some(&token));
+                remember_me(&me);
                 self.notice.set(None);
                 self.state.set(SessionState::SignedIn(Box::new(me)));
                 Ok(())

@@ -57,6 +57,10 @@ fn storage() -> web_sys::Storage {
 
 /// Puts a token in `sessionStorage` (as if signed in earlier in this tab), or clears it.
 pub fn set_stored_token(token: Option<&str>) {
+    // Whoever an earlier test signed in is not remembered into this one.
+    storage()
+        .remove_item(users_console::state::session::ME_KEY)
+        .unwrap();
     match token {
         Some(t) => storage().set_item(TOKEN_KEY, t).unwrap(),
         None => storage().remove_item(TOKEN_KEY).unwrap(),

@@ -248,17 +248,17 @@ pub fn TokenDialog(
                         class="button"
                         aria-pressed=move || if shown.get() { "true" } else { "false" }
                         aria-controls="token-value"
-                        disabled=move || busy.get()
+                        aria-disabled=move || busy.get().then_some("true")
                         on:click=on_show
                     >
-                        "Show token"
+                        {move || if shown.get() { "Hide token" } else { "Show token" }}
                     </button>
                     <button
                         type="button"
                         class="button"
                         id=COPY_ID
                         autofocus=true
-                        disabled=move || busy.get()
+                        aria-disabled=move || busy.get().then_some("true")
                         on:click=on_copy
                     >
                         "Copy"

@@ -10,6 +10,7 @@ use users_api::{Group, Role};
 
 use super::save::{after_save, on_submit, stale_view};
 use super::state::{error_id, GroupFormState, FIELDS};
+use crate::components::leave_guard::leave_guard;
 use crate::state::notices::use_notices;
 
 /// The error line under a field: "Name is already used by another group".
@@ -75,7 +76,12 @@ pub fn GroupForm(
                 .map_or_else(|| "Add group".to_string(), |g| g.name.clone())
         }))
     });
-    let go = move |to: String| navigate.with_value(|navigate| navigate(&to, Default::default()));
+    // Unsaved changes: leaving asks first (see `leave_guard`).
+    let (guard, discard_dialog) = leave_guard(Signal::derive(move || form.changed()), "this group");
+    let go = move |to: String| {
+        guard.release();
+        navigate.with_value(|navigate| navigate(&to, Default::default()))
+    };
     let go_back = move || go("/groups".to_string());
     let on_submit = on_submit(form, notices, go_back);
     after_save(form, notices, go);
@@ -88,6 +94,8 @@ pub fn GroupForm(
             {stale_view(form)}
             {move || form.form_error.get().map(|e| view! { <p class="alert alert-error" role="alert">{e}</p> })}
             <p class="form-status" role="status">{move || form.form_status.get()}</p>
+            <fieldset class="form-fields" disabled=move || pending.get()>
+            <legend class="visually-hidden">"Group details"</legend>
             <div class="field" class:has-error=form.invalid("name")>
                 <label for="group-name">"Name"</label>
                 <input
@@ -127,20 +135,22 @@ pub fn GroupForm(
                 <div class="checkboxes">{role_boxes(form, roles)}</div>
                 <p id=error_id("roles") class="field-error">{messages(form, "roles")}</p>
             </fieldset>
+            </fieldset>
             <div class="form-actions">
                 <button
                     type="submit"
                     class="button primary"
-                    disabled=move || pending.get()
+                    aria-disabled=move || pending.get().then_some("true")
                     aria-busy=move || pending.get().then_some("true")
                 >
                     "Submit"
                 </button>
-                <button type="button" class="button" on:click=move |_| go_back()>
+                <button type="button" class="button" on:click=move |_| guard.leave("/groups".to_string())>
                     "Cancel"
                 </button>
                 <span class="saving" role="status">{move || pending.get().then_some("Saving…")}</span>
             </div>
         </form>
+        {discard_dialog}
     }
 }

@@ -35,8 +35,9 @@ fn place_server_errors(form: GroupFormState, fields: FieldErrors) {
     if !elsewhere.is_empty() {
         form.form_error.set(Some(elsewhere.join(". ")));
     }
-    focus_first_invalid(&placed);
-    form.errors.set(placed);
+    form.errors.set(placed.clone());
+    // Once the fields are enabled again (they are disabled while saving).
+    request_animation_frame(move || focus_first_invalid(&placed));
 }
 
 /// One error on the Roles fieldset.

@@ -89,6 +89,18 @@ impl GroupFormState {
         self.original.set(Some(group));
     }
 
+    /// Whether the fields differ from the version opened (or from an empty
+    /// new group). Tracked.
+    pub(super) fn changed(&self) -> bool {
+        let name = self.name.with(|n| n.trim().to_string());
+        let description = self.description.with(|d| d.trim().to_string());
+        let roles = self.roles.get();
+        self.original.with(|before| match before {
+            None => !name.is_empty() || !description.is_empty() || !roles.is_empty(),
+            Some(g) => name != g.name || description != g.description || roles != g.roles,
+        })
+    }
+
     /// Ticks or unticks `role`, keeping catalogue order.
     pub(super) fn set_role(&self, role: &str, on: bool) {
         let catalogue = self.catalogue.get_value();

@@ -3,7 +3,7 @@
 
 use leptos::ev::MouseEvent;
 use leptos::prelude::*;
-use users_api::{ListQuery, UserStatus, UserSummary};
+use users_api::{ListQuery, UserId, UserStatus, UserSummary};
 
 use super::state::FormState;
 use crate::api::Api;
@@ -65,7 +65,7 @@ pub(super) fn archived_match(
 /// it), then goes back to the list.
 pub(super) fn restore_archived(
     form: FormState,
-    go_back: impl Fn() + Copy + Send + Sync + 'static,
+    go_back: impl Fn(Option<UserId>) + Copy + Send + Sync + 'static,
 ) -> impl Fn(MouseEvent) + Copy + Send + Sync + 'static {
     let FormState {
         archived_match,
@@ -76,7 +76,7 @@ pub(super) fn restore_archived(
         let restored = answer.ok().map(|detail| detail.summary.id);
         let offered = archived_match.with_untracked(|u| u.as_ref().map(|u| u.id));
         if restored.is_some() && restored == offered {
-            go_back();
+            go_back(None);
         }
     });
     move |_| {

@@ -9,6 +9,7 @@ use users_api::FieldErrors;
 
 use super::archived;
 use super::state::{invalid, FormState};
+use super::submit::their_version;
 use crate::components::focus::focus_id;
 
 /// The text fields and the select: (key in the contract, label, element id).
@@ -135,6 +136,7 @@ pub(super) fn text_field(
                 on:blur=move |_| checks.check_field(key)
             />
             <div id=error_id(key) class="field-error">{messages}</div>
+            {their_version(form, key)}
         </div>
     }
 }
@@ -191,6 +193,7 @@ pub(super) fn provider_field(
                 {options_view}
             </select>
             <div id=error_id(key) class="field-error">{messages}</div>
+            {their_version(form, key)}
         </div>
     }
 }

@@ -7,7 +7,7 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
-use users_api::UserDetail;
+use users_api::{UserDetail, UserId};
 
 use super::archived::restore_archived;
 use super::fields::{provider_field, text_field, FIELDS};
@@ -16,6 +16,8 @@ use super::roles::{from_groups, roles_fieldset};
 use super::state::FormState;
 use super::submit::{after_save, on_submit, stale_view};
 use super::FormOptions;
+use crate::components::leave_guard::leave_guard;
+use crate::state::list_focus::{row_edit_id, row_name_id, use_list_focus};
 use crate::state::list_url::with_search;
 
 /// The form. `user` is the user being edited; `None` adds a new one.
@@ -28,10 +30,32 @@ pub fn UserForm(options: FormOptions, user: Option<UserDetail>) -> impl IntoView
     let form_error = form.form_error;
     let form_status = form.form_status;
 
+    // Unsaved changes: leaving asks first (see `leave_guard`).
+    let default_provider = options.providers.first().cloned().unwrap_or_default();
+    let (values, original) = (form.values, form.original);
+    let dirty = Signal::derive(move || {
+        original.with(|before| values.changed_from(before.as_ref(), &default_provider))
+    });
+    let (guard, discard_dialog) = leave_guard(dirty, "this user");
+
     let location = use_location();
-    let go_back = move || {
-        let to = with_search("/users", &location.search.get_untracked());
-        navigate.with_value(|navigate| navigate(&to, Default::default()));
+    let list_url = move || with_search("/users", &location.search.get_untracked());
+    let list_focus = use_list_focus();
+    // After a save: to the list, focus on the saved user's name there.
+    let go_back = move |saved: Option<UserId>| {
+        guard.release();
+        if let Some(id) = saved {
+            list_focus.set(row_name_id(id));
+        }
+        navigate.with_value(|navigate| navigate(&list_url(), Default::default()));
+    };
+    // Cancel: to the list (asking first if anything changed), focus on the
+    // row's "Edit".
+    let cancel = move |_| {
+        if let Some(before) = original.get_untracked() {
+            list_focus.set(row_edit_id(before.summary.id));
+        }
+        guard.leave(list_url());
     };
 
     let restore = restore_archived(form, go_back);
@@ -53,31 +77,37 @@ pub fn UserForm(options: FormOptions, user: Option<UserDetail>) -> impl IntoView
             {stale_view}
             {move || form_error.get().map(|e| view! { <p class="alert alert-error" role="alert">{e}</p> })}
             <p class="form-status" role="status">{move || form_status.get()}</p>
-            <div class="field-row">
-                {first_name_field}
-                {last_name_field}
-            </div>
-            {email_field}
-            {provider_field}
-            {roles_fieldset}
-            {groups_field}
-            {from_groups}
-            {effective_roles}
+            // While saving nothing can change; Submit stays focusable
+            // (aria-disabled), so focus is not dropped.
+            <fieldset class="form-fields" disabled=move || pending.get()>
+                <legend class="visually-hidden">"User details"</legend>
+                <div class="field-row">
+                    {first_name_field}
+                    {last_name_field}
+                </div>
+                {email_field}
+                {provider_field}
+                {roles_fieldset}
+                {groups_field}
+                {from_groups}
+                {effective_roles}
+            </fieldset>
             <div class="form-actions">
                 <button
                     type="submit"
                     class="button primary"
-                    disabled=move || pending.get()
+                    aria-disabled=move || pending.get().then_some("true")
                     aria-busy=move || pending.get().then_some("true")
                 >
                     <span class="spinner" aria-hidden="true" hidden=move || !pending.get()></span>
                     "Submit"
                 </button>
-                <button type="button" class="button" on:click=move |_| go_back()>
+                <button type="button" class="button" on:click=cancel>
                     "Cancel"
                 </button>
                 <span class="saving" role="status">{move || pending.get().then_some("Saving…")}</span>
             </div>
         </form>
+        {discard_dialog}
     }
 }

@@ -71,6 +71,35 @@ impl Values {
         self.groups.set(groups_of(user));
     }
 
+    /// Whether the values differ from what the form opened with (`before`,
+    /// or an empty new user with `default_provider`). Tracked.
+    pub(super) fn changed_from(&self, before: Option<&UserDetail>, default_provider: &str) -> bool {
+        let text =
+            |signal: RwSignal<String>, was: &str| signal.with(|now| now.trim() != was.trim());
+        match before {
+            None => {
+                text(self.first_name, "")
+                    || text(self.last_name, "")
+                    || text(self.email, "")
+                    || text(self.identity_provider, default_provider)
+                    || self.roles.with(|r| !r.is_empty())
+            }
+            Some(before) => {
+                let mut groups: Vec<i64> = self.groups.with(|g| g.iter().map(|g| g.id).collect());
+                let mut groups_before: Vec<i64> =
+                    before.summary.groups.iter().map(|g| g.id).collect();
+                groups.sort_unstable();
+                groups_before.sort_unstable();
+                text(self.first_name, &before.summary.first_name)
+                    || text(self.last_name, &before.summary.last_name)
+                    || text(self.email, &before.summary.email)
+                    || text(self.identity_provider, &before.summary.identity_provider)
+                    || self.roles.with(|r| *r != before.direct_roles)
+                    || groups != groups_before
+            }
+        }
+    }
+
     pub(super) fn new_user(&self) -> NewUser {
         NewUser {
             first_name: self.first_name.get_untracked(),
@@ -122,6 +151,9 @@ pub(super) struct FormState {
     pub(super) form_error: RwSignal<Option<String>>,
     pub(super) form_status: RwSignal<Option<String>>,
     pub(super) stale: RwSignal<Option<UserDetail>>,
+    /// After "Reload": the fields both sides changed, by key, with their
+    /// value (shown beside ours until one is chosen).
+    pub(super) conflicts: RwSignal<std::collections::BTreeMap<&'static str, String>>,
     /// The email the server said belongs to an archived user, if any.
     pub(super) archived_email: RwSignal<Option<String>>,
     /// Looking that archived user up.
@@ -188,6 +220,7 @@ impl FormState {
             form_error: RwSignal::new(None),
             form_status: RwSignal::new(None),
             stale: RwSignal::new(None),
+            conflicts: RwSignal::new(Default::default()),
             archived_email,
             find_archived,
             archived_match: super::archived::archived_match(archived_email, find_archived),

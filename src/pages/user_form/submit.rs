@@ -4,10 +4,10 @@
 
 use leptos::ev::{MouseEvent, SubmitEvent};
 use leptos::prelude::*;
-use users_api::{FieldErrors, UserPatch};
+use users_api::{FieldErrors, UserId, UserPatch};
 
-use super::fields::{focus_first_invalid, ORDER, ROLES_KEY};
-use super::state::{FormState, Save};
+use super::fields::{focus_first_invalid, FIELDS, ORDER, ROLES_KEY};
+use super::state::{groups_of, FormState, Save};
 use crate::api::ApiError;
 use crate::components::focus::{focus_id, focus_id_after_render};
 use crate::state::outcome::on_outcome;
@@ -31,14 +31,15 @@ fn place_server_errors(
         form_error.set(Some(elsewhere.join(". ")));
     }
     errors.set(placed.clone());
-    focus_first_invalid(&placed);
+    // Once the fields are enabled again (they are disabled while saving).
+    request_animation_frame(move || focus_first_invalid(&placed));
 }
 
 /// The submit handler: checks, then sends through the form's save action;
 /// [`after_save`] goes back or shows why not.
 pub(super) fn on_submit(
     form: FormState,
-    go_back: impl Fn() + Copy + Send + Sync + 'static,
+    go_back: impl Fn(Option<UserId>) + Copy + Send + Sync + 'static,
 ) -> impl Fn(SubmitEvent) + 'static {
     let FormState {
         notices,
@@ -74,7 +75,7 @@ pub(super) fn on_submit(
                         "No changes to save for {}",
                         before.summary.full_name()
                     ));
-                    go_back();
+                    go_back(Some(before.summary.id));
                     return;
                 }
                 Save::Update {
@@ -91,7 +92,10 @@ pub(super) fn on_submit(
 
 /// What the server answered to a save: back to the list with an
 /// announcement, or each error where it belongs on the form.
-pub(super) fn after_save(form: FormState, go_back: impl Fn() + Copy + Send + Sync + 'static) {
+pub(super) fn after_save(
+    form: FormState,
+    go_back: impl Fn(Option<UserId>) + Copy + Send + Sync + 'static,
+) {
     let FormState {
         notices,
         values,
@@ -112,7 +116,7 @@ pub(super) fn after_save(form: FormState, go_back: impl Fn() + Copy + Send + Syn
                 "added"
             };
             notices.announce(format!("User {} {verb}", saved.summary.full_name()));
-            go_back();
+            go_back(Some(saved.summary.id));
         }
         Err(ApiError::Invalid { fields }) => place_server_errors(errors, form_error, fields),
         Err(ApiError::EmailArchived { mut fields }) => {
@@ -151,7 +155,35 @@ pub(super) fn after_save(form: FormState, go_back: impl Fn() + Copy + Send + Syn
     });
 }
 
-/// "Reload": shows their version in the form, to edit again from there.
+/// A three-way merge of a set (direct roles, group ids): their set, plus
+/// what we added, minus what we removed, in their order then ours.
+/// Items are the same item when `key` says so (a group renamed meanwhile
+/// is still that group).
+fn merge_set<T: Clone, K: PartialEq>(
+    base: &[T],
+    mine: &[T],
+    theirs: &[T],
+    key: impl Fn(&T) -> K,
+) -> Vec<T> {
+    let has = |list: &[T], item: &T| list.iter().any(|x| key(x) == key(item));
+    let mut merged: Vec<T> = theirs
+        .iter()
+        // Kept unless we removed it.
+        .filter(|t| !has(base, t) || has(mine, t))
+        .cloned()
+        .collect();
+    for m in mine {
+        if !has(base, m) && !has(&merged, m) {
+            merged.push(m.clone());
+        }
+    }
+    merged
+}
+
+/// "Reload": merges their version into the form. A field only they changed
+/// takes their value; one only we changed keeps ours; where both changed
+/// it differently, ours stays and theirs is shown beside it ("Their
+/// version: …") until one is chosen. Roles and groups merge as sets.
 pub(super) fn reload_theirs(form: FormState) -> impl Fn(MouseEvent) + Copy + Send + Sync + 'static {
     let FormState {
         values,
@@ -160,21 +192,112 @@ pub(super) fn reload_theirs(form: FormState) -> impl Fn(MouseEvent) + Copy + Sen
         form_error,
         form_status,
         stale,
+        conflicts,
+        catalogue,
         ..
     } = form;
     move |_| {
-        let Some(current) = stale.get_untracked() else {
+        let (Some(current), Some(base)) = (stale.get_untracked(), original.get_untracked()) else {
             return;
         };
-        values.fill_from(&current);
+        let mut found = std::collections::BTreeMap::new();
+        for (key, _, _) in FIELDS {
+            let signal = values.text(key);
+            let mine = signal.get_untracked();
+            let (was, theirs) = match key {
+                "first_name" => (&base.summary.first_name, &current.summary.first_name),
+                "last_name" => (&base.summary.last_name, &current.summary.last_name),
+                "email" => (&base.summary.email, &current.summary.email),
+                _ => (
+                    &base.summary.identity_provider,
+                    &current.summary.identity_provider,
+                ),
+            };
+            if mine.trim() == was.as_str() {
+                signal.set(theirs.clone());
+            } else if theirs != was && mine.trim() != theirs.as_str() {
+                found.insert(key, theirs.clone());
+            }
+        }
+        let roles = merge_set(
+            &base.direct_roles,
+            &values.roles.get_untracked(),
+            &current.direct_roles,
+            String::clone,
+        );
+        let order = catalogue.get_value();
+        values
+            .roles
+            .set(order.into_iter().filter(|r| roles.contains(r)).collect());
+        let groups = merge_set(
+            &groups_of(&base),
+            &values.groups.get_untracked(),
+            &groups_of(&current),
+            |g| g.id,
+        );
+        values.groups.set(groups);
         original.set(Some(current));
         stale.set(None);
         errors.set(FieldErrors::new());
         form_error.set(None);
-        form_status.set(Some(
-            "Showing their version. Make your changes again if they are still needed.".to_string(),
-        ));
-        focus_id("user-first-name");
+        form_status.set(Some(if found.is_empty() {
+            "Their changes are in the form, and yours are kept. Submit to save them.".to_string()
+        } else {
+            "Their changes are in the form, and yours are kept. Where you both changed a field, choose which to keep.".to_string()
+        }));
+        let first = found.keys().next().copied();
+        conflicts.set(found);
+        match first.and_then(|key| FIELDS.iter().find(|(k, _, _)| *k == key)) {
+            Some((_, _, id)) => focus_id(id),
+            None => focus_id("user-first-name"),
+        };
+    }
+}
+
+/// Under a field both sides changed: their value, "Use theirs" and "Keep mine".
+pub(super) fn their_version(form: FormState, key: &'static str) -> impl IntoView {
+    let FormState {
+        values, conflicts, ..
+    } = form;
+    let line_id = format!("user-{}-theirs", key.replace('_', "-"));
+    move || {
+        conflicts.with(|c| c.get(key).cloned()).map(|theirs| {
+            let use_theirs = {
+                let theirs = theirs.clone();
+                move |_| {
+                    values.text(key).set(theirs.clone());
+                    conflicts.update(|c| {
+                        c.remove(key);
+                    });
+                }
+            };
+            let keep_mine = move |_| {
+                conflicts.update(|c| {
+                    c.remove(key);
+                })
+            };
+            view! {
+                <div class="their-version">
+                    <span id=line_id.clone()>"Their version: " <strong>{theirs}</strong></span>
+                    <button
+                        type="button"
+                        class="button small"
+                        aria-describedby=line_id.clone()
+                        on:click=use_theirs
+                    >
+                        "Use theirs"
+                    </button>
+                    <button
+                        type="button"
+                        class="button small quiet"
+                        aria-describedby=line_id.clone()
+                        on:click=keep_mine
+                    >
+                        "Keep mine"
+                    </button>
+                </div>
+            }
+        })
     }
 }
 

@@ -8,7 +8,8 @@ use users_api::{ListQuery, Page, UserSummary};
 
 use super::ROWS_PAINTED_MARK;
 use crate::api::{Api, ApiError};
-use crate::components::focus::focus_selector;
+use crate::components::focus::{focus_id_or_heading, focus_selector};
+use crate::state::list_focus::ListFocus;
 use crate::state::loaded::Loaded;
 use crate::state::row_action::ListReload;
 
@@ -32,9 +33,13 @@ pub(super) fn list_resource(
 /// page (`go`); otherwise the rows are marked painted and focus returns to
 /// `refocus` (the paging control the user pressed, which re-rendering
 /// replaced; the current page's link when that control is now disabled).
+///
+/// `handed_back`: an element another view asked to focus (the form's
+/// saved user), focused after the first rows — else the heading.
 pub(super) fn after_each_answer(
     list: Loaded<Listing>,
     refocus: StoredValue<Option<String>>,
+    handed_back: ListFocus,
     go: impl Fn(ListQuery, bool) + Copy + 'static,
 ) {
     Effect::new(move |_| {
@@ -56,6 +61,9 @@ pub(super) fn after_each_answer(
             Some(None) => request_animation_frame(move || {
                 if let Some(performance) = window().performance() {
                     let _ = performance.mark(ROWS_PAINTED_MARK);
+                }
+                if let Some(id) = handed_back.take() {
+                    focus_id_or_heading(&id);
                 }
                 // The list may be gone by the next frame (the page left).
                 if let Some(selector) = refocus.try_get_value().flatten() {

@@ -16,6 +16,7 @@ use crate::components::error_view::ErrorView;
 use crate::components::pagination::Pagination;
 use crate::components::tabs::{tab_id, StatusTabs, PANEL_ID};
 use crate::pages::no_access::NoAccess;
+use crate::state::list_focus::use_list_focus;
 use crate::state::list_url::{list_query_from, new_url, users_url};
 use crate::state::row_action::use_list_reload;
 use crate::state::session::use_session;
@@ -28,31 +29,37 @@ pub const SEARCH_DEBOUNCE_MS: u32 = 250;
 pub const ROWS_PAINTED_MARK: &str = "users-rows-painted";
 
 /// The users table around `body` (its rows); `busy` while a page loads
-/// (rows already shown are dimmed until the newer ones arrive).
+/// (rows already shown are dimmed until the newer ones arrive). Without
+/// `actions` (archived users of a directory-managed company: nothing to
+/// do with them) there is no Actions column.
 fn users_table(
     body: AnyView,
     busy: impl Fn() -> bool + Copy + Send + Sync + 'static,
     placeholder: bool,
+    actions: bool,
 ) -> impl IntoView {
+    // The roles are explicit: below 640 px each row is laid out as a card
+    // (CSS `display`), which would otherwise drop the table's semantics.
     view! {
         <div class="table-scroll">
             <table
                 class="users-table"
+                role="table"
                 class:is-loading=move || !placeholder && busy()
                 aria-label="Users"
                 aria-busy=move || if busy() { "true" } else { "false" }
             >
-                <thead>
-                    <tr>
-                        <th scope="col">"Name"</th>
-                        <th scope="col">"Email"</th>
-                        <th scope="col">"Identity provider"</th>
-                        <th scope="col">"Roles"</th>
-                        <th scope="col">"Groups"</th>
-                        <th scope="col">"Actions"</th>
+                <thead role="rowgroup">
+                    <tr role="row">
+                        <th scope="col" role="columnheader">"Name"</th>
+                        <th scope="col" role="columnheader">"Email"</th>
+                        <th scope="col" role="columnheader">"Identity provider"</th>
+                        <th scope="col" role="columnheader">"Roles"</th>
+                        <th scope="col" role="columnheader">"Groups"</th>
+                        {actions.then(|| view! { <th scope="col" role="columnheader">"Actions"</th> })}
                     </tr>
                 </thead>
-                <tbody>{body}</tbody>
+                <tbody role="rowgroup">{body}</tbody>
             </table>
         </div>
     }
@@ -99,7 +106,7 @@ pub fn UsersList(directory: Option<String>) -> impl IntoView {
     // --- Loading: a resource keyed on the URL's query. ---
     let list = list_resource(api, reload, query);
     let refocus = StoredValue::new(None::<String>);
-    after_each_answer(list, refocus, go);
+    after_each_answer(list, refocus, use_list_focus(), go);
 
     // --- Search: debounced, replaces the URL, resets to page 1. ---
     let search = search::search_box(query, go);
@@ -161,6 +168,13 @@ pub fn UsersList(directory: Option<String>) -> impl IntoView {
     // (kept on screen, marked busy, while the next one loads); or the error.
     let pending = RwSignal::new(false);
     let page_view = move |(q, page): (ListQuery, Page<UserSummary>)| {
+        let legend = (!page.entries.is_empty()).then(|| {
+            view! {
+                <p class="table-legend">
+                    "Roles: filled — assigned directly; outlined, “via” a group — from that group; “+N” shows every source."
+                </p>
+            }
+        });
         let pagination = (page.total_entries > 0).then(|| {
             view! {
                 <Pagination
@@ -180,13 +194,22 @@ pub fn UsersList(directory: Option<String>) -> impl IntoView {
             }
         });
         view! {
-            {users_table(rows::rows(&q, page, managed), move || pending.get(), false)}
+            {users_table(
+                rows::rows(&q, page, managed),
+                move || pending.get(),
+                false,
+                rows::has_actions(q.status, managed),
+            )}
+            {legend}
             {pagination}
         }
     };
     let body = view! {
         <Transition
-            fallback=|| users_table(rows::skeleton_rows(), || true, true)
+            fallback=move || {
+                let actions = rows::has_actions(status.get_untracked(), managed);
+                users_table(rows::skeleton_rows(actions), || true, true, actions)
+            }
             set_pending=pending
         >
             // The error is matched here rather than thrown to an
@@ -205,6 +228,14 @@ pub fn UsersList(directory: Option<String>) -> impl IntoView {
         </Transition>
     };
 
+    // A search or tab with nothing to show is announced, not only drawn.
+    let empty_status = move || {
+        list.with(|answer| match answer {
+            Some(Ok((q, page))) if page.entries.is_empty() => Some(rows::empty_message(q)),
+            _ => None,
+        })
+    };
+
     view! {
         <div class="page-head">
             <h1>"Users"</h1>
@@ -221,6 +252,7 @@ pub fn UsersList(directory: Option<String>) -> impl IntoView {
             class="panel"
             aria-labelledby=move || tab_id(status.get())
         >
+            <p class="visually-hidden" role="status">{empty_status}</p>
             {body}
         </div>
         <RowActionDialogs />

@@ -9,6 +9,7 @@ use crate::components::role_chips::RoleChips;
 use std::rc::Rc;
 
 use crate::components::row_menu::{menu_button_id, MenuItem, RowMenu};
+use crate::state::list_focus::{row_edit_id, row_name_id};
 use crate::state::list_url::edit_url;
 use crate::state::restore::use_restore;
 use crate::state::row_action::{use_row_actions, RowAction, RowActionKind};
@@ -30,24 +31,52 @@ fn menu_item(user: &UserSummary, kind: RowActionKind) -> MenuItem {
     }
 }
 
-/// An email that may wrap after its "@" (and nowhere else).
-fn email_with_break(email: &str) -> impl IntoView {
-    match email.split_once('@') {
-        Some((local, domain)) => {
-            view! { {format!("{local}@")}<wbr />{domain.to_string()} }.into_any()
+/// An email that may wrap after its "@", dots and hyphens — so "@" ends a
+/// line, never starts one alone (the CSS breaks anywhere only as a last
+/// resort, for a long run without them).
+fn email_with_breaks(email: &str) -> impl IntoView {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for (i, c) in email.char_indices() {
+        if matches!(c, '@' | '.' | '-') {
+            parts.push(email[start..=i].to_string());
+            start = i + 1;
         }
-        None => email.to_string().into_any(),
+    }
+    parts.push(email[start..].to_string());
+    let last = parts.len() - 1;
+    parts
+        .into_iter()
+        .enumerate()
+        .map(|(i, part)| view! { {part} {(i < last).then(|| view! { <wbr /> })} })
+        .collect_view()
+}
+
+/// Whether rows of `status` have an Actions cell: not archived users of a
+/// directory-managed company (they cannot be restored here).
+pub(super) fn has_actions(status: UserStatus, managed: bool) -> bool {
+    !(managed && status == UserStatus::Archived)
+}
+
+/// What an empty page says ("No active users match “ada”.").
+pub(super) fn empty_message(q: &ListQuery) -> String {
+    match (q.status, q.query.is_empty()) {
+        (UserStatus::Active, false) => format!("No active users match “{}”.", q.query),
+        (UserStatus::Archived, false) => format!("No archived users match “{}”.", q.query),
+        (UserStatus::Active, true) => "No active users yet.".to_string(),
+        (UserStatus::Archived, true) => "No archived users.".to_string(),
     }
 }
 
 /// The table body while the first page loads: five placeholder rows.
-pub(super) fn skeleton_rows() -> AnyView {
+pub(super) fn skeleton_rows(actions: bool) -> AnyView {
+    let columns = if actions { 6 } else { 5 };
     (0..5)
         .map(|_| {
             view! {
-                <tr class="skeleton-row" aria-hidden="true">
-                    {(0..6)
-                        .map(|_| view! { <td><span class="skeleton"></span></td> })
+                <tr class="skeleton-row" role="row" aria-hidden="true">
+                    {(0..columns)
+                        .map(|_| view! { <td role="cell"><span class="skeleton"></span></td> })
                         .collect_view()}
                 </tr>
             }
@@ -60,16 +89,13 @@ pub(super) fn skeleton_rows() -> AnyView {
 /// `managed`: users are managed in a directory, so no Edit, Delete or Restore.
 pub(super) fn rows(q: &ListQuery, page: Page<UserSummary>, managed: bool) -> AnyView {
     let restore = use_restore();
+    let with_actions = has_actions(q.status, managed);
     if page.entries.is_empty() {
-        let message = match (q.status, q.query.is_empty()) {
-            (UserStatus::Active, false) => format!("No active users match “{}”.", q.query),
-            (UserStatus::Archived, false) => format!("No archived users match “{}”.", q.query),
-            (UserStatus::Active, true) => "No active users yet.".to_string(),
-            (UserStatus::Archived, true) => "No archived users.".to_string(),
-        };
         return view! {
-            <tr>
-                <td colspan="6" class="empty-state">{message}</td>
+            <tr role="row">
+                <td role="cell" colspan=if with_actions { "6" } else { "5" } class="empty-state">
+                    {empty_message(q)}
+                </td>
             </tr>
         }
         .into_any();
@@ -77,13 +103,14 @@ pub(super) fn rows(q: &ListQuery, page: Page<UserSummary>, managed: bool) -> Any
     page.entries
         .into_iter()
         .map(|user| {
-            let name_id = format!("user-{}-name", user.id);
+            let name_id = row_name_id(user.id);
             let actions = match user.status {
                 UserStatus::Active => {
                     let edit = (!managed).then(|| {
                         view! {
                             <a
                                 class="button small"
+                                id=row_edit_id(user.id)
                                 href=edit_url(user.id, q)
                                 aria-describedby=name_id.clone()
                             >
@@ -138,17 +165,25 @@ pub(super) fn rows(q: &ListQuery, page: Page<UserSummary>, managed: bool) -> Any
                     .into_any()
             };
             view! {
-                <tr>
-                    <th scope="row" id=name_id.clone()>{user.full_name()}</th>
-                    <td class="email">{email_with_break(&user.email)}</td>
-                    <td>{user.identity_provider.clone()}</td>
-                    <td>
+                <tr role="row">
+                    <th scope="row" role="rowheader" id=name_id.clone() tabindex="-1">
+                        {user.full_name()}
+                    </th>
+                    <td role="cell" class="email" data-label="Email">
+                        {email_with_breaks(&user.email)}
+                    </td>
+                    <td role="cell" data-label="Identity provider">
+                        {user.identity_provider.clone()}
+                    </td>
+                    <td role="cell" data-label="Roles">
                         <RoleChips roles=user.roles.clone() id_prefix=format!("user-{}", user.id) />
                     </td>
-                    <td>{groups}</td>
-                    <td class="actions">
-                        <div class="actions-inner">{actions}</div>
-                    </td>
+                    <td role="cell" class="groups" data-label="Groups">{groups}</td>
+                    {with_actions.then(|| view! {
+                        <td role="cell" class="actions">
+                            <div class="actions-inner">{actions}</div>
+                        </td>
+                    })}
                 </tr>
             }
         })

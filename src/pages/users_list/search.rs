@@ -1,6 +1,6 @@
 //! The search box: debounced as you type (replacing the URL, back to page
-//! 1), immediate on Enter, following the URL on back/forward, and focused
-//! by "/".
+//! 1), immediate on Enter, following the URL on back/forward, focused by
+//! "/", and emptied by "Clear search" or Esc (focus stays in the box).
 
 use gloo_timers::callback::Timeout;
 use leptos::ev::SubmitEvent;
@@ -56,6 +56,21 @@ pub(super) fn search_box(
         debounce.set_value(None);
         apply_search(search_text.get_untracked());
     };
+    // "Clear search" and Esc: empty now, not after the pause.
+    let clear = move || {
+        debounce.set_value(None);
+        search_text.set(String::new());
+        apply_search(String::new());
+        if let Some(input) = search_ref.get_untracked() {
+            let _ = input.focus();
+        }
+    };
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Escape" && !search_text.get_untracked().is_empty() {
+            ev.prevent_default();
+            clear();
+        }
+    };
     // Back/forward or a link changed the URL: show its search text.
     Effect::new(move |_| {
         let q = query.with(|q| q.query.clone());
@@ -92,8 +107,20 @@ pub(super) fn search_box(
                 aria-keyshortcuts="/"
                 prop:value=move || search_text.get()
                 on:input=on_search_input
+                on:keydown=on_keydown
             />
-            <kbd class="shortcut" aria-hidden="true">"/"</kbd>
+            <kbd class="shortcut" aria-hidden="true" hidden=move || !search_text.with(String::is_empty)>
+                "/"
+            </kbd>
+            <button
+                type="button"
+                class="search-clear"
+                aria-label="Clear search"
+                hidden=move || search_text.with(String::is_empty)
+                on:click=move |_| clear()
+            >
+                <span aria-hidden="true">"×"</span>
+            </button>
         </form>
     }
 }
