@@ -12,6 +12,7 @@ use crate::api::{provide_api, ApiClient};
 use crate::components::error_view::ErrorView;
 use crate::components::focus::{focus_heading, focus_is_lost};
 use crate::components::frame::Frame;
+use crate::components::leave_guard::install_leave_guards;
 use crate::pages::group_page::{EditGroupPage, NewGroupPage};
 use crate::pages::groups_list::GroupsPage;
 use crate::pages::not_found::NotFound;
@@ -37,6 +38,8 @@ pub fn App(client: Rc<dyn ApiClient>) -> impl IntoView {
     provide_context(ListFocus::new());
     provide_context(RestoreUser::new(api, notices, reload));
     Session::start(api);
+    // Before the router: its Back listener must run after the guard's.
+    install_leave_guards();
 
     view! {
         <Router>

@@ -146,6 +146,45 @@ async fn delete_without_agents_archives_announces_and_undo_restores() {
         row_names() == ["Alice Admin", "John Smith", "Mary Major"]
     })
     .await;
+    // Undo went with its announcement: focus is on the new one.
+    wait_until("focus on the announcement", || {
+        active_element().is_some_and(|el| text_of(&el).contains("Mary Major restored"))
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn an_announcement_stays_while_focused_and_goes_ten_seconds_after() {
+    use users_console::state::notices::NOTICE_MS;
+    const { assert!(NOTICE_MS >= 10_000) };
+    let company = Company::new(0);
+    let _app = company.open("/users").await;
+    choose_row_action("Mary Major", "Delete").await;
+    let dialog = find_dialog("Delete Mary Major?").await;
+    wait_until("the agents check", || {
+        text_of(&dialog).contains("Mary Major owns no agents.")
+    })
+    .await;
+    click(&find_button_in(&dialog, "Delete").await);
+    no_dialog().await;
+    let undo = find_by_role("button", "Undo").await;
+    undo.focus().unwrap();
+    sleep(NOTICE_MS + 500).await;
+    assert!(undo.is_connected(), "kept while it has focus");
+    assert!(notices_text().contains("Mary Major archived"));
+
+    // Focus elsewhere: it stays its full time again, then goes.
+    get_by_role("searchbox", "Search users").focus().unwrap();
+    sleep(NOTICE_MS - 1_500).await;
+    assert!(undo.is_connected(), "not cut short by the first timer");
+    wait_until("gone", || !notices_text().contains("Mary Major archived")).await;
+
+    // "Dismiss" takes one away at once.
+    click(&get_by_role("tab", "Archived"));
+    click(&find_by_role("button", "Restore").await);
+    wait_until("restored", || notices_text().contains("restored")).await;
+    click(&get_by_role("button", "Dismiss"));
+    wait_until("dismissed", || notices_text().is_empty()).await;
 }
 
 #[wasm_bindgen_test]

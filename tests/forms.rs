@@ -233,6 +233,42 @@ async fn an_archived_users_email_offers_to_restore_them() {
 }
 
 #[wasm_bindgen_test]
+async fn back_on_the_list_focus_lands_on_the_users_row() {
+    let company = Company::new(0);
+    let app = open_form(&company, &format!("/users/{}/edit", company.john)).await;
+    // Cancel: the row's "Edit" link.
+    click(&get_by_role("button", "Cancel"));
+    let edit_link = format!("user-{}-edit", company.john);
+    wait_until("focus on John's Edit", || {
+        active_element().is_some_and(|el| el.id() == edit_link)
+    })
+    .await;
+    drop(app);
+
+    // Save: the saved user's name.
+    let app = open_form(&company, &format!("/users/{}/edit", company.john)).await;
+    type_into(&by_label("Last name"), "Smithers");
+    click(&get_by_role("button", "Submit"));
+    let name_cell = format!("user-{}-name", company.john);
+    wait_until("focus on John's name", || {
+        active_element().is_some_and(|el| el.id() == name_cell)
+    })
+    .await;
+    assert_eq!(text_of(&active_element().unwrap()), "John Smithers");
+    drop(app);
+
+    // Added, but not on the page shown (the search leaves them out): the heading.
+    let _app = open_form(&company, "/users/new?q=mary").await;
+    fill_valid("Ada", "Lovelace", "ada@acme.test");
+    click(&get_by_role("button", "Submit"));
+    wait_until("back on the list", || url() == "/users?q=mary").await;
+    wait_until("focus on the heading", || {
+        active_element().is_some_and(|el| el.tag_name() == "H1" && text_of(&el) == "Users")
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
 async fn adding_returns_to_the_list_with_its_query_and_announces() {
     let company = Company::new(0);
     let _app = open_form(&company, "/users/new?q=gr&per_page=50").await;
@@ -254,6 +290,31 @@ async fn adding_returns_to_the_list_with_its_query_and_announces() {
         "announced in a status region"
     );
     wait_until("the new row", || row_names() == ["Grace Hopper"]).await;
+}
+
+#[wasm_bindgen_test]
+async fn pressing_submit_from_a_field_does_not_move_submit_before_the_click() {
+    // Blurring a field to press Submit (or Cancel) does not check it then:
+    // its error line would push the button from under the pointer between
+    // press and release, and the click would be lost. Submit checks it.
+    let company = Company::new(0);
+    let _app = open_form(&company, "/users/new").await;
+    let email = by_label("Email");
+    type_into(&email, "ada@example");
+    let submit = get_by_role("button", "Submit");
+    let init = web_sys::FocusEventInit::new();
+    init.set_related_target(Some(&submit));
+    email
+        .dispatch_event(
+            &web_sys::FocusEvent::new_with_focus_event_init_dict("blur", &init).unwrap(),
+        )
+        .unwrap();
+    leptos::task::tick().await;
+    assert!(!is_invalid(&email), "not checked on the way to Submit");
+    // Leaving for anything else checks it.
+    blur(&email);
+    leptos::task::tick().await;
+    assert!(is_invalid(&email));
 }
 
 #[wasm_bindgen_test]

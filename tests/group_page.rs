@@ -317,3 +317,25 @@ async fn moving_between_views_puts_focus_on_the_new_heading() {
     let heading = find_by_role("heading", "Groups").await;
     wait_until("focus on Groups again", || is_focused(&heading)).await;
 }
+
+#[wasm_bindgen_test]
+async fn leaving_a_group_form_with_changes_asks_first() {
+    let company = Company::new(0);
+    let _app = open_at(&company, "/groups/new", "Add group").await;
+    type_into(&by_label("Name"), "Auditors");
+    click(&get_by_role("link", "Back to groups"));
+    find_by_role("dialog", "Discard changes?").await;
+    assert_eq!(url(), "/groups/new");
+    click(&get_by_role("button", "Keep editing"));
+    wait_until("closed", || all_by_role("dialog").is_empty()).await;
+    assert_eq!(value_of(&by_label("Name")), "Auditors");
+    click(&get_by_role("button", "Cancel"));
+    find_by_role("dialog", "Discard changes?").await;
+    click(&get_by_role("button", "Discard"));
+    wait_until("on the groups list", || url() == "/groups").await;
+    assert!(!company
+        .client
+        .calls()
+        .iter()
+        .any(|c| c.starts_with("create_group")));
+}

@@ -143,6 +143,10 @@ async fn search_matches_email_and_full_name_and_says_when_nothing_matches() {
         body_text().contains("No active users match “nobody”.")
     })
     .await;
+    // Said in a status region too, so a screen reader hears it.
+    assert!(all_by_role("status")
+        .iter()
+        .any(|s| text_of(s) == "No active users match “nobody”."));
     assert!(row_names().is_empty());
     assert!(document()
         .query_selector("nav[aria-label=Pagination]")
@@ -454,4 +458,40 @@ async fn rows_painted_sets_a_performance_mark() {
             > 0
     })
     .await;
+}
+
+#[wasm_bindgen_test]
+async fn clear_search_and_escape_empty_the_box_and_keep_focus_there() {
+    let company = Company::new(0);
+    let _app = company.open("/users").await;
+    assert!(
+        by_role("button", "Clear search").is_none(),
+        "nothing to clear yet"
+    );
+    let box_ = searchbox();
+    box_.focus().unwrap();
+    type_into(&box_, "mary");
+    wait_until("searched", || row_names() == ["Mary Major"]).await;
+    let clear = find_by_role("button", "Clear search").await;
+    click(&clear);
+    wait_until("all rows again", || row_names().len() == 3).await;
+    assert_eq!(search_value(), "");
+    assert_eq!(url(), "/users");
+    assert_eq!(
+        active_element().as_ref(),
+        Some(searchbox().unchecked_ref()),
+        "focus stays in the box"
+    );
+    assert!(by_role("button", "Clear search").is_none());
+
+    type_into(&searchbox(), "john");
+    wait_until("searched", || row_names() == ["John Smith"]).await;
+    assert!(press(&searchbox(), "Escape"), "Esc is used");
+    wait_until("all rows again", || row_names().len() == 3).await;
+    assert_eq!(search_value(), "");
+    assert_eq!(active_element().as_ref(), Some(searchbox().unchecked_ref()));
+    assert!(
+        !press(&searchbox(), "Escape"),
+        "an empty box leaves Esc alone"
+    );
 }

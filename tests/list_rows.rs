@@ -76,6 +76,33 @@ async fn a_role_from_two_groups_and_direct_names_every_source() {
     };
     assert_eq!(roles, ["Development", "Testing", "Staging", "Production"]);
     assert!(text_of(&row).contains("QA team, Release team"));
+
+    // What "via" leaves unsaid is a button away, as visible text.
+    assert!(
+        !names_of("button").iter().any(|n| n.ends_with("of Staging")),
+        "one source: all said"
+    );
+    let more = get_by_role("button", "+2 more sources of Testing");
+    assert_eq!(text_of(&more), "+2");
+    assert_eq!(
+        more.get_attribute("aria-expanded").as_deref(),
+        Some("false")
+    );
+    let sources = document()
+        .get_element_by_id(&more.get_attribute("aria-controls").unwrap())
+        .unwrap();
+    assert!(!is_exposed(&sources));
+    click(&more);
+    wait_until("shown", || is_exposed(&sources)).await;
+    assert_eq!(more.get_attribute("aria-expanded").as_deref(), Some("true"));
+    assert_eq!(
+        text_of(&sources),
+        "Testing — assigned directly; from QA team, Release team"
+    );
+    click(&more);
+    wait_until("hidden again", || !is_exposed(&sources)).await;
+    // The legend says what the chips mean.
+    assert!(body_text().contains("Roles: filled — assigned directly; outlined, “via” a group — from that group; “+N” shows every source."));
 }
 
 #[wasm_bindgen_test]
@@ -184,6 +211,14 @@ async fn restore_brings_an_archived_user_back_and_announces_it() {
         body_text().contains("No archived users.")
     })
     .await;
+    // The Restore button went with its row: focus is on what happened.
+    wait_until("focus on the announcement", || {
+        active_element().is_some_and(|el| {
+            el.closest(".notices").unwrap().is_some()
+                && text_of(&el).contains("Zed Archived restored")
+        })
+    })
+    .await;
     assert!(company
         .client
         .calls()
@@ -217,9 +252,15 @@ async fn a_directory_notice_replaces_every_user_mutating_control() {
     assert_eq!(names_of("menuitem"), ["Access token"]);
     press(&get_by_role("menuitem", "Access token"), "Escape");
 
+    assert!(names_of("columnheader").contains(&"Actions".to_string()));
     click(&get_by_role("tab", "Archived"));
     wait_until("archived rows", || row_names() == ["Zed Archived"]).await;
     assert!(by_role("button", "Restore").is_none());
+    assert_eq!(
+        names_of("columnheader"),
+        ["Name", "Email", "Identity provider", "Roles", "Groups"],
+        "no empty Actions column"
+    );
     assert!(by_role("button", "Delete").is_none());
     assert!(by_role("menuitem", "Delete").is_none());
 }

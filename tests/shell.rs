@@ -190,3 +190,27 @@ async fn when_me_fails_an_error_with_retry_is_shown_and_retry_works() {
     click(&retry);
     find_by_role("table", "Users").await;
 }
+
+#[wasm_bindgen_test]
+async fn the_api_unreachable_on_a_reload_keeps_the_frame_and_retry_recovers() {
+    let company = Company::new(0);
+    // Signed in earlier in this tab: who it was is remembered.
+    let app = company.open("/users").await;
+    drop(app);
+    // A reload while the API is away.
+    company
+        .client
+        .fail_next(users_console::api::ApiError::Network("offline".into()));
+    set_url("/users");
+    let _app = mount_app(&company.client);
+    let retry = find_by_role("button", "Retry").await;
+    assert!(body_text().contains("The server could not be reached"));
+    let banner = all_by_role("banner").pop().expect("the frame's header");
+    let frame = text_of(&banner);
+    assert!(frame.contains("Acme Robotics"), "the company: {frame}");
+    assert!(frame.contains("Alice Admin"), "your name: {frame}");
+    assert!(by_role("button", "Sign out").is_some());
+    click(&retry);
+    find_by_role("table", "Users").await;
+    assert!(by_role("button", "Retry").is_none());
+}

@@ -260,6 +260,56 @@ impl Browser {
         focused.send_keys(keys).await.expect("send keys");
     }
 
+    /// Renders the page as `prefers-color-scheme: scheme` ("light" or "dark").
+    pub async fn emulate_color_scheme(&self, scheme: &str) {
+        let features = json!({"features": [{"name": "prefers-color-scheme", "value": scheme}]});
+        self.client
+            .issue_cmd(SessionCommand::devtools(
+                "Emulation.setEmulatedMedia",
+                features,
+            ))
+            .await
+            .expect("emulate the color scheme");
+    }
+
+    /// The viewport as a PNG.
+    pub async fn screenshot(&self) -> Vec<u8> {
+        self.client.screenshot().await.expect("screenshot")
+    }
+
+    /// Runs `script` (a function body; `return` gives the value) in the page.
+    pub async fn eval(&self, script: &str) -> Value {
+        self.client
+            .execute(script, vec![])
+            .await
+            .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
+    }
+
+    /// Resizes the window so the page's viewport is `width` × `height` CSS
+    /// pixels (the window's frame, if any, is added on top).
+    pub async fn set_viewport(&self, width: u32, height: u32) {
+        self.client
+            .set_window_size(width, height)
+            .await
+            .expect("resize the window");
+        let inner = self
+            .eval("return [window.innerWidth, window.innerHeight];")
+            .await;
+        let (w, h) = (
+            inner[0].as_u64().unwrap_or(0) as u32,
+            inner[1].as_u64().unwrap_or(0) as u32,
+        );
+        if (w, h) != (width, height) {
+            self.client
+                .set_window_size(
+                    width + width.saturating_sub(w),
+                    height + height.saturating_sub(h),
+                )
+                .await
+                .expect("resize the window");
+        }
+    }
+
     /// Signs in through the sign-in view and waits for the Users heading.
     pub async fn sign_in(&self, base_url: &str, token: &str) {
         self.goto(&format!("{base_url}/sign-in")).await;
@@ -349,6 +399,14 @@ impl SessionCommand {
         SessionCommand {
             path: "permissions".into(),
             body: Some(body),
+        }
+    }
+
+    /// A Chrome DevTools Protocol command through chromedriver.
+    fn devtools(command: &str, params: Value) -> Self {
+        SessionCommand {
+            path: "goog/cdp/execute".into(),
+            body: Some(json!({"cmd": command, "params": params})),
         }
     }
 

@@ -65,3 +65,14 @@ pub fn focus_is_lost() -> bool {
         .active_element()
         .is_none_or(|el| el.tag_name() == "BODY")
 }
+
+/// Whether a blur moves focus to the form's own buttons (Submit, Cancel):
+/// checking the field then would show its error line as the button is
+/// pressed, moving the button from under the pointer before the click
+/// lands. Submit checks every field anyway; Cancel leaves.
+pub fn blur_to_form_actions(ev: &web_sys::FocusEvent) -> bool {
+    ev.related_target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|el| el.closest(".form-actions").ok().flatten())
+        .is_some()
+}

@@ -3,13 +3,16 @@
 //! changes?" ("Discard" / "Keep editing"), and reloading or closing the tab
 //! gets the browser's own prompt (`beforeunload`). No changes, no question.
 //!
-//! Links are caught in the capture phase (before the router's click
-//! handler, which ignores a click whose default was prevented); Back is
-//! caught by a capture-phase `popstate` listener on `window` (at the target,
-//! capture listeners run before the router's), undone with `history.go(1)`,
-//! and replayed with `history.back()` on "Discard". Forward from a form is
-//! treated like Back: reaching one with unsaved changes by Forward needs a
-//! discarded edit first, and it lands on the same question.
+//! The listeners are installed once, by the app before its router
+//! ([`install_leave_guards`]), and ask the form's guard mounted now, if
+//! any. Links are caught in the capture phase (before the router's click
+//! handler, which ignores a click whose default was prevented). Back is
+//! caught by a `popstate` listener on `window` registered before the
+//! router's (listeners on `window` run in the order they were added), so
+//! it can stop the router from seeing it; the move is undone with
+//! `history.go(1)` and replayed with `history.back()` on "Discard". Forward
+//! from a form is treated like Back: reaching one with unsaved changes by
+//! Forward needs a discarded edit first, and it lands on the same question.
 
 use std::rc::Rc;
 
@@ -89,24 +92,89 @@ fn followed_link(ev: &web_sys::MouseEvent) -> Option<String> {
     (url.origin() == here.origin().ok()?).then(|| format!("{}{}", url.pathname(), url.search()))
 }
 
-/// Adds `handler` for `event` on `window` in the capture phase until cleanup.
-fn capture_on_window<E: JsCast + 'static>(event: &'static str, handler: impl Fn(E) + 'static) {
+/// Adds `handler` for `event` on `window` (in the capture phase when
+/// `capture`) until the current owner is cleaned up.
+fn listen_on_window<E: JsCast + 'static>(
+    event: &'static str,
+    capture: bool,
+    handler: impl Fn(E) + 'static,
+) {
     let closure = Closure::<dyn Fn(web_sys::Event)>::new(move |ev: web_sys::Event| {
         handler(ev.unchecked_into())
     });
     let function: js_sys::Function = closure.into_js_value().unchecked_into();
-    let _ = window().add_event_listener_with_callback_and_bool(event, &function, true);
+    let _ = window().add_event_listener_with_callback_and_bool(event, &function, capture);
     let function = StoredValue::new_local(function);
     on_cleanup(move || {
         if let Some(function) = function.try_get_value() {
-            let _ = window().remove_event_listener_with_callback_and_bool(event, &function, true);
+            let _ =
+                window().remove_event_listener_with_callback_and_bool(event, &function, capture);
         }
     });
 }
 
-/// Watches the ways out of a form whose changes are `dirty`, and shows
-/// "Discard changes?" when one is taken. `what` completes "Your changes to
-/// … have not been saved." (e.g. "this user").
+/// The guard of the form mounted now, if any (context).
+#[derive(Clone, Copy)]
+struct ActiveGuard(StoredValue<Option<LeaveGuard>, LocalStorage>);
+
+impl ActiveGuard {
+    /// The guard, when leaving now must ask.
+    fn asking(&self) -> Option<LeaveGuard> {
+        self.0
+            .try_get_value()
+            .flatten()
+            .filter(LeaveGuard::must_ask)
+    }
+}
+
+/// Watches links, Back and unloading for the whole app. Call before the
+/// router is created: its `popstate` listener must come after this one.
+pub fn install_leave_guards() {
+    let active = ActiveGuard(StoredValue::new_local(None));
+    provide_context(active);
+    // Undoing a Back moves history once more: that move is ours, not asked.
+    let undoing = StoredValue::new(false);
+
+    listen_on_window("click", true, move |ev: web_sys::MouseEvent| {
+        let Some(guard) = active.asking() else {
+            return;
+        };
+        if let Some(path) = followed_link(&ev) {
+            ev.prevent_default();
+            guard.asking.set(Some(Leaving::To(path)));
+        }
+    });
+    listen_on_window("popstate", false, move |ev: web_sys::Event| {
+        if undoing.get_value() {
+            undoing.set_value(false);
+            ev.stop_immediate_propagation();
+            return;
+        }
+        let Some(guard) = active.asking() else {
+            return;
+        };
+        ev.stop_immediate_propagation();
+        undoing.set_value(true);
+        if let Ok(history) = window().history() {
+            let _ = history.go_with_delta(1);
+        }
+        guard.asking.set(Some(Leaving::Back));
+    });
+    listen_on_window(
+        "beforeunload",
+        false,
+        move |ev: web_sys::BeforeUnloadEvent| {
+            if active.asking().is_some() {
+                ev.prevent_default();
+                ev.set_return_value("");
+            }
+        },
+    );
+}
+
+/// Guards a form whose changes are `dirty` while it is mounted, and shows
+/// "Discard changes?" when a way out is taken. `what` completes "Your
+/// changes to … have not been saved." (e.g. "this user").
 pub fn leave_guard(dirty: Signal<bool>, what: &'static str) -> (LeaveGuard, impl IntoView) {
     let navigate = use_navigate();
     let navigate: Navigate = Rc::new(move |path: &str| navigate(path, Default::default()));
@@ -116,40 +184,17 @@ pub fn leave_guard(dirty: Signal<bool>, what: &'static str) -> (LeaveGuard, impl
         asking: RwSignal::new(None),
         released: StoredValue::new(false),
     };
-    // Undoing a Back moves history once more: that move is ours, not asked.
-    let undoing = StoredValue::new(false);
-
-    capture_on_window("click", move |ev: web_sys::MouseEvent| {
-        if !guard.must_ask() {
-            return;
-        }
-        if let Some(path) = followed_link(&ev) {
-            ev.prevent_default();
-            guard.asking.set(Some(Leaving::To(path)));
-        }
-    });
-    capture_on_window("popstate", move |ev: web_sys::Event| {
-        if undoing.get_value() {
-            undoing.set_value(false);
-            ev.stop_immediate_propagation();
-            return;
-        }
-        if !guard.must_ask() {
-            return;
-        }
-        ev.stop_immediate_propagation();
-        undoing.set_value(true);
-        if let Ok(history) = window().history() {
-            let _ = history.go_with_delta(1);
-        }
-        guard.asking.set(Some(Leaving::Back));
-    });
-    capture_on_window("beforeunload", move |ev: web_sys::BeforeUnloadEvent| {
-        if guard.must_ask() {
-            ev.prevent_default();
-            ev.set_return_value("");
-        }
-    });
+    if let Some(active) = use_context::<ActiveGuard>() {
+        active.0.set_value(Some(guard));
+        on_cleanup(move || {
+            // Only if no newer form took over meanwhile.
+            let _ = active.0.try_update_value(|current| {
+                if current.is_some_and(|g| g.asking == guard.asking) {
+                    *current = None;
+                }
+            });
+        });
+    }
 
     let dialog = move || {
         guard.asking.get().map(|leaving| {

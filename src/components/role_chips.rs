@@ -43,7 +43,12 @@ fn RoleChip(role: EffectiveRole, description_id: String) -> impl IntoView {
             <button
                 type="button"
                 class="chip-more"
-                aria-label=format!("All sources of {}", role.role)
+                // Named with its visible text first (WCAG 2.5.3).
+                aria-label=format!(
+                    "+{unsaid} more {} of {}",
+                    if unsaid == 1 { "source" } else { "sources" },
+                    role.role,
+                )
                 aria-expanded=move || if open.get() { "true" } else { "false" }
                 aria-controls=sources_id_ref.to_string()
                 on:click=move |_| open.update(|o| *o = !*o)

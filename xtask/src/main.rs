@@ -5,6 +5,7 @@
 //! - `test`   fmt, clippy (native + wasm), native tests, server API tests on a
 //!   throwaway PostgreSQL cluster, browser tests, end-to-end
 //! - `bench`  app size, server latency/throughput, browser timings → bench/REPORT.md
+//! - `screenshots` PNGs of the main views → docs/screenshots/
 //! - `pg-check` starts a throwaway PostgreSQL cluster, queries it, stops it
 //!
 //! Written with std only so it compiles in seconds on a fresh machine.
@@ -13,6 +14,7 @@ mod bench;
 mod fuzz;
 mod postgres;
 mod run;
+mod screenshots;
 mod setup;
 mod shell;
 mod test;
@@ -30,6 +32,7 @@ fn main() -> ExitCode {
         "run" => run::run(rest),
         "test" => test::test(rest),
         "bench" => bench::bench(rest),
+        "screenshots" => screenshots::screenshots(rest),
         "pg-check" => pg_check(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
@@ -75,4 +78,6 @@ tasks:
            of bench/REPORT.md and keeps the others]
           [--load-only: only the mixed load (64 clients, 1,000 idle connections,
            peak memory) on both backends, written to target/bench-load.md]
+  screenshots  PNGs of the main views (list light and dark, 360 px, add form with
+          errors, edit, delete and token dialogs) into docs/screenshots/
   pg-check  start a throwaway PostgreSQL cluster (as `test` does), query it, stop it";

@@ -1,0 +1,122 @@
+//! Takes the README's and docs' screenshots: the release app on a real
+//! server with demo data, in headless Chromium. Run by `cargo xtask
+//! screenshots`; the argument is the folder to write the PNGs to.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use users_e2e::{ApiClient, Browser, By, Server};
+
+async fn save(browser: &Browser, dir: &std::path::Path, name: &str) {
+    // Animations (dialogs, skeletons) settle first.
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let path = dir.join(format!("{name}.png"));
+    std::fs::write(&path, browser.screenshot().await)
+        .unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
+    println!("{}", path.display());
+}
+
+/// A user who owns agents (the delete dialog then asks for a replacement).
+async fn an_agent_owner(api: &ApiClient) -> (String, String) {
+    let page = api.get("/users?per_page=100").await;
+    let owner = page["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .find(|u| u["owned_agents"].as_u64().unwrap_or(0) > 0)
+        .cloned()
+        .expect("the demo data has users who own agents");
+    let name = format!(
+        "{} {}",
+        owner["first_name"].as_str().unwrap_or_default(),
+        owner["last_name"].as_str().unwrap_or_default()
+    );
+    (
+        name,
+        owner["email"].as_str().unwrap_or_default().to_string(),
+    )
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let dir = PathBuf::from(
+        std::env::args()
+            .nth(1)
+            .expect("usage: screenshots <folder>"),
+    );
+    let server = Server::start_with(|cli| {
+        cli.run(&["seed-demo", "--users", "60"]);
+    });
+    let api = ApiClient::new(&server.base_url, &server.admin_token);
+    let (owner, owner_email) = an_agent_owner(&api).await;
+    let browser = Browser::start().await;
+    browser.set_viewport(1280, 900).await;
+    browser.sign_in(&server.base_url, &server.admin_token).await;
+
+    for scheme in ["light", "dark"] {
+        browser.emulate_color_scheme(scheme).await;
+        browser.goto(&server.url("/users")).await;
+        browser.find(By::role("rowheader", &owner)).await;
+        save(&browser, &dir, &format!("users-list-{scheme}")).await;
+    }
+    browser.emulate_color_scheme("light").await;
+
+    browser.goto(&server.url("/users/new")).await;
+    browser
+        .fill(By::role("textbox", "Email"), "ada@example")
+        .await;
+    browser.click(By::role("button", "Submit")).await;
+    browser
+        .wait_for(
+            "the errors",
+            "document.querySelectorAll('[aria-invalid=true]').length >= 3",
+        )
+        .await;
+    save(&browser, &dir, "add-user-errors").await;
+
+    browser
+        .goto(&server.url(&format!("/users?q={owner_email}")))
+        .await;
+    browser.click(By::role("link", "Edit")).await;
+    browser
+        .find(By::role("heading", &format!("Edit {owner}")))
+        .await;
+    save(&browser, &dir, "edit-user").await;
+
+    browser
+        .goto(&server.url(&format!("/users?q={owner_email}")))
+        .await;
+    browser
+        .click(By::role("button", &format!("More actions for {owner}")))
+        .await;
+    browser.click(By::role("menuitem", "Delete")).await;
+    browser.wait_for_text("Choose a replacement user").await;
+    browser
+        .fill(By::role("combobox", "Replacement user"), "a")
+        .await;
+    browser
+        .wait_for(
+            "the options",
+            "document.querySelectorAll('[role=option]').length > 2",
+        )
+        .await;
+    save(&browser, &dir, "delete-dialog").await;
+    browser.press(Browser::ESCAPE).await;
+    browser.press(Browser::ESCAPE).await;
+
+    browser
+        .click(By::role("button", &format!("More actions for {owner}")))
+        .await;
+    browser.click(By::role("menuitem", "Access token")).await;
+    // Masked, as it opens: no token (even a throwaway one) in a picture.
+    browser.find(By::role("button", "Show token")).await;
+    save(&browser, &dir, "token-dialog").await;
+    browser.press(Browser::ESCAPE).await;
+
+    browser.set_viewport(360, 800).await;
+    browser.goto(&server.url("/users")).await;
+    browser.find(By::role("rowheader", &owner)).await;
+    save(&browser, &dir, "users-list-360").await;
+
+    browser.close().await;
+}
