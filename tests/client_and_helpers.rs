@@ -189,7 +189,14 @@ async fn the_memory_client_enforces_the_contract_rules() {
     assert_ne!(new.token, old);
     assert!(users_api::token::check_format(&new.token).is_ok());
     assert_eq!(client.reveal_token(bob).await.unwrap().token, new.token);
-    let audit = client.audit(Some(bob), 1, 10).await.unwrap();
+    let about_bob = users_api::AuditQuery {
+        filter: users_api::AuditFilter {
+            target: Some(bob),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let audit = client.audit(&about_bob).await.unwrap();
     assert_eq!(audit.entries[0].action, "token.reveal", "newest first");
 }
 

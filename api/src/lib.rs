@@ -2,6 +2,7 @@
 //! server so both sides speak the same types and check input with the same
 //! rules. Nothing here performs I/O.
 
+pub mod audit;
 pub mod error;
 pub mod group;
 pub mod identity;
@@ -12,6 +13,7 @@ pub mod token;
 pub mod types;
 pub mod validation;
 
+pub use audit::{AuditEntry, AuditFilter, AuditPage, AuditPerson, AuditQuery};
 pub use error::{Current, ErrorBody, ErrorCode, ErrorDetail, FieldErrors};
 pub use group::{
     AddMembers, Group, GroupDeletion, GroupId, GroupMember, GroupPatch, NewGroup, PageQuery,

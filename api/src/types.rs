@@ -404,22 +404,6 @@ impl std::fmt::Debug for RevealedToken {
     }
 }
 
-/// One audit-log entry.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct AuditEntry {
-    pub id: i64,
-    pub at: String,
-    pub actor: GroupRef,
-    /// e.g. `user.create`, `user.update`, `user.archive`, `user.restore`,
-    /// `token.reveal`, `token.regenerate`.
-    pub action: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target_user: Option<GroupRef>,
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
-    pub details: serde_json::Value,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,9 +13,9 @@ use std::future::Future;
 use std::pin::Pin;
 
 use users_api::{
-    AddMembers, AuditEntry, DeleteResult, DeleteUser, Group, GroupDeletion, GroupId, GroupMember,
-    GroupPatch, IdentityProvider, ListQuery, Me, NewGroup, NewUser, Page, PageQuery, RevealedToken,
-    Role, UserDetail, UserId, UserPatch, UserSummary,
+    AddMembers, AuditPage, AuditQuery, DeleteResult, DeleteUser, Group, GroupDeletion, GroupId,
+    GroupMember, GroupPatch, IdentityProvider, ListQuery, Me, NewGroup, NewUser, Page, PageQuery,
+    RevealedToken, Role, UserDetail, UserId, UserPatch, UserSummary,
 };
 
 pub use error::ApiError;
@@ -91,17 +91,17 @@ pub trait ApiClient {
     /// `GET /identity_providers`.
     fn identity_providers(&self) -> ApiFuture<Vec<IdentityProvider>>;
 
-    /// `GET /audit`, newest first, optionally about one user. Not through
-    /// `dyn ApiClient` (`where Self: Sized` keeps it out of the vtable): no
-    /// screen reads the log yet, and a vtable entry would put its decoding
-    /// code into the app's wasm although nothing calls it. Drop the bound
-    /// when a component needs the endpoint.
-    fn audit(
-        &self,
-        user_id: Option<UserId>,
-        page: u32,
-        per_page: u32,
-    ) -> ApiFuture<Page<AuditEntry>>
+    /// `GET /audit`: one page of the log, newest first, filtered. Not
+    /// through `dyn ApiClient` (`where Self: Sized` keeps it out of the
+    /// vtable) until a screen reads the log: a vtable entry would put its
+    /// decoding code into the app's wasm although nothing calls it.
+    fn audit(&self, query: &AuditQuery) -> ApiFuture<AuditPage>
+    where
+        Self: Sized;
+
+    /// `GET /users/{id}/activity`: the newest entries where the user acted
+    /// or was affected. Out of the vtable for the same reason.
+    fn user_activity(&self, id: UserId, before: Option<i64>, per_page: u32) -> ApiFuture<AuditPage>
     where
         Self: Sized;
 }

@@ -64,6 +64,16 @@ pub enum Command {
     SeedDemo(SeedDemoArgs),
     /// Mark a company's users as managed in a directory, or not.
     SetDirectory(SetDirectoryArgs),
+    /// Delete audit entries older than a date, in small batches that do not
+    /// hold up the server's writes; the pruning itself is audited.
+    PruneAudit(PruneAuditArgs),
+}
+
+#[derive(Debug, Clone, Parser)]
+pub struct PruneAuditArgs {
+    /// Entries before this day (YYYY-MM-DD, UTC) or time (RFC 3339) go.
+    #[arg(long)]
+    pub before: String,
 }
 
 #[derive(Debug, Clone, Parser)]
@@ -116,6 +126,10 @@ pub struct SeedDemoArgs {
     /// How many users to add.
     #[arg(long, default_value_t = 200)]
     pub users: usize,
+    /// Entries of made-up history to add to the audit log, older than any
+    /// already there (default: five per user added).
+    #[arg(long)]
+    pub audit_entries: Option<u64>,
     #[arg(long, default_value = DEFAULT_COMPANY)]
     pub company: String,
 }
@@ -178,6 +192,7 @@ pub async fn run(cli: Cli) -> CliResult<()> {
         Command::CreateAdmin(args) => create_admin(&store, &args, &mut out).await,
         Command::SeedDemo(args) => seed_demo(&store, &args, &mut out).await,
         Command::SetDirectory(args) => set_directory(&store, &args, &mut out).await,
+        Command::PruneAudit(args) => prune_audit(&store, &args, &mut out).await,
     };
     // Bounded: a stop must not wait on a connection that never comes back.
     if tokio::time::timeout(CLOSE_WITHIN, store.close())
@@ -306,20 +321,58 @@ pub async fn create_admin(
 pub async fn seed_demo(store: &Store, args: &SeedDemoArgs, out: &mut impl Write) -> CliResult<()> {
     let started = std::time::Instant::now();
     let users = args.users;
+    let first = std::sync::atomic::AtomicI64::new(0);
     let summary = store
         .seed_demo(args.company.trim(), |first_id| {
+            first.store(first_id, std::sync::atomic::Ordering::Relaxed);
             crate::seed::plan(users, first_id)
         })
         .await?;
+    let history = args.audit_entries.unwrap_or(5 * users as u64);
+    if users > 0 && history > 0 {
+        let people = (first.into_inner(), users as i64);
+        store
+            .seed_audit_history(summary.company_id, people, history as i64)
+            .await?;
+    }
     writeln!(
         out,
-        "Seeded {:?}: {} users ({} archived), {} groups, {} agents in {:.1} s.",
+        "Seeded {:?}: {} users ({} archived), {} groups, {} agents, {history} audit entries in {:.1} s.",
         args.company.trim(),
         summary.users,
         summary.archived,
         summary.groups,
         summary.agents,
         started.elapsed().as_secs_f64()
+    )?;
+    Ok(())
+}
+
+/// `prune-audit --before DATE`: retention is the operator's choice.
+pub async fn prune_audit(
+    store: &Store,
+    args: &PruneAuditArgs,
+    out: &mut impl Write,
+) -> CliResult<()> {
+    let raw = args.before.trim();
+    // A bare day means its start, UTC.
+    let full = if raw.len() == 10 {
+        format!("{raw}T00:00:00Z")
+    } else {
+        raw.to_string()
+    };
+    let before = users_api::audit::parse_rfc3339(&full)
+        .filter(|s| *s >= 0)
+        .map(users_api::audit::format_utc)
+        .ok_or_else(|| {
+            format!("--before must be a day (2026-01-31) or an RFC 3339 time, not {raw:?}")
+        })?;
+    let pruned = store.prune_audit(&before).await?;
+    let total: u64 = pruned.per_company.iter().map(|(_, n)| n).sum();
+    writeln!(
+        out,
+        "Deleted {total} audit entries from before {before} ({} companies).",
+        pruned.per_company.len()
     )?;
     Ok(())
 }

@@ -6,9 +6,9 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use users_api::{
-    AddMembers, AuditEntry, DeleteResult, DeleteUser, ErrorBody, Group, GroupDeletion, GroupId,
-    GroupMember, GroupPatch, IdentityProvider, ListQuery, Me, NewGroup, NewUser, Page, PageQuery,
-    ParamStyle, RevealedToken, Role, UserDetail, UserId, UserPatch, UserSummary,
+    AddMembers, AuditPage, AuditQuery, DeleteResult, DeleteUser, ErrorBody, Group, GroupDeletion,
+    GroupId, GroupMember, GroupPatch, IdentityProvider, ListQuery, Me, NewGroup, NewUser, Page,
+    PageQuery, ParamStyle, RevealedToken, Role, UserDetail, UserId, UserPatch, UserSummary,
 };
 use web_sys::AbortController;
 
@@ -232,16 +232,22 @@ impl ApiClient for HttpClient {
         self.get("/identity_providers")
     }
 
-    fn audit(
+    fn audit(&self, query: &AuditQuery) -> ApiFuture<AuditPage> {
+        let pairs: Vec<String> = query
+            .to_pairs()
+            .into_iter()
+            .map(|(k, v)| format!("{k}={}", js_sys::encode_uri_component(&v)))
+            .collect();
+        self.get(&format!("/audit?{}", pairs.join("&")))
+    }
+
+    fn user_activity(
         &self,
-        user_id: Option<UserId>,
-        page: u32,
+        id: UserId,
+        before: Option<i64>,
         per_page: u32,
-    ) -> ApiFuture<Page<AuditEntry>> {
-        let mut path = format!("/audit?page={page}&per_page={per_page}");
-        if let Some(id) = user_id {
-            path.push_str(&format!("&user_id={id}"));
-        }
-        self.get(&path)
+    ) -> ApiFuture<AuditPage> {
+        let cursor = before.map(|b| format!("&before={b}")).unwrap_or_default();
+        self.get(&format!("/users/{id}/activity?per_page={per_page}{cursor}"))
     }
 }

@@ -2,9 +2,9 @@
 //! authorization like the server does, then answered from the store.
 
 use users_api::{
-    AddMembers, AuditEntry, DeleteResult, DeleteUser, Group, GroupDeletion, GroupId, GroupMember,
-    GroupPatch, IdentityProvider, ListQuery, Me, NewGroup, NewUser, Page, PageQuery, RevealedToken,
-    Role, UserDetail, UserId, UserPatch, UserSummary,
+    AddMembers, AuditPage, AuditQuery, DeleteResult, DeleteUser, Group, GroupDeletion, GroupId,
+    GroupMember, GroupPatch, IdentityProvider, ListQuery, Me, NewGroup, NewUser, Page, PageQuery,
+    RevealedToken, Role, UserDetail, UserId, UserPatch, UserSummary,
 };
 
 use super::MemoryClient;
@@ -237,15 +237,28 @@ impl ApiClient for MemoryClient {
         })
     }
 
-    fn audit(
-        &self,
-        user_id: Option<UserId>,
-        page: u32,
-        per_page: u32,
-    ) -> ApiFuture<Page<AuditEntry>> {
+    fn audit(&self, query: &AuditQuery) -> ApiFuture<AuditPage> {
+        let query = query.clone();
         self.answer("audit".into(), self.delay(), move |this, store| {
             this.admin(store)?;
-            Ok(store.audit_page(user_id, page, per_page))
+            Ok(store.audit_page(&query))
         })
+    }
+
+    fn user_activity(
+        &self,
+        id: UserId,
+        before: Option<i64>,
+        per_page: u32,
+    ) -> ApiFuture<AuditPage> {
+        self.answer(
+            format!("user_activity {id}"),
+            self.delay(),
+            move |this, store| {
+                this.admin(store)?;
+                store.user(id)?;
+                Ok(store.activity_page(id, before, per_page))
+            },
+        )
     }
 }

@@ -166,7 +166,7 @@ impl Store {
         let details = serde_json::json!({"group": {
             "name": name, "description": valid.description, "roles": valid.roles,
         }});
-        self.record_about(caller, "group.create", None, details);
+        self.record_about(caller, "group.create", (None, Some(id)), details);
         self.group(id)
     }
 
@@ -219,7 +219,7 @@ impl Store {
         self.record_about(
             caller,
             "group.update",
-            None,
+            (None, Some(id)),
             serde_json::json!({ "changes": edit.changes }),
         );
         self.group(id)
@@ -275,7 +275,7 @@ impl Store {
             "group": {"name": group.name, "description": group.description, "roles": group.roles},
             "lost_roles": deletion.lost_roles,
         });
-        self.record_about(caller, "group.delete", None, details);
+        self.record_about(caller, "group.delete", (None, Some(group.id)), details);
         Ok(deletion)
     }
 
@@ -339,7 +339,7 @@ impl Store {
         if !added.is_empty() {
             added.sort_unstable();
             let details = serde_json::json!({ "user_ids": added });
-            self.record_about(caller, "group.members.add", None, details);
+            self.record_about(caller, "group.members.add", (None, Some(id)), details);
         }
         self.group(id)
     }
@@ -366,7 +366,7 @@ impl Store {
         self.record_about(
             caller,
             "group.members.remove",
-            Some(user_id),
+            (Some(user_id), Some(id)),
             serde_json::json!({}),
         );
         self.group(id)

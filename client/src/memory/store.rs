@@ -2,8 +2,9 @@
 //! groups, role provenance, summaries and details, and the audit log.
 
 use users_api::{
-    token, AgentRef, AuditEntry, Company, EffectiveRole, FieldErrors, GroupRef, IdentityProvider,
-    Role, RoleSource, TokenHint, UserDetail, UserId, UserStatus, UserSummary, SETTINGS_ROLE,
+    token, AgentRef, AuditEntry, AuditPerson, Company, EffectiveRole, FieldErrors, GroupRef,
+    IdentityProvider, Role, RoleSource, TokenHint, UserDetail, UserId, UserStatus, UserSummary,
+    SETTINGS_ROLE,
 };
 
 use super::groups::StoredGroup;
@@ -286,32 +287,35 @@ impl Store {
         target: UserId,
         details: serde_json::Value,
     ) {
-        self.record_about(actor, action, Some(target), details);
+        self.record_about(actor, action, (Some(target), None), details);
     }
 
-    /// Appends an audit entry, about a user or not (a group change).
+    /// Appends an audit entry about a user and/or a group.
     pub(super) fn record_about(
         &mut self,
         actor: UserId,
         action: &str,
-        target: Option<UserId>,
+        (target, group): (Option<UserId>, Option<i64>),
         details: serde_json::Value,
     ) {
         let at = self.now();
         let id = self.id();
-        let actor = self
-            .user(actor)
-            .map(|u| GroupRef {
-                id: u.id,
-                name: u.name(),
-            })
-            .unwrap_or(GroupRef {
-                id: actor,
-                name: String::new(),
-            });
-        let target_user = target.and_then(|t| self.user(t).ok()).map(|u| GroupRef {
+        let person = |u: &StoredUser| AuditPerson {
             id: u.id,
             name: u.name(),
+            email: u.email.clone(),
+        };
+        let actor = self.user(actor).ok().map(person);
+        let target_user = target.and_then(|t| self.user(t).ok()).map(person);
+        let target_group = group.map(|g| GroupRef {
+            id: g,
+            name: self
+                .groups
+                .iter()
+                .find(|stored| stored.id == g)
+                .map(|stored| stored.name.clone())
+                .or_else(|| details["group"]["name"].as_str().map(str::to_string))
+                .unwrap_or_else(|| "Deleted group".to_string()),
         });
         self.audit.push(AuditEntry {
             id,
@@ -319,6 +323,7 @@ impl Store {
             actor,
             action: action.to_string(),
             target_user,
+            target_group,
             details,
         });
     }

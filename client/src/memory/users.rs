@@ -2,7 +2,9 @@
 //! alphabetical order by "first last" (then email, then id) and paging
 //! with true totals; the audit log is paged the same way, newest first.
 
-use users_api::{identity, AuditEntry, ListQuery, Page, UserId, UserSummary};
+use users_api::{
+    identity, AuditEntry, AuditPage, AuditQuery, ListQuery, Page, UserId, UserSummary,
+};
 
 use super::store::{Store, StoredUser};
 use crate::ApiError;
@@ -48,29 +50,57 @@ impl Store {
         Ok(Page::new(entries, query.page, query.per_page, total))
     }
 
-    /// `GET /audit`: one page of the log, newest first, optionally only the
-    /// entries about one user.
-    pub(super) fn audit_page(
+    /// `GET /audit`: one page of the log, newest first, every filter
+    /// holding, after the cursor.
+    pub(super) fn audit_page(&self, query: &AuditQuery) -> AuditPage {
+        let f = &query.filter;
+        let is = |person: &Option<users_api::AuditPerson>, id: Option<UserId>| {
+            id.is_none_or(|id| person.as_ref().is_some_and(|p| p.id == id))
+        };
+        self.audit_after(query.before, query.per_page, |e| {
+            is(&e.actor, f.actor)
+                && is(&e.target_user, f.target)
+                && f.user
+                    .is_none_or(|u| is(&e.actor, Some(u)) || is(&e.target_user, Some(u)))
+                && f.group
+                    .is_none_or(|g| e.target_group.as_ref().is_some_and(|t| t.id == g))
+                && (f.actions.is_empty() || f.actions.contains(&e.action))
+                && f.since.as_ref().is_none_or(|since| e.at >= *since)
+                && f.until.as_ref().is_none_or(|until| e.at < *until)
+        })
+    }
+
+    /// `GET /users/{id}/activity`: entries where the user acted or was affected.
+    pub(super) fn activity_page(
         &self,
-        user_id: Option<UserId>,
-        page: u32,
+        user: UserId,
+        before: Option<i64>,
         per_page: u32,
-    ) -> Page<AuditEntry> {
-        let page = page.max(1);
-        let per_page = per_page.clamp(1, users_api::MAX_PER_PAGE);
-        let entries: Vec<&AuditEntry> = self
+    ) -> AuditPage {
+        let is =
+            |person: &Option<users_api::AuditPerson>| person.as_ref().is_some_and(|p| p.id == user);
+        self.audit_after(before, per_page, |e| is(&e.actor) || is(&e.target_user))
+    }
+
+    /// The newest `per_page` entries older than `before` that `keep` keeps,
+    /// with the cursor of the next page when there is one.
+    fn audit_after(
+        &self,
+        before: Option<i64>,
+        per_page: u32,
+        keep: impl Fn(&AuditEntry) -> bool,
+    ) -> AuditPage {
+        let mut matching = self
             .audit
             .iter()
             .rev()
-            .filter(|e| user_id.is_none_or(|id| e.target_user.as_ref().is_some_and(|t| t.id == id)))
-            .collect();
-        let total = entries.len() as u64;
-        let entries = entries
-            .into_iter()
-            .skip(((page - 1) * per_page) as usize)
-            .take(per_page as usize)
-            .cloned()
-            .collect();
-        Page::new(entries, page, per_page, total)
+            .filter(|e| before.is_none_or(|b| e.id < b))
+            .filter(|e| keep(e));
+        let entries: Vec<AuditEntry> = matching.by_ref().take(per_page as usize).cloned().collect();
+        let next = matching
+            .next()
+            .and(entries.last())
+            .map(|last| last.id.to_string());
+        AuditPage { entries, next }
     }
 }

@@ -6,6 +6,7 @@
 //! give (the contract's error body each time).
 
 use serde_json::{json, Map, Value};
+use users_api::audit::AUDIT_ACTIONS;
 use users_api::group::{MAX_DESCRIPTION_CHARS, MAX_MEMBERS_PER_ADD};
 use users_api::schema::{
     description_pattern, email_length_pattern, email_shape_pattern, name_pattern, ROLE_CATALOGUE,
@@ -133,7 +134,15 @@ fn id_schema() -> Value {
 fn constrain_parameter(parameter: &mut Value) {
     let name = parameter["name"].as_str().unwrap_or_default().to_string();
     let schema = match name.as_str() {
-        "id" | "user_id" => id_schema(),
+        "id" | "user_id" | "actor" | "target" | "group" | "user" | "before" => id_schema(),
+        "action" => json!({"type": "array", "items": {"type": "string", "enum": AUDIT_ACTIONS}}),
+        "since" | "until" => json!({
+            "type": "string",
+            "format": "date-time",
+            // RFC 3339 as the server reads it (a day its month lacks, such
+            // as February 30, is still a 400: a pattern cannot say).
+            "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$",
+        }),
         "page" => json!({"type": "integer", "format": "int64", "minimum": 1, "maximum": u32::MAX}),
         "per_page" => {
             json!({"type": "integer", "format": "int64", "minimum": 1, "maximum": MAX_PER_PAGE})

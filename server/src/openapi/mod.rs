@@ -43,7 +43,7 @@ impl Modify for Security {
         routes::groups::group_members, routes::groups::add_group_members,
         routes::groups::remove_group_member,
         routes::catalogue::roles, routes::catalogue::identity_providers,
-        routes::audit::audit_log, routes::health::healthz,
+        routes::audit::audit_log, routes::audit::user_activity, routes::health::healthz,
     ),
     components(schemas(users_api::ErrorCode, users_api::ErrorDetail, users_api::ErrorBody)),
     modifiers(&Security),

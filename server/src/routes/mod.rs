@@ -55,6 +55,7 @@ pub fn api_v1() -> Router<AppState> {
         )
         .route("/identity_providers", get(catalogue::identity_providers))
         .route("/audit", get(audit::audit_log))
+        .route("/users/{id}/activity", get(audit::user_activity))
         .route("/openapi.json", get(crate::openapi::openapi_json))
         .method_not_allowed_fallback(method_not_allowed)
 }

@@ -1,7 +1,7 @@
 //! The storage interface's own types, shared by both backends: what an
 //! `If-Match` accepts, who uses an email, the CLI's outcomes and demo plans.
 
-use users_api::{AuditEntry, GroupRef, Page, UserDetail, UserStatus, SETTINGS_ROLE};
+use users_api::{UserDetail, UserStatus, SETTINGS_ROLE};
 
 use super::{StoreError, StoreResult};
 
@@ -129,50 +129,6 @@ pub(crate) fn same_token_key(stored: &str, fingerprint: &str) -> StoreResult<()>
     } else {
         Err(StoreError::WrongTokenKey)
     }
-}
-
-/// One audit entry as both backends select it (the actor's and target's
-/// names joined in).
-#[derive(Debug, sqlx::FromRow)]
-pub(crate) struct AuditRow {
-    pub(crate) id: i64,
-    pub(crate) at: String,
-    pub(crate) actor_id: i64,
-    /// "First Last" of the actor.
-    pub(crate) actor_name: String,
-    pub(crate) action: String,
-    pub(crate) target_user_id: Option<i64>,
-    /// "First Last" of the target user, if any.
-    pub(crate) target_name: Option<String>,
-    /// JSON text.
-    pub(crate) details: String,
-}
-
-/// A page of audit entries from their rows and the filter's total.
-pub(crate) fn audit_page(
-    rows: Vec<AuditRow>,
-    page: u32,
-    per_page: u32,
-    total: u64,
-) -> Page<AuditEntry> {
-    let entries = rows
-        .into_iter()
-        .map(|row| AuditEntry {
-            id: row.id,
-            at: row.at,
-            actor: GroupRef {
-                id: row.actor_id,
-                name: row.actor_name,
-            },
-            action: row.action,
-            target_user: row
-                .target_user_id
-                .zip(row.target_name)
-                .map(|(id, name)| GroupRef { id, name }),
-            details: serde_json::from_str(&row.details).unwrap_or(serde_json::Value::Null),
-        })
-        .collect();
-    Page::new(entries, page, per_page, total)
 }
 
 /// A unique violation on writing a user means its email key is taken

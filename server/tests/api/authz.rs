@@ -31,6 +31,7 @@ fn endpoints(id: i64) -> Vec<(Method, String, Option<Value>)> {
         (Method::GET, "/api/v1/groups".into(), None),
         (Method::GET, "/api/v1/identity_providers".into(), None),
         (Method::GET, "/api/v1/audit".into(), None),
+        (Method::GET, format!("{user}/activity"), None),
     ]
 }
 

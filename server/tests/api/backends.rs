@@ -34,6 +34,7 @@ async fn transcript(s: &TestServer) -> Vec<(String, u16, Value)> {
     // Enough users that rare needles take the trigram-candidate plans
     // (count and page) and common ones the index walks, on both backends.
     let seed = SeedDemoArgs {
+        audit_entries: None,
         users: 12_000,
         company: COMPANY.into(),
     };
@@ -154,7 +155,8 @@ async fn transcript(s: &TestServer) -> Vec<(String, u16, Value)> {
     for path in [
         "/api/v1/audit?per_page=100".to_string(),
         format!("/api/v1/audit?user_id={zoe_id}"),
-        format!("/api/v1/audit?user_id={owner}&page=2&per_page=1"),
+        format!("/api/v1/audit?user_id={owner}&per_page=1"),
+        format!("/api/v1/audit?user={owner}&action=user.update&action=token.reveal"),
     ] {
         note(path.clone(), s.get(&path, &t).await);
     }
@@ -215,6 +217,7 @@ async fn postgres_counts_stay_exact_through_seeds_edits_and_concurrent_writes() 
     let s = TestServer::start_on(dir, db, |_| Default::default()).await;
     let t = s.admin.token.clone();
     let seed = SeedDemoArgs {
+        audit_entries: None,
         users: 250,
         company: COMPANY.into(),
     };

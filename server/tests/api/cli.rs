@@ -74,6 +74,7 @@ async fn create_admin_prints_the_token_last_and_reuses_an_existing_admin() {
 async fn seed_demo_adds_realistic_data_and_can_run_twice() {
     let s = TestServer::start().await;
     let args = SeedDemoArgs {
+        audit_entries: None,
         users: 400,
         company: COMPANY.into(),
     };

@@ -61,7 +61,17 @@ async fn bad_request_for_malformed_json_unknown_fields_and_bad_parameters() {
         let (status, body) = s.get(&format!("/api/v1/users?{query}"), t).await;
         assert_error(status, &body, 400, "bad_request");
     }
-    for query in ["user_id=x", "per_page=101", "page=0"] {
+    for query in [
+        "user_id=x",
+        "per_page=101",
+        "before=0",
+        "page=2",
+        "action=user.delete",
+        "since=yesterday",
+        "until=2026-02-30T00:00:00Z",
+        "actor=-1",
+        "group=x",
+    ] {
         let (status, body) = s.get(&format!("/api/v1/audit?{query}"), t).await;
         assert_error(status, &body, 400, "bad_request");
     }

@@ -90,9 +90,10 @@ impl Backend {
     }
 
     /// Named after the demo plan's version, so data seeded by an older
-    /// plan (v1: no "Reviewers" group) is seeded again, not measured.
+    /// plan (v1: no "Reviewers" group; v2: no audit history) is seeded
+    /// again, not measured.
     fn marker(&self) -> PathBuf {
-        self.dir().join("seeded-v2.txt")
+        self.dir().join("seeded-v3.txt")
     }
 
     /// Empties the storage before seeding.

@@ -128,6 +128,7 @@ pub fn measure(
     ];
     let mut queries = queries;
     queries.extend(group_queries(&mut conn)?);
+    queries.extend(audit_queries(&mut conn)?);
     let mut latencies = Vec::new();
     for (name, targeted, paths) in queries {
         for path in &paths {
@@ -293,6 +294,113 @@ fn group_queries(conn: &mut Connection) -> Result<Vec<(String, bool, Vec<String>
         ]);
     }
     Ok(queries)
+}
+
+/// The audit log (5 entries per user seeded: 5,000,000 at 1,000,000
+/// users): the first page and the next one (by its cursor) of each filter —
+/// none, an actor, an affected user, a group, one action, two actions, a
+/// time window — and a user's activity.
+fn audit_queries(conn: &mut Connection) -> Result<Vec<(String, bool, Vec<String>)>, String> {
+    let log = body_of(conn, "/api/v1/audit?per_page=25")?;
+    // The newest entry's actor and the user it was about.
+    let actor = log
+        .split("\"actor\":")
+        .nth(1)
+        .and_then(|e| number(e, "id"))
+        .ok_or("the audit log names no actor")?;
+    let target = log
+        .split("\"target_user\":")
+        .nth(1)
+        .and_then(|e| number(e, "id"))
+        .ok_or("the audit log names no affected user")?;
+    let group = body_of(conn, "/api/v1/audit?action=group.members.add&per_page=1")?
+        .split("\"target_group\":")
+        .nth(1)
+        .and_then(|e| number(e, "id"))
+        .ok_or("the audit log names no group")?;
+    let newest = string(&log, "at").ok_or("no time in the log")?;
+    let day = |back: i64| -> String {
+        // `newest` minus `back` days, to the day (the filters' own form).
+        let (date, _) = newest.split_once('T').unwrap_or((&newest, ""));
+        let parts: Vec<i64> = date.split('-').filter_map(|p| p.parse().ok()).collect();
+        let (y, m, d) = (parts[0], parts[1], parts[2]);
+        let days = days_from_civil(y, m, d) - back;
+        let (y, m, d) = civil_from_days(days);
+        format!("{y:04}-{m:02}-{d:02}T00:00:00Z")
+    };
+    let filters: Vec<(String, String)> = vec![
+        ("audit log, no filter".into(), String::new()),
+        (
+            format!("audit log, actor (user {actor})"),
+            format!("actor={actor}"),
+        ),
+        (
+            format!("audit log, affected user ({target})"),
+            format!("target={target}"),
+        ),
+        (
+            format!("audit log, group ({group})"),
+            format!("group={group}"),
+        ),
+        (
+            "audit log, one action (token.regenerate)".into(),
+            "action=token.regenerate".into(),
+        ),
+        (
+            "audit log, two actions (token.regenerate, group.members.add)".into(),
+            "action=token.regenerate&action=group.members.add".into(),
+        ),
+        (
+            "audit log, since 7 days".into(),
+            format!("since={}", day(7)),
+        ),
+        (
+            "audit log, a past week (30 to 23 days ago)".into(),
+            format!("since={}&until={}", day(30), day(23)),
+        ),
+        (
+            format!("audit log, actor and action (user {actor}, user.update)"),
+            format!("actor={actor}&action=user.update"),
+        ),
+    ];
+    let mut queries = Vec::new();
+    for (name, filter) in filters {
+        let first = format!("/api/v1/audit?per_page=25&{filter}");
+        let body = body_of(conn, &first)?;
+        queries.push((format!("{name}: first page"), true, vec![first.clone()]));
+        if let Some(next) = string(&body, "next") {
+            queries.push((
+                format!("{name}: next page"),
+                true,
+                vec![format!("{first}&before={next}")],
+            ));
+        }
+    }
+    let activity = format!("/api/v1/users/{target}/activity");
+    queries.push((format!("activity of user {target}"), true, vec![activity]));
+    Ok(queries)
+}
+
+/// Days since 1970-01-01 of a date (the bench's own, std-only copy).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
+    era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
+}
+
+/// The date of a day count since 1970-01-01.
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
 fn body_of(conn: &mut Connection, path: &str) -> Result<String, String> {

@@ -10,6 +10,7 @@
 //!   reads and writes (the statements the flows run).
 //! * [`Tx`]: what both run, the reads (reached through `Deref`).
 
+mod audit;
 mod company;
 mod groups;
 mod members;

@@ -4,12 +4,10 @@
 //! per backend (`sqlite/list.rs`, `postgres/list.rs`).
 
 use sqlx::Row;
-use users_api::{
-    AgentRef, AuditEntry, Company, Directory, IdentityProvider, Page, Role, UserDetail,
-};
+use users_api::{AgentRef, Company, Directory, IdentityProvider, Role, UserDetail};
 
 use super::{on_backend, Tx};
-use crate::storage::model::{audit_page, AuditRow, EmailUse};
+use crate::storage::model::EmailUse;
 use crate::storage::provenance::{UserRow, USER_SELECT};
 use crate::storage::{postgres, sqlite, Store, StoreError, StoreResult};
 
@@ -146,57 +144,6 @@ impl Store {
                 Some(_) => EmailUse::Taken,
             })
         })
-    }
-
-    /// One page of the company's audit log, newest first, optionally only
-    /// the entries about one user (`target_user_id`).
-    pub async fn audit_log(
-        &self,
-        company_id: i64,
-        target_user_id: Option<i64>,
-        page: u32,
-        per_page: u32,
-    ) -> StoreResult<Page<AuditEntry>> {
-        // Two shapes of the filter, so each can use its own index; both
-        // name `$2` (PostgreSQL refuses a parameter a statement lacks).
-        let (filter, target) = match target_user_id {
-            Some(id) => ("a.company_id = $1 AND a.target_user_id = $2", id),
-            None => ("a.company_id = $1 AND CAST($2 AS BIGINT) = 0", 0),
-        };
-        let mut tx = self.begin_read().await?;
-        let (total, rows) = on_backend!(Tx, &mut *tx, |tx| {
-            let total: i64 =
-                sqlx::query_scalar(&format!("SELECT COUNT(*) FROM audit_log a WHERE {filter}"))
-                    .bind(company_id)
-                    .bind(target)
-                    .fetch_one(&mut **tx)
-                    .await?;
-            let total = u64::try_from(total).unwrap_or(0);
-            let offset = u64::from(page - 1) * u64::from(per_page);
-            let rows = if offset >= total {
-                Vec::new()
-            } else {
-                sqlx::query_as::<_, AuditRow>(&format!(
-                    "SELECT a.id, a.at, a.actor_id, ac.first_name || ' ' || ac.last_name AS actor_name,
-                            a.action, a.target_user_id,
-                            tu.first_name || ' ' || tu.last_name AS target_name, a.details
-                     FROM audit_log a
-                     JOIN users ac ON ac.id = a.actor_id
-                     LEFT JOIN users tu ON tu.id = a.target_user_id
-                     WHERE {filter}
-                     ORDER BY a.id DESC LIMIT $3 OFFSET $4"
-                ))
-                .bind(company_id)
-                .bind(target)
-                .bind(i64::from(per_page))
-                .bind(i64::try_from(offset).unwrap_or(i64::MAX))
-                .fetch_all(&mut **tx)
-                .await?
-            };
-            (total, rows)
-        });
-        tx.commit().await?;
-        Ok(audit_page(rows, page, per_page, total))
     }
 
     /// The agents a user owns (id and name): for the tests, until the API

@@ -321,6 +321,27 @@ impl WriteTx {
         .await
     }
 
+    /// Appends one audit row of the operator's own command (no actor).
+    pub(crate) async fn record_operator(
+        &mut self,
+        company_id: i64,
+        action: &str,
+        details: Value,
+    ) -> StoreResult<()> {
+        on_backend!(Tx, &mut self.0, |tx| {
+            sqlx::query(
+                "INSERT INTO audit_log (company_id, at, action, details) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(company_id)
+            .bind(now())
+            .bind(action)
+            .bind(details.to_string())
+            .execute(&mut **tx)
+            .await?;
+            Ok(())
+        })
+    }
+
     /// Appends one audit row about a user and/or a group (`targets`).
     pub(crate) async fn record_about(
         &mut self,

@@ -66,19 +66,20 @@ fn matches(user: &Value, needle: &str) -> bool {
 /// Every audit entry about `user_id`, newest first.
 async fn audit_of(api: &Api, token: &str, user_id: i64) -> Vec<Value> {
     let mut entries = Vec::new();
-    for page in 1.. {
+    let mut cursor = String::new();
+    loop {
         let (code, body) = api
             .get(
-                &format!("/api/v1/audit?user_id={user_id}&per_page=100&page={page}"),
+                &format!("/api/v1/audit?target={user_id}&per_page=100{cursor}"),
                 token,
             )
             .await;
         assert_eq!(code, 200, "{body}");
-        let got = body["entries"].as_array().expect("entries");
-        if got.is_empty() {
-            break;
+        entries.extend(body["entries"].as_array().expect("entries").iter().cloned());
+        match body["next"].as_str() {
+            Some(next) => cursor = format!("&before={next}"),
+            None => break,
         }
-        entries.extend(got.iter().cloned());
     }
     entries
 }
