@@ -13,6 +13,7 @@ use crate::components::error_view::ErrorView;
 use crate::components::focus::{focus_heading, focus_is_lost};
 use crate::components::frame::Frame;
 use crate::components::leave_guard::install_leave_guards;
+use crate::pages::audit::AuditLogPage;
 use crate::pages::group_page::{EditGroupPage, NewGroupPage};
 use crate::pages::groups_list::GroupsPage;
 use crate::pages::not_found::NotFound;
@@ -60,6 +61,10 @@ pub fn App(client: Rc<dyn ApiClient>) -> impl IntoView {
                     view=|| view! { <RequireSession><EditUserPage /></RequireSession> }
                 />
                 <Route
+                    path=path!("/audit")
+                    view=|| view! { <RequireSession><AuditLogPage /></RequireSession> }
+                />
+                <Route
                     path=path!("/groups")
                     view=|| view! { <RequireSession><GroupsPage /></RequireSession> }
                 />
@@ -87,8 +92,14 @@ fn FocusOnNavigate() -> impl IntoView {
     Effect::new(move |before: Option<String>| {
         let path = location.pathname.get();
         if before.is_some_and(|before| before != path) {
-            request_animation_frame(|| {
-                if focus_is_lost() {
+            // The new view may paint its heading a little later (a slow
+            // machine, a view that loads first): look again for a while.
+            leptos::task::spawn_local(async {
+                for _ in 0..20 {
+                    gloo_timers::future::TimeoutFuture::new(50).await;
+                    if !focus_is_lost() {
+                        return;
+                    }
                     focus_heading();
                 }
             });

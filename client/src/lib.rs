@@ -91,17 +91,11 @@ pub trait ApiClient {
     /// `GET /identity_providers`.
     fn identity_providers(&self) -> ApiFuture<Vec<IdentityProvider>>;
 
-    /// `GET /audit`: one page of the log, newest first, filtered. Not
-    /// through `dyn ApiClient` (`where Self: Sized` keeps it out of the
-    /// vtable) until a screen reads the log: a vtable entry would put its
-    /// decoding code into the app's wasm although nothing calls it.
-    fn audit(&self, query: &AuditQuery) -> ApiFuture<AuditPage>
-    where
-        Self: Sized;
+    /// `GET /audit`: one page of the log, newest first, filtered.
+    fn audit(&self, query: &AuditQuery) -> ApiFuture<AuditPage>;
 
     /// `GET /users/{id}/activity`: the newest entries where the user acted
-    /// or was affected. Out of the vtable for the same reason.
-    fn user_activity(&self, id: UserId, before: Option<i64>, per_page: u32) -> ApiFuture<AuditPage>
-    where
-        Self: Sized;
+    /// or was affected.
+    fn user_activity(&self, id: UserId, before: Option<i64>, per_page: u32)
+        -> ApiFuture<AuditPage>;
 }

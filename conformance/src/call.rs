@@ -2,8 +2,8 @@
 
 use serde_json::{json, Value};
 use users_api::{
-    AddMembers, DeleteUser, GroupId, GroupPatch, ListQuery, NewGroup, NewUser, PageQuery,
-    ParamStyle, UserId, UserPatch,
+    AddMembers, AuditQuery, DeleteUser, GroupId, GroupPatch, ListQuery, NewGroup, NewUser,
+    PageQuery, ParamStyle, UserId, UserPatch,
 };
 
 /// One API call.
@@ -47,6 +47,9 @@ pub enum Call {
     GroupMembers(GroupId, PageQuery),
     AddGroupMembers(GroupId, AddMembers),
     RemoveGroupMember(GroupId, UserId),
+    Audit(AuditQuery),
+    /// A user's activity: (user, cursor, page size).
+    Activity(UserId, Option<i64>, u32),
 }
 
 /// A call as an HTTP request under `/api/v1`.
@@ -133,6 +136,20 @@ impl Call {
             },
             Call::RemoveGroupMember(id, user) => {
                 request("DELETE", format!("/groups/{id}/members/{user}"))
+            }
+            Call::Audit(query) => HttpRequest {
+                query: query.to_pairs(),
+                ..request("GET", "/audit".into())
+            },
+            Call::Activity(id, before, per_page) => {
+                let mut query = vec![("per_page", per_page.to_string())];
+                if let Some(before) = before {
+                    query.push(("before", before.to_string()));
+                }
+                HttpRequest {
+                    query,
+                    ..request("GET", format!("/users/{id}/activity"))
+                }
             }
         }
     }

@@ -65,17 +65,28 @@ fn NoticeItem(notice: Notice) -> impl IntoView {
     }
 }
 
-/// The "Settings" navigation: Users and Groups, the current one marked
-/// `aria-current="page"` (for administrators only: others have neither).
+/// The "Settings" navigation: Users, Groups and Audit log, the current one
+/// marked `aria-current="page"` (for administrators only).
 #[component]
 fn SettingsNav() -> impl IntoView {
     let location = use_location();
-    let in_groups = move || location.pathname.with(|p| p.starts_with("/groups"));
-    let current = move |groups: bool| (in_groups() == groups).then_some("page");
+    let section = move || {
+        location.pathname.with(|p| {
+            if p.starts_with("/groups") {
+                "groups"
+            } else if p.starts_with("/audit") {
+                "audit"
+            } else {
+                "users"
+            }
+        })
+    };
+    let current = move |which: &'static str| (section() == which).then_some("page");
     view! {
         <nav class="settings-nav" aria-label="Settings">
-            <a href="/users" aria-current=move || current(false)>"Users"</a>
-            <a href="/groups" aria-current=move || current(true)>"Groups"</a>
+            <a href="/users" aria-current=move || current("users")>"Users"</a>
+            <a href="/groups" aria-current=move || current("groups")>"Groups"</a>
+            <a href="/audit" aria-current=move || current("audit")>"Audit log"</a>
         </nav>
     }
 }

@@ -1,5 +1,6 @@
 //! The app's views, one per route.
 
+pub mod audit;
 pub mod group_page;
 pub mod groups_list;
 pub mod no_access;

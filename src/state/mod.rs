@@ -1,5 +1,6 @@
 //! App-wide state: the session, announcements, row actions and the list's URL state.
 
+pub mod audit_url;
 pub mod list_focus;
 pub mod list_url;
 pub mod loaded;

@@ -336,10 +336,11 @@ impl Store {
                 added.push(user.id);
             }
         }
-        if !added.is_empty() {
-            added.sort_unstable();
-            let details = serde_json::json!({ "user_ids": added });
-            self.record_about(caller, "group.members.add", (None, Some(id)), details);
+        // One entry per member added, about them (as the server records).
+        added.sort_unstable();
+        for user in added {
+            let details = serde_json::json!({ "user_ids": [user] });
+            self.record_about(caller, "group.members.add", (Some(user), Some(id)), details);
         }
         self.group(id)
     }

@@ -5,12 +5,13 @@
 //! this component's signals only: never in the URL, storage or logs.
 
 use leptos::prelude::*;
-use users_api::{token, RevealedToken, UserSummary};
+use users_api::{token, AuditFilter, AuditQuery, RevealedToken, UserSummary};
 use wasm_bindgen::JsCast;
 
 use super::modal::Modal;
 use crate::api::use_api;
 use crate::components::focus::focus_id_after_render;
+use crate::state::audit_url::AuditView;
 use crate::state::loaded::Loaded;
 use crate::state::outcome::on_outcome;
 use crate::state::session::use_session;
@@ -100,6 +101,49 @@ pub fn TokenDialog(
             _ => None,
         })
     };
+    // When and by whom the token was last regenerated (the audit log),
+    // asked again after a regeneration here.
+    let regenerations = RwSignal::new(0u64);
+    let last_regenerated = Loaded::new(move || {
+        regenerations.track();
+        let query = AuditQuery {
+            filter: AuditFilter {
+                target: Some(id),
+                actions: vec!["token.regenerate".to_string()],
+                ..Default::default()
+            },
+            before: None,
+            per_page: 1,
+        };
+        async move { api.call(move |c| c.audit(&query)).await }
+    });
+    let history_url = AuditView {
+        target: Some(id),
+        action: Some("token.regenerate".to_string()),
+        ..AuditView::default()
+    }
+    .url();
+    let regenerated_line = move || {
+        last_regenerated.get().and_then(Result::ok).map(|page| {
+            let said = match page.entries.first() {
+                Some(entry) => format!(
+                    "Last regenerated {} by {}.",
+                    human_time(&entry.at),
+                    entry
+                        .actor
+                        .as_ref()
+                        .map_or("the operator", |a| a.name.as_str())
+                ),
+                None => "Never regenerated.".to_string(),
+            };
+            view! {
+                <p class="dialog-note token-history">
+                    {said} " " <a href=history_url.clone()>"Token history"</a>
+                </p>
+            }
+        })
+    };
+
     // The token, once revealed: kept in this dialog only.
     let revealed = RwSignal::new(None::<RevealedToken>);
     let shown = RwSignal::new(false);
@@ -159,6 +203,7 @@ pub fn TokenDialog(
                 ));
             }
             Ok(Done::Regenerated(token)) => {
+                regenerations.update(|n| *n += 1);
                 revealed.set(Some(token));
                 shown.set(true);
                 step.set(Step::Idle);
@@ -266,6 +311,7 @@ pub fn TokenDialog(
                 </div>
             </div>
             {times}
+            {regenerated_line}
             <p class="dialog-note">
                 "Service accounts are recommended for API access: a user's token stops working when their permissions change, and for good when the user is archived (restoring the user issues a new token)."
             </p>

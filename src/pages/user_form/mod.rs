@@ -19,6 +19,7 @@ use users_api::{Role, UserDetail, UserId};
 use crate::api::{use_api, Api, ApiError};
 use crate::components::error_view::ErrorView;
 use crate::components::title::view_title;
+use crate::pages::audit::activity::UserActivity;
 use crate::pages::no_access::NoAccess;
 use crate::state::list_url::with_search;
 use crate::state::loaded::Loaded;
@@ -120,7 +121,16 @@ fn FormPage(title: &'static str, id: Option<UserId>) -> impl IntoView {
     view_title(move || heading.get());
     let body = move || match loaded.get() {
         None => view! { <p class="loading" role="status">"Loading…"</p> }.into_any(),
-        Some(Ok((options, user))) => view! { <UserForm options=options user=user /> }.into_any(),
+        Some(Ok((options, user))) => {
+            let activity = user
+                .as_ref()
+                .map(|u| view! { <UserActivity user_id=u.summary.id /> });
+            view! {
+                <UserForm options=options user=user />
+                {activity}
+            }
+            .into_any()
+        }
         Some(Err(e)) => {
             view! { <LoadFailed error=e on_retry=move || loaded.refetch() /> }.into_any()
         }

@@ -220,7 +220,7 @@ impl Store {
     }
 
     /// Adds active users of the company to a group, all or none
-    /// (`group.members.add` audited with those actually added); each added
+    /// (`group.members.add` audited once per user actually added); each added
     /// user gets a new version. `user_ids` are validated (1–100, distinct).
     pub async fn add_group_members(
         &self,
@@ -246,14 +246,16 @@ impl Store {
                 added.push(user_id);
             }
         }
-        if !added.is_empty() {
-            let details = json!({ "user_ids": added });
+        // One entry per member added, about them: each user's activity
+        // then says who added them where.
+        added.sort_unstable();
+        for user_id in added {
             tx.record_about(
                 company_id,
                 actor_id,
                 "group.members.add",
-                (None, Some(group_id)),
-                details,
+                (Some(user_id), Some(group_id)),
+                json!({ "user_ids": [user_id] }),
             )
             .await?;
         }

@@ -1,0 +1,196 @@
+//! The Audit log's filters: "Who" and "Affected user" (user comboboxes,
+//! the chosen one shown with a button to remove it), "Action", the days
+//! "From" and "To", and "Clear filters". Each change goes to the URL.
+
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use users_api::audit::AUDIT_ACTIONS;
+use users_api::{ListQuery, UserId, UserStatus};
+
+use super::describe::action_label;
+use crate::api::use_api;
+use crate::components::combobox::{Combobox, PickOption, Search, Wording};
+use crate::state::audit_url::AuditView;
+use crate::state::loaded::Loaded;
+
+/// Searches users of both tabs (an archived user's history stays readable).
+fn user_search() -> Search {
+    let api = use_api();
+    Rc::new(move |text: String| {
+        Box::pin(async move {
+            let mut options = Vec::new();
+            for status in [UserStatus::Active, UserStatus::Archived] {
+                let query = ListQuery {
+                    status,
+                    query: text.clone(),
+                    page: 1,
+                    per_page: 8,
+                };
+                let page = api.call(move |c| c.list_users(&query)).await?;
+                options.extend(page.entries.into_iter().map(|u| PickOption {
+                    id: u.id,
+                    label: u.full_name(),
+                    detail: u.email.clone(),
+                }));
+            }
+            Ok(options)
+        })
+    })
+}
+
+/// A user filter: the combobox while none is chosen, else who it is and
+/// "Remove".
+#[component]
+fn UserFilter(
+    id: &'static str,
+    label: &'static str,
+    chosen: Signal<Option<UserId>>,
+    #[prop(into)] on_choose: UnsyncCallback<Option<UserId>>,
+) -> impl IntoView {
+    let api = use_api();
+    let name = Loaded::new(move || {
+        let id = chosen.get();
+        async move {
+            match id {
+                Some(id) => api
+                    .call(move |c| c.get_user(id))
+                    .await
+                    .map(|u| u.summary.full_name())
+                    .unwrap_or_else(|_| format!("User {id}")),
+                None => String::new(),
+            }
+        }
+    });
+    let wording = Wording {
+        noun: ("user", "users"),
+        none: "There are no users.",
+        no_match: "No users match",
+        hint: "",
+    };
+    move || {
+        match chosen.get() {
+        None => view! {
+            <Combobox
+                id=id
+                label=label
+                options_label="Users"
+                placeholder="Search by name or email"
+                search=user_search()
+                wording=wording
+                on_pick=move |option: PickOption| on_choose.run(Some(option.id))
+            />
+        }
+        .into_any(),
+        Some(_) => view! {
+            <div class="field audit-chosen">
+                <span class="field-label">{label}</span>
+                <span class="chip chip-direct">
+                    {move || name.get().unwrap_or_default()}
+                    <button
+                        type="button"
+                        class="chip-remove"
+                        aria-label=move || format!("Remove {label}: {}", name.get().unwrap_or_default())
+                        on:click=move |_| on_choose.run(None)
+                    >
+                        <span aria-hidden="true">"×"</span>
+                    </button>
+                </span>
+            </div>
+        }
+        .into_any(),
+    }
+    }
+}
+
+/// The filter bar of the Audit log.
+#[component]
+pub fn AuditFilters(
+    view: Memo<AuditView>,
+    #[prop(into)] on_change: UnsyncCallback<AuditView>,
+    #[prop(into)] on_clear: UnsyncCallback<()>,
+) -> impl IntoView {
+    let change = move |edit: &dyn Fn(&mut AuditView)| {
+        let mut next = view.get_untracked();
+        edit(&mut next);
+        on_change.run(next);
+    };
+    // Memos: a filter's field is made again only when its own choice
+    // changes, not on every change of the URL.
+    let actor = Signal::from(Memo::new(move |_| view.with(|v| v.actor)));
+    let target = Signal::from(Memo::new(move |_| view.with(|v| v.target.or(v.user))));
+    let day = move |value: String| (!value.is_empty()).then_some(value);
+    let options = AUDIT_ACTIONS
+        .iter()
+        .map(|action| {
+            let selected = move || view.with(|v| v.action.as_deref() == Some(*action));
+            view! { <option value=*action selected=selected>{action_label(action)}</option> }
+        })
+        .collect_view();
+    view! {
+        <form class="audit-filters" role="search" aria-label="Audit log filters" on:submit=|ev| ev.prevent_default()>
+            <UserFilter
+                id="audit-who"
+                label="Who"
+                chosen=actor
+                on_choose=move |id| change(&|v| v.actor = id)
+            />
+            <UserFilter
+                id="audit-affected"
+                label="Affected user"
+                chosen=target
+                on_choose=move |id| change(&|v| {
+                    v.user = None;
+                    v.target = id;
+                })
+            />
+            <div class="field">
+                <label for="audit-action">"Action"</label>
+                <select
+                    id="audit-action"
+                    on:change=move |ev| {
+                        let value = event_target_value(&ev);
+                        change(&|v| v.action = (!value.is_empty()).then(|| value.clone()))
+                    }
+                >
+                    <option value="" selected=move || view.with(|v| v.action.is_none())>
+                        "All actions"
+                    </option>
+                    {options}
+                </select>
+            </div>
+            <div class="field">
+                <label for="audit-from">"From"</label>
+                <input
+                    id="audit-from"
+                    type="date"
+                    prop:value=move || view.with(|v| v.from.clone().unwrap_or_default())
+                    on:change=move |ev| {
+                        let value = day(event_target_value(&ev));
+                        change(&|v| v.from = value.clone())
+                    }
+                />
+            </div>
+            <div class="field">
+                <label for="audit-to">"To"</label>
+                <input
+                    id="audit-to"
+                    type="date"
+                    prop:value=move || view.with(|v| v.to.clone().unwrap_or_default())
+                    on:change=move |ev| {
+                        let value = day(event_target_value(&ev));
+                        change(&|v| v.to = value.clone())
+                    }
+                />
+            </div>
+            <button
+                type="button"
+                class="button audit-clear"
+                aria-disabled=move || (!view.with(AuditView::filtered)).then_some("true")
+                on:click=move |_| on_clear.run(())
+            >
+                "Clear filters"
+            </button>
+        </form>
+    }
+}
