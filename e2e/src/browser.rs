@@ -369,6 +369,7 @@ fn candidate_selector(role: &str) -> String {
         "navigation" => "nav",
         "table" => "table",
         "main" => "main",
+        "region" => "section",
         _ => "",
     };
     if native.is_empty() {

@@ -71,6 +71,10 @@ async fn every_view_passes_the_accessibility_audit() {
         .find(By::role("dialog", "Access token for Avery Audit"))
         .await;
     browser.assert_accessible("the access token dialog").await;
+
+    browser.goto(&server.url("/audit")).await;
+    browser.find(By::role("table", "Audit log")).await;
+    browser.assert_accessible("the Audit log").await;
     browser.close().await;
 }
 

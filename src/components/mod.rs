@@ -2,6 +2,7 @@
 
 pub mod combobox;
 pub mod dialogs;
+pub mod email;
 pub mod error_view;
 pub mod focus;
 pub mod frame;

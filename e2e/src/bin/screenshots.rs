@@ -113,6 +113,10 @@ async fn main() {
     save(&browser, &dir, "token-dialog").await;
     browser.press(Browser::ESCAPE).await;
 
+    browser.goto(&server.url("/audit")).await;
+    browser.find(By::role("table", "Audit log")).await;
+    save(&browser, &dir, "audit-log").await;
+
     browser.set_viewport(360, 800).await;
     browser.goto(&server.url("/users")).await;
     browser.find(By::role("rowheader", &owner)).await;

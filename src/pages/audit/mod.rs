@@ -13,6 +13,7 @@ use users_api::{AuditEntry, AuditPage};
 
 use crate::api::{use_api, ApiError};
 use crate::components::dialogs::token_dialog::human_time;
+use crate::components::email::email_with_breaks;
 use crate::components::error_view::ErrorView;
 use crate::pages::no_access::NoAccess;
 use crate::state::audit_url::AuditView;
@@ -35,7 +36,7 @@ fn person_cell(person: Option<&users_api::AuditPerson>, fallback: &'static str) 
     match person {
         Some(p) => view! {
             <a href=format!("/users/{}/edit", p.id)>{p.name.clone()}</a>
-            <span class="audit-email">{p.email.clone()}</span>
+            <span class="audit-email">{email_with_breaks(&p.email)}</span>
         }
         .into_any(),
         None => view! { <span class="muted">{fallback}</span> }.into_any(),
@@ -45,12 +46,19 @@ fn person_cell(person: Option<&users_api::AuditPerson>, fallback: &'static str) 
 /// One row of the table.
 fn entry_row(entry: AuditEntry) -> impl IntoView {
     let lines = change_lines(&entry);
-    let affected = match (&entry.target_user, &entry.target_group) {
-        (Some(_), _) => person_cell(entry.target_user.as_ref(), ""),
-        (None, Some(group)) => view! {
-            <a href=format!("/groups/{}", group.id)>{format!("Group {}", group.name)}</a>
+    // A user, a group, or both (a member added to or removed from a group).
+    let group = entry.target_group.as_ref().map(|group| {
+        view! {
+            <a class="audit-group" href=format!("/groups/{}", group.id)>
+                {format!("Group {}", group.name)}
+            </a>
         }
-        .into_any(),
+    });
+    let affected = match (&entry.target_user, group) {
+        (Some(_), group) => {
+            view! { {person_cell(entry.target_user.as_ref(), "")} {group} }.into_any()
+        }
+        (None, Some(group)) => group.into_any(),
         (None, None) => view! { <span class="muted">"—"</span> }.into_any(),
     };
     let details = if lines.is_empty() {

@@ -11,6 +11,7 @@
 //! * [`Tx`]: what both run, the reads (reached through `Deref`).
 
 mod audit;
+mod audit_seed;
 mod company;
 mod groups;
 mod members;
