@@ -10,7 +10,7 @@ use leptos_router::{path, NavigateOptions};
 
 use crate::api::{provide_api, ApiClient};
 use crate::components::error_view::ErrorView;
-use crate::components::focus::{focus_heading, focus_is_lost};
+use crate::components::focus::{focus_heading, refocus_once_lost};
 use crate::components::frame::Frame;
 use crate::components::leave_guard::install_leave_guards;
 use crate::pages::audit::AuditLogPage;
@@ -93,16 +93,8 @@ fn FocusOnNavigate() -> impl IntoView {
         let path = location.pathname.get();
         if before.is_some_and(|before| before != path) {
             // The new view may paint its heading a little later (a slow
-            // machine, a view that loads first): look again for a while.
-            leptos::task::spawn_local(async {
-                for _ in 0..20 {
-                    gloo_timers::future::TimeoutFuture::new(50).await;
-                    if !focus_is_lost() {
-                        return;
-                    }
-                    focus_heading();
-                }
-            });
+            // machine, a view that loads first).
+            refocus_once_lost(focus_heading);
         }
         path
     });

@@ -20,6 +20,15 @@ fn as_admin(company: &Company) -> &std::rc::Rc<users_client::memory::MemoryClien
     &company.client
 }
 
+/// John's direct roles go from Development and Testing to Testing.
+async fn john_loses_development(client: &users_client::memory::MemoryClient, john: i64) {
+    let patch = UserPatch {
+        roles: Some(vec!["Testing".into()]),
+        ..Default::default()
+    };
+    client.update_user(john, 1, &patch).await.unwrap();
+}
+
 /// The "Who" cells (row headers) of the Audit log table, in order.
 fn audit_rows() -> Vec<String> {
     let list = document()
@@ -100,17 +109,7 @@ fn entries_read_as_sentences_from_the_users_side() {
 async fn the_audit_log_filters_by_who_action_and_affected_user_in_the_url() {
     let company = Company::new(0);
     let client = as_admin(&company);
-    client
-        .update_user(
-            company.john,
-            1,
-            &UserPatch {
-                roles: Some(vec!["Testing".into()]),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+    john_loses_development(client, company.john).await;
     client.reveal_token(company.mary).await.unwrap();
     let _app = open(&company, "/audit", "Audit log").await;
     assert_eq!(
@@ -203,17 +202,7 @@ async fn older_and_newer_follow_the_cursor() {
 async fn a_users_activity_reads_as_sentences_and_leads_to_the_log() {
     let company = Company::new(0);
     let client = as_admin(&company);
-    client
-        .update_user(
-            company.john,
-            1,
-            &UserPatch {
-                roles: Some(vec!["Testing".into()]),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+    john_loses_development(client, company.john).await;
     let _app = open(
         &company,
         &format!("/users/{}/edit", company.john),
@@ -265,4 +254,22 @@ async fn the_token_dialog_says_when_and_by_whom_it_was_last_regenerated() {
         text.contains("Last regenerated") && text.contains("by Alice Admin.")
     })
     .await;
+}
+
+#[wasm_bindgen_test]
+async fn esc_closes_a_filters_list_and_a_pending_search_does_not_reopen_it() {
+    let company = Company::new(0);
+    let _app = open(&company, "/audit", "Audit log").await;
+    let who = get_by_role("combobox", "Who");
+    who.focus().unwrap();
+    wait_until("the list", || !names_of("option").is_empty()).await;
+    // Typing starts a search (after a pause); Esc before it answers.
+    type_into(&who, "jo");
+    assert!(press(&who, "Escape"));
+    sleep(600).await;
+    assert!(names_of("option").is_empty(), "{:?}", names_of("option"));
+    assert_eq!(who.get_attribute("aria-expanded").as_deref(), Some("false"));
+    // Asking again opens it.
+    assert!(press(&who, "ArrowDown"));
+    wait_until("the list again", || !names_of("option").is_empty()).await;
 }

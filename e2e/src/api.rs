@@ -69,6 +69,24 @@ impl ApiClient {
         .await
     }
 
+    /// A user of the demo data who owns agents: (id, "First Last", email).
+    pub async fn an_agent_owner(&self) -> (i64, String, String) {
+        let page = self.get("/users?per_page=100").await;
+        let owner = page["entries"]
+            .as_array()
+            .expect("entries")
+            .iter()
+            .find(|u| u["owned_agents"].as_u64().unwrap_or(0) > 0)
+            .cloned()
+            .expect("the demo data has users who own agents");
+        let text = |key: &str| owner[key].as_str().unwrap_or_default().to_string();
+        (
+            owner["id"].as_i64().expect("id"),
+            format!("{} {}", text("first_name"), text("last_name")),
+            text("email"),
+        )
+    }
+
     /// A user's current access token.
     pub async fn token_of(&self, user_id: i64) -> String {
         let reply = self.get(&format!("/users/{user_id}/access_token")).await;

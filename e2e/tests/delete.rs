@@ -9,21 +9,8 @@ async fn delete_with_a_replacement_owner_then_restore() {
         cli.run(&["seed-demo", "--users", "80"]);
     });
     let api = ApiClient::new(&server.base_url, &server.admin_token);
-    let page = api.get("/users?per_page=100").await;
-    let owner = page["entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["owned_agents"].as_u64().unwrap() > 0)
-        .cloned()
-        .expect("the demo data has users who own agents");
-    let owner_id = owner["id"].as_i64().unwrap();
-    let name = format!(
-        "{} {}",
-        owner["first_name"].as_str().unwrap(),
-        owner["last_name"].as_str().unwrap()
-    );
-    let email = owner["email"].as_str().unwrap();
+    let (owner_id, name, email) = api.an_agent_owner().await;
+    let email = email.as_str();
     let agents = api.get(&format!("/users/{owner_id}")).await["agents"].clone();
     let agent_names: Vec<&str> = agents
         .as_array()

@@ -165,21 +165,9 @@ async fn tabs_dialogs_and_a_reload_do_not_jump() {
     );
 
     // The delete dialog's buttons stay put while the replacement list opens.
-    let page = api.get("/users?per_page=100").await;
-    let owner = page["entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["owned_agents"].as_u64().unwrap() > 0)
-        .cloned()
-        .expect("the demo data has users who own agents");
-    let name = format!(
-        "{} {}",
-        owner["first_name"].as_str().unwrap(),
-        owner["last_name"].as_str().unwrap()
-    );
+    let (_, name, email) = api.an_agent_owner().await;
     browser
-        .goto(&server.url(&format!("/users?q={}", owner["email"].as_str().unwrap())))
+        .goto(&server.url(&format!("/users?q={email}")))
         .await;
     browser
         .click(By::role("button", &format!("More actions for {name}")))

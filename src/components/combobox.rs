@@ -86,6 +86,9 @@ pub fn Combobox(
     // A kept choice is in the input: focus and Enter leave it be.
     let chosen = RwSignal::new(false);
     let debounce = StoredValue::new_local(None::<Timeout>);
+    // Esc closed the list: an answer still on its way must not open it
+    // again (until the next search is asked for).
+    let dismissed = StoredValue::new(false);
     // The text searched for; `None` before a search and after a pick
     // (which drops any answer still on its way).
     let needle = RwSignal::new(None::<String>);
@@ -140,12 +143,15 @@ pub fn Combobox(
     };
     // Each answer opens the list, with no option active yet.
     Effect::new(move |_| {
-        if found.with(|f| matches!(f, Some(Some((_, Ok(_)))))) {
+        if found.with(|f| matches!(f, Some(Some((_, Ok(_)))))) && !dismissed.get_value() {
             open.set(true);
             active.set(None);
         }
     });
-    let run_search = move |value: String| needle.set(Some(value.trim().to_string()));
+    let run_search = move |value: String| {
+        dismissed.set_value(false);
+        needle.set(Some(value.trim().to_string()))
+    };
 
     // The pick is the option shown: a click may land just as newer results
     // replace the list, so an option carries its value, not an index.
@@ -223,9 +229,12 @@ pub fn Combobox(
                 }
             }
             "Escape" if open.get_untracked() => {
-                // Close the list only, not a dialog around it.
+                // Close the list only, not a dialog around it; a search
+                // still pending or on its way does not reopen it.
                 ev.prevent_default();
                 ev.stop_propagation();
+                debounce.set_value(None);
+                dismissed.set_value(true);
                 open.set(false);
                 active.set(None);
             }

@@ -70,9 +70,38 @@ pub fn focus_is_lost() -> bool {
 /// checking the field then would show its error line as the button is
 /// pressed, moving the button from under the pointer before the click
 /// lands. Submit checks every field anyway; Cancel leaves.
-pub fn blur_to_form_actions(ev: &web_sys::FocusEvent) -> bool {
+fn blur_to_form_actions(ev: &web_sys::FocusEvent) -> bool {
     ev.related_target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
         .and_then(|el| el.closest(".form-actions").ok().flatten())
         .is_some()
+}
+
+/// A field's blur handler: runs `check` unless focus is going to the form's
+/// own buttons (see `blur_to_form_actions`).
+pub fn check_on_blur(
+    check: impl Fn() + Copy + 'static,
+) -> impl Fn(web_sys::FocusEvent) + Copy + 'static {
+    move |ev| {
+        if !blur_to_form_actions(&ev) {
+            check()
+        }
+    }
+}
+
+/// The first time within the next two seconds that focus is found on
+/// `<body>` (the element focused went away as a view or a list painted
+/// again), calls `refocus`, once — the one retry of the app (a dialog
+/// returning focus, the heading of a new view). Once is enough, and more
+/// would fight a later move of the user's or of another view.
+pub fn refocus_once_lost(refocus: impl Fn() + 'static) {
+    leptos::task::spawn_local(async move {
+        for _ in 0..40 {
+            gloo_timers::future::TimeoutFuture::new(50).await;
+            if focus_is_lost() {
+                refocus();
+                return;
+            }
+        }
+    });
 }

@@ -36,7 +36,7 @@ fn RoleChip(role: EffectiveRole, description_id: String) -> impl IntoView {
     let unsaid = groups.len().saturating_sub(1) + usize::from(direct && !groups.is_empty());
     let open = RwSignal::new(false);
     let sources_id = format!("{description_id}-sources");
-    let sources_id_ref = sources_id.as_str();
+    let controls = sources_id.clone();
     let more = (unsaid > 0).then(|| {
         view! {
             " "
@@ -50,7 +50,7 @@ fn RoleChip(role: EffectiveRole, description_id: String) -> impl IntoView {
                     role.role,
                 )
                 aria-expanded=move || if open.get() { "true" } else { "false" }
-                aria-controls=sources_id_ref.to_string()
+                aria-controls=controls.clone()
                 on:click=move |_| open.update(|o| *o = !*o)
             >
                 {format!("+{unsaid}")}

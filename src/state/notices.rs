@@ -129,11 +129,6 @@ impl Notices {
             .try_update_value(|t| t.retain(|(i, _, _)| *i != id));
     }
 
-    /// The announcements shown now.
-    pub fn items(&self) -> Vec<Notice> {
-        self.items.get()
-    }
-
     /// The ids of the announcements shown now, oldest first (tracked).
     pub fn ids(&self) -> Vec<u64> {
         self.items

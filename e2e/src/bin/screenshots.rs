@@ -16,27 +16,6 @@ async fn save(browser: &Browser, dir: &std::path::Path, name: &str) {
     println!("{}", path.display());
 }
 
-/// A user who owns agents (the delete dialog then asks for a replacement).
-async fn an_agent_owner(api: &ApiClient) -> (String, String) {
-    let page = api.get("/users?per_page=100").await;
-    let owner = page["entries"]
-        .as_array()
-        .expect("entries")
-        .iter()
-        .find(|u| u["owned_agents"].as_u64().unwrap_or(0) > 0)
-        .cloned()
-        .expect("the demo data has users who own agents");
-    let name = format!(
-        "{} {}",
-        owner["first_name"].as_str().unwrap_or_default(),
-        owner["last_name"].as_str().unwrap_or_default()
-    );
-    (
-        name,
-        owner["email"].as_str().unwrap_or_default().to_string(),
-    )
-}
-
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     let dir = PathBuf::from(
@@ -48,7 +27,8 @@ async fn main() {
         cli.run(&["seed-demo", "--users", "60"]);
     });
     let api = ApiClient::new(&server.base_url, &server.admin_token);
-    let (owner, owner_email) = an_agent_owner(&api).await;
+    // A user who owns agents: the delete dialog then asks for a replacement.
+    let (_, owner, owner_email) = api.an_agent_owner().await;
     let browser = Browser::start().await;
     browser.set_viewport(1280, 900).await;
     browser.sign_in(&server.base_url, &server.admin_token).await;

@@ -8,9 +8,10 @@ use std::cell::Cell;
 use leptos::ev::KeyboardEvent;
 use leptos::html;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlDialogElement, HtmlElement};
+
+use crate::components::focus::{focus_id_or_heading, refocus_once_lost};
 
 /// What can take focus inside a dialog (disabled and hidden controls excluded below).
 const FOCUSABLE: &str = "a[href], button:not([disabled]), input:not([disabled]), \
@@ -46,40 +47,7 @@ pub fn focusable_in(root: &web_sys::Element) -> Vec<HtmlElement> {
 /// `<body>` is put back the same way.
 pub fn return_focus(id: String) {
     focus_id_or_heading(&id);
-    spawn_local(async move {
-        for _ in 0..20 {
-            gloo_timers::future::TimeoutFuture::new(100).await;
-            let lost = document()
-                .active_element()
-                .is_none_or(|el| el.tag_name() == "BODY");
-            if lost {
-                focus_id_or_heading(&id);
-                return;
-            }
-        }
-    });
-}
-
-fn focus_id_or_heading(id: &str) {
-    let doc = document();
-    if let Some(el) = doc
-        .get_element_by_id(id)
-        .and_then(|el| el.dyn_into::<HtmlElement>().ok())
-    {
-        let _ = el.focus();
-        return;
-    }
-    if let Some(heading) = doc
-        .query_selector("main h1")
-        .ok()
-        .flatten()
-        .and_then(|el| el.dyn_into::<HtmlElement>().ok())
-    {
-        if !heading.has_attribute("tabindex") {
-            let _ = heading.set_attribute("tabindex", "-1");
-        }
-        let _ = heading.focus();
-    }
+    refocus_once_lost(move || focus_id_or_heading(&id));
 }
 
 /// Focuses the first `[autofocus]` element in `root`, else its first focusable one.

@@ -119,7 +119,25 @@ pub fn AuditFilters(
     // changes, not on every change of the URL.
     let actor = Signal::from(Memo::new(move |_| view.with(|v| v.actor)));
     let target = Signal::from(Memo::new(move |_| view.with(|v| v.target.or(v.user))));
-    let day = move |value: String| (!value.is_empty()).then_some(value);
+    // "From" and "To": a date input each, bound to one day of the view.
+    let day_field = move |id: &'static str,
+                          label: &'static str,
+                          day: fn(&mut AuditView) -> &mut Option<String>| {
+        view! {
+            <div class="field">
+                <label for=id>{label}</label>
+                <input
+                    id=id
+                    type="date"
+                    prop:value=move || day(&mut view.get()).clone().unwrap_or_default()
+                    on:change=move |ev| {
+                        let value = Some(event_target_value(&ev)).filter(|v| !v.is_empty());
+                        change(&|v| *day(v) = value.clone())
+                    }
+                />
+            </div>
+        }
+    };
     let options = AUDIT_ACTIONS
         .iter()
         .map(|action| {
@@ -159,30 +177,8 @@ pub fn AuditFilters(
                     {options}
                 </select>
             </div>
-            <div class="field">
-                <label for="audit-from">"From"</label>
-                <input
-                    id="audit-from"
-                    type="date"
-                    prop:value=move || view.with(|v| v.from.clone().unwrap_or_default())
-                    on:change=move |ev| {
-                        let value = day(event_target_value(&ev));
-                        change(&|v| v.from = value.clone())
-                    }
-                />
-            </div>
-            <div class="field">
-                <label for="audit-to">"To"</label>
-                <input
-                    id="audit-to"
-                    type="date"
-                    prop:value=move || view.with(|v| v.to.clone().unwrap_or_default())
-                    on:change=move |ev| {
-                        let value = day(event_target_value(&ev));
-                        change(&|v| v.to = value.clone())
-                    }
-                />
-            </div>
+            {day_field("audit-from", "From", |v| &mut v.from)}
+            {day_field("audit-to", "To", |v| &mut v.to)}
             <button
                 type="button"
                 class="button audit-clear"

@@ -10,7 +10,7 @@ use users_api::{Group, Role};
 
 use super::save::{after_save, on_submit, stale_view};
 use super::state::{error_id, GroupFormState, FIELDS};
-use crate::components::focus::blur_to_form_actions;
+use crate::components::focus::check_on_blur;
 use crate::components::leave_guard::leave_guard;
 use crate::state::notices::use_notices;
 
@@ -108,11 +108,7 @@ pub fn GroupForm(
                         form.name.set(event_target_value(&ev));
                         form.recheck_if_shown("name");
                     }
-                    on:blur=move |ev| {
-                    if !blur_to_form_actions(&ev) {
-                        form.check_field("name")
-                    }
-                }
+                    on:blur=check_on_blur(move || form.check_field("name"))
                     aria-invalid=aria_invalid("name")
                     aria-describedby=described("name")
                 />
@@ -128,11 +124,7 @@ pub fn GroupForm(
                         form.description.set(event_target_value(&ev));
                         form.recheck_if_shown("description");
                     }
-                    on:blur=move |ev| {
-                    if !blur_to_form_actions(&ev) {
-                        form.check_field("description")
-                    }
-                }
+                    on:blur=check_on_blur(move || form.check_field("description"))
                     aria-invalid=aria_invalid("description")
                     aria-describedby=described("description")
                 ></textarea>

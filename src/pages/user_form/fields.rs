@@ -10,7 +10,7 @@ use users_api::FieldErrors;
 use super::archived;
 use super::state::{invalid, FormState};
 use super::submit::their_version;
-use crate::components::focus::{blur_to_form_actions, focus_id};
+use crate::components::focus::{check_on_blur, focus_id};
 
 /// The text fields and the select: (key in the contract, label, element id).
 pub(super) const FIELDS: [(&str, &str, &str); 4] = [
@@ -133,11 +133,7 @@ pub(super) fn text_field(
                     }
                     checks.recheck_if_shown(key);
                 }
-                on:blur=move |ev| {
-                    if !blur_to_form_actions(&ev) {
-                        checks.check_field(key)
-                    }
-                }
+                on:blur=check_on_blur(move || checks.check_field(key))
             />
             <div id=error_id(key) class="field-error">{messages}</div>
             {their_version(form, key)}
@@ -189,11 +185,7 @@ pub(super) fn provider_field(
                     values.identity_provider.set(event_target_value(&ev));
                     checks.check_field(key);
                 }
-                on:blur=move |ev| {
-                    if !blur_to_form_actions(&ev) {
-                        checks.check_field(key)
-                    }
-                }
+                on:blur=check_on_blur(move || checks.check_field(key))
             >
                 <option value="" selected=move || values.identity_provider.get().is_empty()>
                     "Choose an identity provider"

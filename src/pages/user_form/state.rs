@@ -71,31 +71,28 @@ impl Values {
         self.groups.set(groups_of(user));
     }
 
-    /// Whether the values differ from what the form opened with (`before`,
-    /// or an empty new user with `default_provider`). Tracked.
+    /// Whether the values differ from what the form opened with: what Save
+    /// would send is not nothing (`before`), or an empty new user with
+    /// `default_provider`. Tracked.
     pub(super) fn changed_from(&self, before: Option<&UserDetail>, default_provider: &str) -> bool {
-        let text =
-            |signal: RwSignal<String>, was: &str| signal.with(|now| now.trim() != was.trim());
+        for text in [
+            self.first_name,
+            self.last_name,
+            self.email,
+            self.identity_provider,
+        ] {
+            text.track();
+        }
+        self.roles.track();
+        self.groups.track();
         match before {
+            Some(before) => self.patch(before) != UserPatch::default(),
             None => {
-                text(self.first_name, "")
-                    || text(self.last_name, "")
-                    || text(self.email, "")
-                    || text(self.identity_provider, default_provider)
-                    || self.roles.with(|r| !r.is_empty())
-            }
-            Some(before) => {
-                let mut groups: Vec<i64> = self.groups.with(|g| g.iter().map(|g| g.id).collect());
-                let mut groups_before: Vec<i64> =
-                    before.summary.groups.iter().map(|g| g.id).collect();
-                groups.sort_unstable();
-                groups_before.sort_unstable();
-                text(self.first_name, &before.summary.first_name)
-                    || text(self.last_name, &before.summary.last_name)
-                    || text(self.email, &before.summary.email)
-                    || text(self.identity_provider, &before.summary.identity_provider)
-                    || self.roles.with(|r| *r != before.direct_roles)
-                    || groups != groups_before
+                self.new_user()
+                    != NewUser {
+                        identity_provider: default_provider.to_string(),
+                        ..NewUser::default()
+                    }
             }
         }
     }
