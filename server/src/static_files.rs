@@ -6,6 +6,13 @@
 //! each inline script's exact text content is computed, and each is added to
 //! `script-src` as `'sha256-<base64>'`. `index.html` is then always served
 //! from that startup copy, so the hashes and the served bytes match.
+//!
+//! The release build stores every other file also compressed beside itself
+//! (`name.br`, `name.gz`, see xtask's `dist.rs`): those are sent as they are
+//! to a browser that accepts them, so the wasm goes out as brotli at its
+//! best quality without compressing per request. Files without copies (a
+//! development build) and `index.html` are compressed on the fly by the
+//! app's compression layer.
 
 use std::path::{Path, PathBuf};
 
@@ -127,6 +134,8 @@ pub async fn fallback(State(state): State<AppState>, req: Request) -> Response {
     } else {
         match ServeDir::new(&site.dir)
             .append_index_html_on_directories(false)
+            .precompressed_br()
+            .precompressed_gzip()
             .oneshot(req)
             .await
         {
@@ -150,9 +159,10 @@ pub async fn fallback(State(state): State<AppState>, req: Request) -> Response {
             _ => site.index_response(),
         }
     };
-    response
-        .headers_mut()
-        .insert(header::CONTENT_SECURITY_POLICY, site.csp().clone());
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_SECURITY_POLICY, site.csp().clone());
+    // The same URL is sent in several encodings: caches must key on it.
+    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     response
 }
 

@@ -12,7 +12,7 @@ use users_api::{
 };
 use web_sys::AbortController;
 
-use super::{ApiClient, ApiError, ApiFuture};
+use super::{early, ApiClient, ApiError, ApiFuture};
 
 /// `config.json`, served next to `index.html`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -23,8 +23,16 @@ pub struct Config {
 }
 
 impl Config {
-    /// Loads `/config.json`; a missing or unreadable file means same origin.
+    /// Loads `/config.json` (as `index.html` already read it, if it did); a
+    /// missing or unreadable file means same origin.
     pub async fn load() -> Config {
+        if let Some(read) = early::config().await {
+            let api_base = js_sys::Reflect::get(&read, &"api_base".into())
+                .ok()
+                .and_then(|v| v.as_string())
+                .unwrap_or_default();
+            return Config { api_base };
+        }
         match Request::get("/config.json").send().await {
             Ok(response) if response.ok() => response.json().await.unwrap_or_default(),
             _ => Config::default(),
@@ -107,10 +115,17 @@ async fn send<T: DeserializeOwned>(
 /// The body of a successful answer, or the decoded error.
 async fn fetch(request: Result<Request, gloo_net::Error>) -> Result<String, ApiError> {
     let request = request.map_err(|e| ApiError::Network(e.to_string()))?;
-    let response: Response = request
-        .send()
-        .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
+    let started = match request.method() {
+        gloo_net::http::Method::GET => early::response(&request.url()).await,
+        _ => None,
+    };
+    let response: Response = match started {
+        Some(response) => Response::from(response),
+        None => request
+            .send()
+            .await
+            .map_err(|e| ApiError::Network(e.to_string()))?,
+    };
     let status = response.status();
     let body = response
         .text()

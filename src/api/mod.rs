@@ -3,6 +3,7 @@
 //! clients. [`http::HttpClient`] talks to the server; [`memory::MemoryClient`]
 //! has the server's semantics in memory for component tests.
 
+pub mod early;
 pub mod http;
 
 pub use users_client::{error, memory, ApiClient, ApiError, ApiFuture};

@@ -11,6 +11,7 @@
 //! Written with std only so it compiles in seconds on a fresh machine.
 
 mod bench;
+mod dist;
 mod fuzz;
 mod postgres;
 mod run;

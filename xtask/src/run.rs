@@ -110,6 +110,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
 /// profile already aborts), no caller locations and no `Debug` formatting
 /// code — about 29 KB gzip less than stable. Its own target directory keeps
 /// the stable artifacts warm; every other build stays on stable.
+///
+/// Then `dist::finish`: one stylesheet, and `.br`/`.gz` copies for the
+/// server to send.
 pub fn build_app_release() -> Result<(), String> {
     run_cmd(
         cmd("trunk", &["build", "--release"])
@@ -126,5 +129,6 @@ pub fn build_app_release() -> Result<(), String> {
                 "--cfg erase_components -Zunstable-options -Cpanic=immediate-abort \
                  -Zlocation-detail=none -Zfmt-debug=none",
             ),
-    )
+    )?;
+    crate::dist::finish(&root().join("dist"))
 }

@@ -24,6 +24,10 @@ async fn server_with_site() -> TestServer {
         .unwrap();
         std::fs::write(dist.join("users-console-0123456789abcdef.js"), "export default function init() {}").unwrap();
         std::fs::write(dist.join("config.json"), "{\"api_base\": \"\"}").unwrap();
+        // The release build's compressed copies (contents stand in for them).
+        std::fs::write(dist.join("app-0123456789abcdef.css"), "body{}").unwrap();
+        std::fs::write(dist.join("app-0123456789abcdef.css.br"), "brotli copy").unwrap();
+        std::fs::write(dist.join("app-0123456789abcdef.css.gz"), "gzip copy").unwrap();
         AppConfig {
             static_dir: Some(dist),
             cors_origins: vec!["https://console.example".into()],
@@ -118,6 +122,54 @@ async fn index_carries_a_csp_with_the_inline_script_hash_and_app_routes_fall_bac
     let (status, body) = send(s.client.get(s.url("/api/whatever"))).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(body["error"]["code"], "not_found");
+}
+
+#[tokio::test]
+async fn compressed_copies_are_sent_to_browsers_that_accept_them() {
+    let s = server_with_site().await;
+    let css = s.url("/app-0123456789abcdef.css");
+    for (accept, encoding, body) in [
+        ("gzip, deflate, br, zstd", Some("br"), "brotli copy"),
+        ("gzip", Some("gzip"), "gzip copy"),
+        ("identity", None, "body{}"),
+    ] {
+        let response = s
+            .client
+            .get(&css)
+            .header("accept-encoding", accept)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{accept}");
+        let headers = response.headers().clone();
+        assert_eq!(
+            headers.get("content-encoding").map(|v| v.to_str().unwrap()),
+            encoding,
+            "{accept}"
+        );
+        assert_eq!(headers["vary"], "accept-encoding", "{accept}");
+        assert!(headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/css"));
+        assert!(headers["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("immutable"));
+        assert!(headers.contains_key("content-security-policy"));
+        assert_eq!(response.text().await.unwrap(), body, "{accept}");
+    }
+    // A file without copies is compressed on the fly, index.html included.
+    for path in ["/users-console-0123456789abcdef.js", "/"] {
+        let response = s
+            .client
+            .get(s.url(path))
+            .header("accept-encoding", "br")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.headers()["content-encoding"], "br", "{path}");
+    }
 }
 
 #[tokio::test]

@@ -1,6 +1,5 @@
 //! Transfer size of the built app: every file in dist/, raw, gzip and brotli.
 
-use std::io::Write;
 use std::path::Path;
 
 pub struct FileSize {
@@ -17,34 +16,19 @@ pub fn measure(dist: &Path) -> Result<Vec<FileSize>, String> {
     let entries = std::fs::read_dir(dist).map_err(|e| format!("read {}: {e}", dist.display()))?;
     for entry in entries.flatten() {
         let path = entry.path();
-        if !path.is_file() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        // The compressed copies are other encodings of the same files.
+        if !path.is_file() || name.ends_with(".br") || name.ends_with(".gz") {
             continue;
         }
         let bytes = std::fs::read(&path).map_err(|e| e.to_string())?;
         files.push(FileSize {
-            name: entry.file_name().to_string_lossy().into_owned(),
+            name,
             raw: bytes.len() as u64,
-            gzip: gzip(&bytes)?,
-            brotli: brotli(&bytes)?,
+            gzip: crate::dist::gzip(&bytes)?.len() as u64,
+            brotli: crate::dist::brotli(&bytes)?.len() as u64,
         });
     }
     files.sort_by_key(|f| std::cmp::Reverse(f.raw));
     Ok(files)
-}
-
-fn gzip(bytes: &[u8]) -> Result<u64, String> {
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    encoder.write_all(bytes).map_err(|e| e.to_string())?;
-    Ok(encoder.finish().map_err(|e| e.to_string())?.len() as u64)
-}
-
-fn brotli(bytes: &[u8]) -> Result<u64, String> {
-    let mut out = Vec::new();
-    let params = brotli::enc::BrotliEncoderParams {
-        quality: 11,
-        lgwin: 22,
-        ..Default::default()
-    };
-    brotli::BrotliCompress(&mut &bytes[..], &mut out, &params).map_err(|e| e.to_string())?;
-    Ok(out.len() as u64)
 }

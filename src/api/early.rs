@@ -1,0 +1,46 @@
+//! Requests `index.html` starts before the app has loaded: `config.json`,
+//! and with a stored token `/me` and, on `/users`, the list's first page
+//! (see the inline script there). The wasm downloads and compiles while they
+//! travel; the client takes an answer from here instead of asking again.
+//!
+//! The script guesses the list's request from the URL the way
+//! `users_api::ListQuery` reads it; a guess the app never makes is left
+//! unused. Each answer is handed out once, so a later identical request
+//! (a reload of the list) goes to the server.
+
+use js_sys::{Promise, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+/// The global the inline script fills: `{config, "/me": Promise<Response>, …}`,
+/// keyed by the path after `/api/v1`.
+const GLOBAL: &str = "usersConsoleEarly";
+
+fn take(key: &str) -> Option<Promise> {
+    let early = Reflect::get(&js_sys::global(), &JsValue::from_str(GLOBAL)).ok()?;
+    if !early.is_object() {
+        return None;
+    }
+    let key = JsValue::from_str(key);
+    let value = Reflect::get(&early, &key).ok()?;
+    let _ = Reflect::delete_property(&early.into(), &key);
+    value.dyn_into::<Promise>().ok()
+}
+
+/// The answer already asked for `url` (absolute, as `Request.url` says it).
+pub async fn response(url: &str) -> Option<web_sys::Response> {
+    let answer = JsFuture::from(take(api_path(url)?)?).await.ok()?;
+    answer.dyn_into::<web_sys::Response>().ok()
+}
+
+/// `config.json` as the script read it (`None`: no script ran, or it failed).
+pub async fn config() -> Option<JsValue> {
+    JsFuture::from(take("config")?).await.ok()
+}
+
+/// `url`'s part after `/api/v1` (path and query), the script's key.
+fn api_path(url: &str) -> Option<&str> {
+    let path_end = url.find('?').unwrap_or(url.len());
+    let at = url[..path_end].rfind("/api/v1/")?;
+    Some(&url[at + "/api/v1".len()..])
+}
