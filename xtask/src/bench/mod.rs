@@ -8,9 +8,13 @@
 //! PostgreSQL alone and replaces just those sections of the report.
 //! `--load-only` runs just the mixed load (64 clients, idle connections,
 //! peak memory) on both backends and writes target/bench-load.md.
+//! The full run also measures the app's cold start beside two React builds
+//! of the same page (`cold_start.rs`); `--cold-start-only` runs just that
+//! and writes target/bench-cold-start.md.
 
 mod app_size;
 mod backend;
+mod cold_start;
 mod http;
 mod load;
 mod measure;
@@ -31,6 +35,8 @@ pub struct Options {
     pub quick: bool,
     /// Only the mixed load, on both backends.
     pub load_only: bool,
+    /// Only the cold start beside the React builds.
+    pub cold_start_only: bool,
     /// Only the server on PostgreSQL: no SQLite server, no browser.
     pub postgres_only: bool,
     /// The PostgreSQL major version measured.
@@ -42,6 +48,7 @@ impl Options {
         let mut options = Options {
             quick: false,
             load_only: false,
+            cold_start_only: false,
             postgres_only: false,
             postgres_version: None,
         };
@@ -50,9 +57,10 @@ impl Options {
                 "--quick" => options.quick = true,
                 "--postgres-only" => options.postgres_only = true,
                 "--load-only" => options.load_only = true,
+                "--cold-start-only" => options.cold_start_only = true,
                 other => {
                     return Err(format!(
-                        "bench: unknown option {other:?} (--quick, --postgres-only, --load-only)"
+                        "bench: unknown option {other:?} (--quick, --postgres-only, --load-only, --cold-start-only)"
                     ))
                 }
             }
@@ -71,6 +79,9 @@ impl Options {
         }
         if self.load_only {
             flags.push_str(" --load-only");
+        }
+        if self.cold_start_only {
+            flags.push_str(" --cold-start-only");
         }
         flags
     }
@@ -119,6 +130,9 @@ pub fn bench(args: &[String]) -> Result<(), String> {
         return load_only(sizes);
     }
     build_app_release()?;
+    if options.cold_start_only {
+        return cold_start_only();
+    }
     // The smoke run reuses the debug builds `cargo xtask test` already has;
     // real figures come from release builds.
     let (profile, flag): (&str, &[&str]) = if options.quick {
@@ -180,10 +194,17 @@ pub fn bench(args: &[String]) -> Result<(), String> {
         }
     }
 
-    let browser = if options.postgres_only {
-        None
+    let (browser, cold_start) = if options.postgres_only {
+        (None, None)
     } else {
-        Some(browser(&server_bin, profile, sizes, &tools.chromedriver)?)
+        let (browser, cold_start) = browser(
+            &server_bin,
+            profile,
+            sizes,
+            &tools.chromedriver,
+            !options.quick,
+        )?;
+        (Some(browser), cold_start)
     };
 
     let path = if options.quick {
@@ -196,7 +217,14 @@ pub fn bench(args: &[String]) -> Result<(), String> {
         Some(earlier) if options.postgres_only && !options.quick => {
             report::merge_postgres(&earlier, &report::server_sections(&options, &servers))
         }
-        _ => report::render(&options, &app_sizes, &servers, &loads, browser.as_ref()),
+        _ => report::render(
+            &options,
+            &app_sizes,
+            &servers,
+            &loads,
+            browser.as_ref(),
+            cold_start.as_deref(),
+        ),
     };
     std::fs::create_dir_all(path.parent().expect("a parent")).map_err(|e| e.to_string())?;
     std::fs::write(&path, &text).map_err(|e| e.to_string())?;
@@ -237,13 +265,34 @@ fn load_only(sizes: &Sizes) -> Result<(), String> {
     Ok(())
 }
 
-/// browser-bench against a SQLite server.
+/// `--cold-start-only`: the cold start beside the React builds, answers
+/// recorded from a small release server.
+fn cold_start_only() -> Result<(), String> {
+    run(&mut cmd(
+        "cargo",
+        &["build", "--release", "-p", "users-server"],
+    ))?;
+    let users = QUICK.browser_users;
+    let server_bin = root().join("target/release/users-server");
+    let (server, _, _) = server::start(&server_bin, &Backend::sqlite(users), users)?;
+    let figures = cold_start::measure(&server.addr, &server.token)?;
+    drop(server);
+    let text = report::cold_start_section(&figures);
+    let path = root().join("target/bench-cold-start.md");
+    std::fs::write(&path, &text).map_err(|e| e.to_string())?;
+    println!("\n{text}\nwritten to {}", path.display());
+    Ok(())
+}
+
+/// browser-bench against a SQLite server, then (not in the smoke run) the
+/// cold start beside the React builds with that server's answers.
 fn browser(
     server_bin: &std::path::Path,
     profile: &str,
     sizes: &Sizes,
     chromedriver: &std::path::Path,
-) -> Result<report::BrowserFigures, String> {
+    with_cold_start: bool,
+) -> Result<(report::BrowserFigures, Option<Vec<cold_start::ColdStart>>), String> {
     let users = sizes.browser_users;
     println!("\n== browser at {users} users");
     let (bench_server, _, _) = server::start(server_bin, &Backend::sqlite(users), users)?;
@@ -257,14 +306,17 @@ fn browser(
         .current_dir(root())
         .output()
         .map_err(|e| format!("browser-bench: {e}"))?;
-    drop(bench_server);
     if !out.status.success() {
         return Err(format!(
             "browser-bench failed:\n{}",
             String::from_utf8_lossy(&out.stderr)
         ));
     }
-    report::BrowserFigures::parse(&String::from_utf8_lossy(&out.stdout), users)
+    let figures = report::BrowserFigures::parse(&String::from_utf8_lossy(&out.stdout), users)?;
+    let cold_start = with_cold_start
+        .then(|| cold_start::measure(&bench_server.addr, &bench_server.token))
+        .transpose()?;
+    Ok((figures, cold_start))
 }
 
 #[cfg(test)]
