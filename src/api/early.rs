@@ -12,8 +12,8 @@ use js_sys::{Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-/// The global the inline script fills: `{config, "/me": Promise<Response>, …}`,
-/// keyed by the path after `/api/v1`.
+/// The global the inline script fills: `{config, "/me": Promise<{status,
+/// body}>, …}`, keyed by the path after `/api/v1`.
 const GLOBAL: &str = "usersConsoleEarly";
 
 fn take(key: &str) -> Option<Promise> {
@@ -27,10 +27,13 @@ fn take(key: &str) -> Option<Promise> {
     value.dyn_into::<Promise>().ok()
 }
 
-/// The answer already asked for `url` (absolute, as `Request.url` says it).
-pub async fn response(url: &str) -> Option<web_sys::Response> {
+/// The answer (status and body) already asked for `url` (absolute, as
+/// `Request.url` says it), if the script asked it and it arrived.
+pub async fn answer(url: &str) -> Option<(u16, String)> {
     let answer = JsFuture::from(take(api_path(url)?)?).await.ok()?;
-    answer.dyn_into::<web_sys::Response>().ok()
+    let status = Reflect::get(&answer, &"status".into()).ok()?.as_f64()?;
+    let body = Reflect::get(&answer, &"body".into()).ok()?.as_string()?;
+    Some((status as u16, body))
 }
 
 /// `config.json` as the script read it (`None`: no script ran, or it failed).

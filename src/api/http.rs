@@ -115,23 +115,25 @@ async fn send<T: DeserializeOwned>(
 /// The body of a successful answer, or the decoded error.
 async fn fetch(request: Result<Request, gloo_net::Error>) -> Result<String, ApiError> {
     let request = request.map_err(|e| ApiError::Network(e.to_string()))?;
-    let started = match request.method() {
-        gloo_net::http::Method::GET => early::response(&request.url()).await,
+    let early = match request.method() {
+        gloo_net::http::Method::GET => early::answer(&request.url()).await,
         _ => None,
     };
-    let response: Response = match started {
-        Some(response) => Response::from(response),
-        None => request
-            .send()
-            .await
-            .map_err(|e| ApiError::Network(e.to_string()))?,
+    let (status, body) = match early {
+        Some(answer) => answer,
+        None => {
+            let response: Response = request
+                .send()
+                .await
+                .map_err(|e| ApiError::Network(e.to_string()))?;
+            let body = response
+                .text()
+                .await
+                .map_err(|e| ApiError::Network(e.to_string()))?;
+            (response.status(), body)
+        }
     };
-    let status = response.status();
-    let body = response
-        .text()
-        .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
-    if response.ok() {
+    if (200..300).contains(&status) {
         Ok(body)
     } else {
         Err(ApiError::from_response(

@@ -1,6 +1,7 @@
 //! `cargo xtask <task>`: the project's only entry points.
 //!
 //! - `setup`  installs what the build and tests need (idempotent, quick when done)
+//! - `dist`   builds the app in release into dist/ (to upload to a CDN)
 //! - `run`    builds the app in release and serves it with the API and demo data
 //! - `test`   fmt, clippy (native + wasm), native tests, server API tests on a
 //!   throwaway PostgreSQL cluster, browser tests, end-to-end
@@ -30,6 +31,7 @@ fn main() -> ExitCode {
     };
     let result = match task {
         "setup" => setup::setup().map(drop),
+        "dist" => dist_task(rest),
         "run" => run::run(rest),
         "test" => test::test(rest),
         "bench" => bench::bench(rest),
@@ -48,6 +50,17 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Builds the release app into dist/ (after setup).
+fn dist_task(args: &[String]) -> Result<(), String> {
+    if !args.is_empty() {
+        return Err(format!("dist takes no options, got {args:?}"));
+    }
+    setup::setup()?;
+    run::build_app_release()?;
+    println!("the app is in {}", shell::root().join("dist").display());
+    Ok(())
 }
 
 /// Starts a throwaway cluster, runs `select 1` on it and drops it: the
@@ -69,6 +82,8 @@ tasks:
   setup   install the wasm32 target, Trunk, wasm-bindgen-cli, wasm-opt, axe-core,
           Chromium, chromedriver, wrk and PostgreSQL (with pg_trgm) when missing
           or at the wrong version
+  dist    build the app (release) into dist/: one stylesheet, hashed files with
+          .br and .gz copies beside them, ready for a CDN or --static-dir
   run     build the app (release) and start the server with demo data
           [--addr 127.0.0.1:8080] [--data-dir data] [--no-demo]
   test    fmt, clippy (native and wasm32), native tests, the server's API tests on a

@@ -1,0 +1,135 @@
+//! A cold load of the list: index.html asks for `/me` and the list's page
+//! while the wasm loads, the app takes those answers instead of asking
+//! again, a refused token still ends at sign-in, and the release build's
+//! files go out precompressed.
+
+use serde_json::Value;
+use users_e2e::{ApiClient, Browser, By, Server};
+
+/// The API requests the page made, as `[path?query, ...]` (Resource Timing).
+async fn api_requests(browser: &Browser) -> Vec<String> {
+    let list = browser
+        .eval(
+            "return performance.getEntriesByType('resource')
+                .map(e => new URL(e.name))
+                .filter(u => u.pathname.startsWith('/api/'))
+                .map(u => u.pathname + u.search);",
+        )
+        .await;
+    list.as_array()
+        .expect("a list")
+        .iter()
+        .map(|v| v.as_str().expect("a string").to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_first_view_is_asked_for_before_the_app_runs_and_only_once() {
+    let server = Server::start_with(|cli| {
+        cli.run(&["seed-demo", "--users", "80"]);
+    });
+    let api = ApiClient::new(&server.base_url, &server.admin_token);
+    let browser = Browser::start().await;
+    browser.sign_in(&server.base_url, &server.admin_token).await;
+
+    // A new document on a deep link: page 2 of a search.
+    browser.goto(&server.url("/users?q=a&page=2")).await;
+    let expected = api
+        .get("/users?status=active&query=a&page=2&per_page=25")
+        .await;
+    let last = expected["entries"]
+        .as_array()
+        .and_then(|e| e.last())
+        .and_then(|u| u["email"].as_str())
+        .expect("page 2 has users")
+        .to_string();
+    browser
+        .wait_for(
+            "page 2's last user in the table",
+            &format!(
+                "document.querySelector('tbody') && document.querySelector('tbody').textContent.includes({})",
+                Value::String(last)
+            ),
+        )
+        .await;
+
+    let requests = api_requests(&browser).await;
+    let list = "/api/v1/users?status=active&query=a&page=2&per_page=25";
+    assert_eq!(
+        requests.iter().filter(|r| *r == "/api/v1/me").count(),
+        1,
+        "{requests:?}"
+    );
+    assert_eq!(
+        requests.iter().filter(|r| *r == list).count(),
+        1,
+        "{requests:?}"
+    );
+    // Both were index.html's own requests (its script runs before the
+    // app's module can), and the app took their answers and config.json's.
+    let left = browser
+        .eval("return window.usersConsoleEarly ? Object.keys(window.usersConsoleEarly) : null;")
+        .await;
+    assert_eq!(left, serde_json::json!([]), "answers the app did not take");
+    let stylesheets = browser
+        .eval("return document.querySelectorAll('link[rel=stylesheet]').length;")
+        .await;
+    assert_eq!(stylesheets, 1, "one stylesheet");
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_refused_token_still_ends_at_sign_in() {
+    let server = Server::start();
+    let browser = Browser::start().await;
+    browser.goto(&server.url("/sign-in")).await;
+    browser.find(By::role("button", "Sign in")).await;
+    browser
+        .eval(&format!(
+            "sessionStorage.setItem('users-console.access-token', 'uat_{}'); return null;",
+            "x".repeat(49)
+        ))
+        .await;
+    browser.goto(&server.url("/users")).await;
+    browser.find(By::role("button", "Sign in")).await;
+    browser
+        .wait_for_text("Your session ended. Sign in again.")
+        .await;
+    assert!(browser.path().await.starts_with("/sign-in"));
+    let tables = browser
+        .eval("return document.querySelectorAll('table').length;")
+        .await;
+    assert_eq!(tables, 0);
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn the_release_files_go_out_precompressed() {
+    let server = Server::start();
+    let client = reqwest::Client::new();
+    let index = client
+        .get(server.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let wasm = index
+        .split('"')
+        .find(|part| part.ends_with("_bg.wasm"))
+        .expect("index.html names the wasm")
+        .to_string();
+    for (accept, encoding) in [("br, gzip", "br"), ("gzip", "gzip")] {
+        let response = client
+            .get(server.url(&wasm))
+            .header("accept-encoding", accept)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.headers()["content-encoding"], encoding);
+        assert_eq!(response.headers()["content-type"], "application/wasm");
+        assert_eq!(response.headers()["vary"], "accept-encoding");
+    }
+}
