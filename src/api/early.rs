@@ -4,16 +4,18 @@
 //! travel; the client takes an answer from here instead of asking again.
 //!
 //! The script guesses the list's request from the URL the way
-//! `users_api::ListQuery` reads it; a guess the app never makes is left
-//! unused. Each answer is handed out once, so a later identical request
-//! (a reload of the list) goes to the server.
+//! `users_api::ListQuery` reads it, and the API's base from what this tab
+//! last read in `config.json` ([`remember_api_base`]), so with a session it
+//! need not wait for `config.json`. An answer is used only for exactly the
+//! URL it came from; a guess the app never makes is left unused. Each is
+//! handed out once, so a later identical request goes to the server.
 
 use js_sys::{Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-/// The global the inline script fills: `{config, "/me": Promise<{status,
-/// body}>, …}`, keyed by the path after `/api/v1`.
+/// The global the inline script fills: `{config, "/me": Promise<{url,
+/// status, body}>, …}`, keyed by the path after `/api/v1`.
 const GLOBAL: &str = "usersConsoleEarly";
 
 fn take(key: &str) -> Option<Promise> {
@@ -31,9 +33,24 @@ fn take(key: &str) -> Option<Promise> {
 /// `Request.url` says it), if the script asked it and it arrived.
 pub async fn answer(url: &str) -> Option<(u16, String)> {
     let answer = JsFuture::from(take(api_path(url)?)?).await.ok()?;
+    let asked = Reflect::get(&answer, &"url".into()).ok()?.as_string()?;
+    if asked != url {
+        return None;
+    }
     let status = Reflect::get(&answer, &"status".into()).ok()?.as_f64()?;
     let body = Reflect::get(&answer, &"body".into()).ok()?.as_string()?;
     Some((status as u16, body))
+}
+
+/// `sessionStorage` key of the API base this tab last read from `config.json`.
+const API_BASE_KEY: &str = "users-console.api-base";
+
+/// Remembers `api_base` for this tab, for the script's next start.
+pub fn remember_api_base(api_base: &str) {
+    let storage = web_sys::window().and_then(|w| w.session_storage().ok().flatten());
+    if let Some(storage) = storage {
+        let _ = storage.set_item(API_BASE_KEY, api_base);
+    }
 }
 
 /// `config.json` as the script read it (`None`: no script ran, or it failed).

@@ -24,19 +24,23 @@ pub struct Config {
 
 impl Config {
     /// Loads `/config.json` (as `index.html` already read it, if it did); a
-    /// missing or unreadable file means same origin.
+    /// missing or unreadable file means same origin. The base is remembered
+    /// for the tab (see `early`).
     pub async fn load() -> Config {
-        if let Some(read) = early::config().await {
-            let api_base = js_sys::Reflect::get(&read, &"api_base".into())
-                .ok()
-                .and_then(|v| v.as_string())
-                .unwrap_or_default();
-            return Config { api_base };
-        }
-        match Request::get("/config.json").send().await {
-            Ok(response) if response.ok() => response.json().await.unwrap_or_default(),
-            _ => Config::default(),
-        }
+        let config = match early::config().await {
+            Some(read) => Config {
+                api_base: js_sys::Reflect::get(&read, &"api_base".into())
+                    .ok()
+                    .and_then(|v| v.as_string())
+                    .unwrap_or_default(),
+            },
+            None => match Request::get("/config.json").send().await {
+                Ok(response) if response.ok() => response.json().await.unwrap_or_default(),
+                _ => Config::default(),
+            },
+        };
+        early::remember_api_base(&config.api_base);
+        config
     }
 }
 
