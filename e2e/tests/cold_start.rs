@@ -99,7 +99,7 @@ async fn first_view_from_early_answers(
 }
 
 #[tokio::test]
-async fn a_refused_token_still_ends_at_sign_in() {
+async fn a_refused_token_ends_at_sign_in_and_signing_in_shows_the_list() {
     let server = Server::start();
     let browser = Browser::start().await;
     browser.goto(&server.url("/sign-in")).await;
@@ -120,6 +120,22 @@ async fn a_refused_token_still_ends_at_sign_in() {
         .eval("return document.querySelectorAll('table').length;")
         .await;
     assert_eq!(tables, 0);
+
+    // The early list answer (a 401 for the refused token) is not the new
+    // session's: signing in goes back to the list, which loads.
+    browser
+        .fill(By::role("textbox", "Access token"), &server.admin_token)
+        .await;
+    browser.click(By::role("button", "Sign in")).await;
+    browser.find(By::role("heading", "Users")).await;
+    browser.wait_for_text("Ada Admin").await;
+    browser
+        .wait_for(
+            "the list's row",
+            "document.querySelectorAll('tbody tr th[scope=row]').length === 1",
+        )
+        .await;
+    assert_eq!(browser.path().await, "/users");
     browser.close().await;
 }
 

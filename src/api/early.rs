@@ -15,7 +15,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 /// The global the inline script fills: `{config, "/me": Promise<{url,
-/// status, body}>, …}`, keyed by the path after `/api/v1`.
+/// token, status, body}>, …}`, keyed by the path after `/api/v1`.
 const GLOBAL: &str = "usersConsoleEarly";
 
 fn take(key: &str) -> Option<Promise> {
@@ -30,15 +30,19 @@ fn take(key: &str) -> Option<Promise> {
 }
 
 /// The answer (status and body) already asked for `url` (absolute, as
-/// `Request.url` says it), if the script asked it and it arrived.
-pub async fn answer(url: &str) -> Option<(u16, String)> {
+/// `Request.url` says it) with `token`, if the script asked exactly that and
+/// it arrived. (An answer for another token — the stored one was refused and
+/// the user signed in again — is not the caller's.)
+pub async fn answer(url: &str, token: Option<&str>) -> Option<(u16, String)> {
     let answer = JsFuture::from(take(api_path(url)?)?).await.ok()?;
-    let asked = Reflect::get(&answer, &"url".into()).ok()?.as_string()?;
-    if asked != url {
+    let field = |name: &str| Reflect::get(&answer, &name.into()).ok();
+    let asked = field("url")?.as_string()?;
+    let asked_with = field("token")?.as_string()?;
+    if asked != url || Some(asked_with.as_str()) != token {
         return None;
     }
-    let status = Reflect::get(&answer, &"status".into()).ok()?.as_f64()?;
-    let body = Reflect::get(&answer, &"body".into()).ok()?.as_string()?;
+    let status = field("status")?.as_f64()?;
+    let body = field("body")?.as_string()?;
     Some((status as u16, body))
 }
 

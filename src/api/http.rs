@@ -120,7 +120,10 @@ async fn send<T: DeserializeOwned>(
 async fn fetch(request: Result<Request, gloo_net::Error>) -> Result<String, ApiError> {
     let request = request.map_err(|e| ApiError::Network(e.to_string()))?;
     let early = match request.method() {
-        gloo_net::http::Method::GET => early::answer(&request.url()).await,
+        gloo_net::http::Method::GET => {
+            let token = request.headers().get("Access-Token");
+            early::answer(&request.url(), token.as_deref()).await
+        }
         _ => None,
     };
     let (status, body) = match early {
