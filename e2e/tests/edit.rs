@@ -158,3 +158,29 @@ async fn edit_direct_roles_while_group_roles_stay_read_only() {
         .any(|s| s["group"]["name"] == group_name.as_str()));
     browser.close().await;
 }
+
+#[tokio::test]
+async fn a_space_typed_in_the_email_stays_where_it_was_typed() {
+    let server = Server::start();
+    let browser = Browser::start().await;
+    browser.sign_in(&server.base_url, &server.admin_token).await;
+    browser.click(By::role("link", "Add new")).await;
+    // An email field's value drops a trailing space; the form used to write
+    // that back into the field, so the space vanished and the next key
+    // landed without it.
+    browser
+        .fill(By::role("textbox", "Email"), "grace hopper@acme.example")
+        .await;
+    let typed = browser
+        .eval("return document.getElementById('user-email').value;")
+        .await;
+    assert_eq!(typed, "grace hopper@acme.example");
+    browser.press(Browser::TAB).await;
+    let email = browser.find(By::role("textbox", "Email")).await;
+    assert_eq!(
+        email.attr("aria-invalid").await.unwrap().as_deref(),
+        Some("true"),
+        "an email with a space is refused on the field"
+    );
+    browser.close().await;
+}

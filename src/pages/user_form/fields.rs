@@ -127,7 +127,13 @@ pub(super) fn text_field(
                 aria-invalid=move || invalid(errors, key)().then_some("true")
                 aria-describedby=move || invalid(errors, key)().then(|| error_id(key))
                 on:input=move |ev| {
-                    value.set(event_target_value(&ev));
+                    // An email field reads back without a trailing space:
+                    // writing that into the field would drop the space just
+                    // typed, so only a real change is written.
+                    let typed = event_target_value(&ev);
+                    if value.with_untracked(|v| *v != typed) {
+                        value.set(typed);
+                    }
                     if key == "email" {
                         archived_email.set(None);
                     }
