@@ -123,7 +123,7 @@ pub fn render(
         let _ = writeln!(
             r,
             "Over by {:.1} KB gzip ({:.0}%); brotli, which CDNs serve to current browsers, is {:.1} KB. \
-             Where the bytes go and what was tried: README, \"Performance\" → \"App size\".\n",
+             Where the bytes go and what was tried: README, \"Performance\" → \"Cold start and app size\".\n",
             kb(gzip) - APP_GZIP_BUDGET_KB,
             (kb(gzip) / APP_GZIP_BUDGET_KB - 1.0) * 100.0,
             kb(brotli)
