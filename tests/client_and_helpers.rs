@@ -11,7 +11,7 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn decode(status: u16, json: &str) -> ApiError {
-    ApiError::from_response(status, serde_json::from_str::<ErrorBody>(json).ok())
+    ApiError::from_body(status, json)
 }
 
 #[wasm_bindgen_test]
@@ -88,7 +88,27 @@ async fn stale_version_carries_the_current_user() {
         ..ErrorBody::new(users_api::ErrorCode::StaleVersion, "changed")
     };
     let json = serde_json::to_string(&body).unwrap();
-    assert!(matches!(decode(412, &json), ApiError::StaleVersion { .. }));
+    match decode(412, &json) {
+        ApiError::StaleVersion { current } => assert_eq!(current.summary.first_name, "Robert"),
+        other => panic!("{other:?}"),
+    }
+    // A group's stale answer carries the group.
+    let group = r#"{"error":{"code":"stale_version","message":"x"},"current":{"id":3,"name":"QA team","description":"","roles":[],"member_count":2,"version":4,"created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z"}}"#;
+    match decode(412, group) {
+        ApiError::StaleGroup { current } => {
+            assert_eq!(current.name, "QA team");
+            assert_eq!(current.version, 4);
+        }
+        other => panic!("{other:?}"),
+    }
+    // Neither shape: the server's message, as an unexpected answer.
+    assert!(matches!(
+        decode(
+            412,
+            r#"{"error":{"code":"stale_version","message":"x"},"current":{"id":3}}"#
+        ),
+        ApiError::Unexpected { status: 412, .. }
+    ));
 }
 
 #[wasm_bindgen_test]

@@ -1,7 +1,21 @@
 //! The one error type of every API call, decoded from the contract's error
 //! body (`users_api::ErrorBody`) or from a failure to reach the server.
 
-use users_api::{AgentRef, Current, ErrorBody, ErrorCode, FieldErrors, Group, UserDetail};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use users_api::{AgentRef, ErrorCode, ErrorDetail, FieldErrors, Group, UserDetail};
+
+/// `users_api::ErrorBody` as the client reads it: `current` stays raw until
+/// the code says what it is, so the app carries no buffering decoder for
+/// the untagged `Current` (11 KB of wasm gzip).
+#[derive(Deserialize)]
+struct ErrorBodyRead {
+    error: ErrorDetail,
+    #[serde(default)]
+    agents: Option<Vec<AgentRef>>,
+    #[serde(default)]
+    current: Option<Box<RawValue>>,
+}
 
 /// Everything an API call can fail with. Each contract error code has its
 /// own variant, carrying the extra data the code comes with.
@@ -44,10 +58,10 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    /// Decodes an error response. `body` is `None` when the body was not the
-    /// contract's error shape.
-    pub fn from_response(status: u16, body: Option<ErrorBody>) -> Self {
-        let Some(body) = body else {
+    /// Decodes an error response from its status and body; a body that is
+    /// not the contract's error shape is judged by the status alone.
+    pub fn from_body(status: u16, body: &str) -> Self {
+        let Ok(body) = serde_json::from_str::<ErrorBodyRead>(body) else {
             return match status {
                 401 => ApiError::Unauthenticated,
                 403 => ApiError::Forbidden,
@@ -59,7 +73,7 @@ impl ApiError {
                 },
             };
         };
-        let ErrorBody {
+        let ErrorBodyRead {
             error,
             agents,
             current,
@@ -79,14 +93,20 @@ impl ApiError {
             ErrorCode::EmailArchived => ApiError::EmailArchived {
                 fields: error.fields.unwrap_or_default(),
             },
-            ErrorCode::StaleVersion => match current {
-                Some(Current::User(current)) => ApiError::StaleVersion { current },
-                Some(Current::Group(current)) => ApiError::StaleGroup { current },
-                None => ApiError::Unexpected {
-                    status,
-                    message: error.message,
-                },
-            },
+            // The user or the group as it is now, told apart by their fields.
+            ErrorCode::StaleVersion => {
+                let raw = current.as_deref().map_or("", RawValue::get);
+                if let Ok(current) = serde_json::from_str::<Box<UserDetail>>(raw) {
+                    ApiError::StaleVersion { current }
+                } else if let Ok(current) = serde_json::from_str::<Box<Group>>(raw) {
+                    ApiError::StaleGroup { current }
+                } else {
+                    ApiError::Unexpected {
+                        status,
+                        message: error.message,
+                    }
+                }
+            }
             ErrorCode::PayloadTooLarge => ApiError::PayloadTooLarge,
             ErrorCode::Invalid => ApiError::Invalid {
                 fields: error.fields.unwrap_or_default(),

@@ -6,9 +6,9 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use users_api::{
-    AddMembers, AuditPage, AuditQuery, DeleteResult, DeleteUser, ErrorBody, Group, GroupDeletion,
-    GroupId, GroupMember, GroupPatch, IdentityProvider, ListQuery, Me, NewGroup, NewUser, Page,
-    PageQuery, ParamStyle, RevealedToken, Role, UserDetail, UserId, UserPatch, UserSummary,
+    AddMembers, AuditPage, AuditQuery, DeleteResult, DeleteUser, Group, GroupDeletion, GroupId,
+    GroupMember, GroupPatch, IdentityProvider, ListQuery, Me, NewGroup, NewUser, Page, PageQuery,
+    ParamStyle, RevealedToken, Role, UserDetail, UserId, UserPatch, UserSummary,
 };
 use web_sys::AbortController;
 
@@ -143,10 +143,7 @@ async fn fetch(request: Result<Request, gloo_net::Error>) -> Result<String, ApiE
     if (200..300).contains(&status) {
         Ok(body)
     } else {
-        Err(ApiError::from_response(
-            status,
-            serde_json::from_str::<ErrorBody>(&body).ok(),
-        ))
+        Err(ApiError::from_body(status, &body))
     }
 }
 
