@@ -7,8 +7,9 @@
 //! `users_api::ListQuery` reads it, and the API's base from what this tab
 //! last read in `config.json` ([`remember_api_base`]), so with a session it
 //! need not wait for `config.json`. An answer is used only for exactly the
-//! URL it came from; a guess the app never makes is left unused. Each is
-//! handed out once, so a later identical request goes to the server.
+//! URL and token it was asked with; a guess the app never makes is left
+//! unused. Each is handed out once, so a later identical request goes to
+//! the server.
 
 use js_sys::{Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
