@@ -155,10 +155,10 @@ pub fn cold_start_section(figures: &[ColdStart]) -> String {
         r,
         "## Cold start beside React\n\nNavigation → 25 user rows in the table, fresh browser context per run, every API answered inside the page \
          (the console's answers recorded from the server), files from a plain static server without compression; the apps take turns run by run. \
-         Median ms (min–max) of {} runs per app.\n",
+         Median ms (min–max) per app: {}.\n",
         cpus.iter()
             .filter_map(|cpu| figures.iter().find(|f| f.cpu == *cpu))
-            .map(|f| format!("{} at CPU ×{}", f.runs, f.cpu))
+            .map(|f| format!("{} runs at CPU ×{}", f.runs, f.cpu))
             .collect::<Vec<_>>()
             .join(" and ")
     );
@@ -374,6 +374,36 @@ mod tests {
     use super::*;
 
     const REPORT: &str = "# Benchmark report\n\nMeasured then.\n\n## App transfer size\n\nsizes\n\n## Server at 10 users (SQLite)\n\nfast\n\n## Server at 10 users (PostgreSQL)\n\nold\n\n## Browser at 10 users (headless Chromium, 3 runs)\n\nbrowser\n";
+
+    #[test]
+    fn cold_start_section_shows_each_build_and_the_ratio_against_its_budget() {
+        let figure = |app: &str, cpu, median_ms| ColdStart {
+            app: app.into(),
+            cpu,
+            median_ms,
+            min_ms: median_ms - 10.0,
+            max_ms: median_ms + 10.0,
+            runs: if cpu == 1 { 10 } else { 8 },
+        };
+        let figures = [
+            figure("lean-react", 1, 160.0),
+            figure("console", 1, 120.0),
+            figure("lean-react", 4, 500.0),
+            figure("console", 4, 450.0),
+        ];
+        let section = cold_start_section(&figures);
+        assert!(
+            section.contains("10 runs at CPU ×1 and 8 runs at CPU ×4"),
+            "{section}"
+        );
+        assert!(section.contains("| build | CPU ×1 | CPU ×4 |"), "{section}");
+        assert!(
+            section.contains("| console | 120 (110–130) | 450 (440–460) |"),
+            "{section}"
+        );
+        assert!(section.contains("CPU ×1: the console takes 0.75 × the lean React build's time (budget ≤ 0.8: ✅ within budget)"), "{section}");
+        assert!(section.contains("CPU ×4: the console takes 0.90 × the lean React build's time (budget ≤ 0.8: ❌ over budget)"), "{section}");
+    }
 
     #[test]
     fn postgres_sections_replace_the_old_ones_after_sqlite() {
