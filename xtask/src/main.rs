@@ -5,7 +5,8 @@
 //! - `run`    builds the app in release and serves it with the API and demo data
 //! - `test`   fmt, clippy (native + wasm), native tests, server API tests on a
 //!   throwaway PostgreSQL cluster, browser tests, end-to-end
-//! - `bench`  app size, server latency/throughput, browser timings → bench/REPORT.md
+//! - `bench`  app size, server latency/throughput, browser timings and the
+//!   cold start beside React builds of the same page → bench/REPORT.md
 //! - `screenshots` PNGs of the main views → docs/screenshots/
 //! - `pg-check` starts a throwaway PostgreSQL cluster, queries it, stops it
 //!
@@ -94,6 +95,9 @@ tasks:
            of bench/REPORT.md and keeps the others]
           [--load-only: only the mixed load (64 clients, 1,000 idle connections,
            peak memory) on both backends, written to target/bench-load.md]
+          [--cold-start-only: only the cold start beside the React builds in
+           bench/cold-start/ (built with npm once), written to
+           target/bench-cold-start.md]
   screenshots  PNGs of the main views (list light and dark, 360 px, add form with
           errors, edit, delete and token dialogs) into docs/screenshots/
   pg-check  start a throwaway PostgreSQL cluster (as `test` does), query it, stop it";
