@@ -69,6 +69,9 @@ impl<'a> By<'a> {
 pub struct Browser {
     pub client: Client,
     driver: Child,
+    /// Chromium's profile, ours so it is removed with the Browser: a killed
+    /// Chromium leaves its own temporary profile (~100 MB) behind in /tmp.
+    _profile: tempfile::TempDir,
 }
 
 impl Browser {
@@ -90,12 +93,20 @@ impl Browser {
             assert!(started.elapsed() < WAIT, "chromedriver did not start");
             std::thread::sleep(Duration::from_millis(50));
         }
+        let profile = tempfile::Builder::new()
+            .prefix("users-e2e-chromium")
+            .tempdir()
+            .expect("a temporary Chromium profile");
         let client = ClientBuilder::new(HttpConnector::new())
-            .capabilities(capabilities())
+            .capabilities(capabilities(profile.path()))
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
             .expect("WebDriver session");
-        Browser { client, driver }
+        Browser {
+            client,
+            driver,
+            _profile: profile,
+        }
     }
 
     pub async fn goto(&self, url: &str) {
@@ -439,7 +450,7 @@ impl WebDriverCompatibleCommand for SessionCommand {
 }
 
 /// Headless Chromium with the flags in the workspace's webdriver.json.
-fn capabilities() -> Capabilities {
+fn capabilities(profile: &std::path::Path) -> Capabilities {
     let path = workspace_root().join("webdriver.json");
     let text =
         std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
@@ -447,6 +458,7 @@ fn capabilities() -> Capabilities {
     caps["goog:chromeOptions"]["binary"] = json!("/usr/bin/chromium");
     if let Some(args) = caps["goog:chromeOptions"]["args"].as_array_mut() {
         args.push(json!("--window-size=1280,900"));
+        args.push(json!(format!("--user-data-dir={}", profile.display())));
     }
     caps["goog:loggingPrefs"] = json!({"browser": "ALL"});
     match caps {

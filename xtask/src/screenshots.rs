@@ -19,19 +19,21 @@ pub fn screenshots(args: &[String]) -> Result<(), String> {
     ))?;
     let out = root().join("docs/screenshots");
     std::fs::create_dir_all(&out).map_err(|e| format!("create {}: {e}", out.display()))?;
-    run(cmd(
-        root()
-            .join("target/debug/screenshots")
-            .to_str()
-            .expect("UTF-8 path"),
-        &[out.to_str().expect("UTF-8 path")],
-    )
-    .env("CHROMEDRIVER", &tools.chromedriver)
-    .env(
-        "USERS_E2E_SERVER_BIN",
-        root().join("target/debug/users-server"),
-    )
-    .env("USERS_E2E_DIST", root().join("dist")))?;
+    let scratch = crate::shell::BrowserScratch::new("screenshots")?;
+    run(scratch
+        .apply(&mut cmd(
+            root()
+                .join("target/debug/screenshots")
+                .to_str()
+                .expect("UTF-8 path"),
+            &[out.to_str().expect("UTF-8 path")],
+        ))
+        .env("CHROMEDRIVER", &tools.chromedriver)
+        .env(
+            "USERS_E2E_SERVER_BIN",
+            root().join("target/debug/users-server"),
+        )
+        .env("USERS_E2E_DIST", root().join("dist")))?;
     println!("\nscreenshots written to {}", out.display());
     Ok(())
 }

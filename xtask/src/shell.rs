@@ -78,3 +78,30 @@ fn describe(command: &Command) -> String {
     }
     text
 }
+
+/// A scratch `TMPDIR` for commands that start Chromium, emptied before use
+/// and removed when dropped. chromedriver keeps each session's profile
+/// (~100 MB once the test wasm is in its HTTP cache) in `TMPDIR`, and a
+/// Chromium that is ended rather than quit leaves it there: a dozen test
+/// binaries a run filled a shared disk within a day.
+pub struct BrowserScratch(PathBuf);
+
+impl BrowserScratch {
+    pub fn new(name: &str) -> Result<Self, String> {
+        let dir = root().join("target/tmp").join(name);
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).map_err(|e| format!("create {}: {e}", dir.display()))?;
+        Ok(BrowserScratch(dir))
+    }
+
+    /// Points `command`'s temporary files into the scratch folder.
+    pub fn apply<'c>(&self, command: &'c mut Command) -> &'c mut Command {
+        command.env("TMPDIR", &self.0)
+    }
+}
+
+impl Drop for BrowserScratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}

@@ -6,7 +6,7 @@
 
 use crate::run::build_app_release;
 use crate::setup::setup;
-use crate::shell::{cmd, root, run};
+use crate::shell::{cmd, root, run, BrowserScratch};
 
 pub fn test(args: &[String]) -> Result<(), String> {
     let skip_e2e = args.iter().any(|a| a == "--skip-e2e");
@@ -69,17 +69,20 @@ pub fn test(args: &[String]) -> Result<(), String> {
     server_tests_on_postgres(&tools.schemathesis)?;
 
     step("browser tests (wasm-bindgen-test, headless Chromium)");
-    run(cmd(
-        "cargo",
-        &[
-            "test",
-            "-p",
-            "users-console",
-            "--target",
-            "wasm32-unknown-unknown",
-        ],
-    )
-    .env("CHROMEDRIVER", &tools.chromedriver))?;
+    let scratch = BrowserScratch::new("browser-tests")?;
+    run(scratch
+        .apply(&mut cmd(
+            "cargo",
+            &[
+                "test",
+                "-p",
+                "users-console",
+                "--target",
+                "wasm32-unknown-unknown",
+            ],
+        ))
+        .env("CHROMEDRIVER", &tools.chromedriver))?;
+    drop(scratch);
 
     if skip_e2e {
         println!("\n(end-to-end tests skipped by --skip-e2e)");
@@ -87,17 +90,20 @@ pub fn test(args: &[String]) -> Result<(), String> {
         step("end-to-end tests (release app + real server + headless Chromium)");
         build_app_release()?;
         run(&mut cmd("cargo", &["build", "-p", "users-server"]))?;
-        run(cmd(
-            "cargo",
-            &["test", "-p", "users-e2e", "--", "--test-threads", "2"],
-        )
-        .env("CHROMEDRIVER", &tools.chromedriver)
-        .env(
-            "USERS_E2E_SERVER_BIN",
-            root().join("target/debug/users-server"),
-        )
-        .env("USERS_E2E_DIST", root().join("dist"))
-        .env("USERS_E2E_AXE", &tools.axe_core))?;
+        let scratch = BrowserScratch::new("e2e")?;
+        run(scratch
+            .apply(&mut cmd(
+                "cargo",
+                &["test", "-p", "users-e2e", "--", "--test-threads", "2"],
+            ))
+            .env("CHROMEDRIVER", &tools.chromedriver)
+            .env(
+                "USERS_E2E_SERVER_BIN",
+                root().join("target/debug/users-server"),
+            )
+            .env("USERS_E2E_DIST", root().join("dist"))
+            .env("USERS_E2E_AXE", &tools.axe_core))?;
+        drop(scratch);
 
         step("benchmark smoke run (cargo xtask bench --quick; no figure is asserted)");
         crate::bench::bench(&["--quick".to_string()])?;

@@ -296,7 +296,11 @@ fn browser(
     let users = sizes.browser_users;
     println!("\n== browser at {users} users");
     let (bench_server, _, _) = server::start(server_bin, &Backend::sqlite(users), users)?;
-    let out = Command::new(root().join("target").join(profile).join("browser-bench"))
+    let scratch = crate::shell::BrowserScratch::new("browser-bench")?;
+    let out = scratch
+        .apply(&mut Command::new(
+            root().join("target").join(profile).join("browser-bench"),
+        ))
         .args([
             format!("http://{}", bench_server.addr),
             bench_server.token.clone(),
