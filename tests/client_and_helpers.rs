@@ -124,6 +124,7 @@ async fn the_memory_client_orders_searches_and_pages_like_the_server() {
         query: query.into(),
         page,
         per_page,
+        filter: Default::default(),
     };
     let page = client.list_users(&list("", 1, 25)).await.unwrap();
     let emails: Vec<&str> = page.entries.iter().map(|u| u.email.as_str()).collect();

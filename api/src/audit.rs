@@ -9,7 +9,7 @@ use crate::query::QueryError;
 use crate::types::{GroupRef, UserId};
 
 /// Every action the log records.
-pub const AUDIT_ACTIONS: [&str; 13] = [
+pub const AUDIT_ACTIONS: [&str; 14] = [
     "user.create",
     "user.update",
     "user.archive",
@@ -21,6 +21,7 @@ pub const AUDIT_ACTIONS: [&str; 13] = [
     "group.delete",
     "group.members.add",
     "group.members.remove",
+    "users.export",
     "audit.prune",
     "demo.seed",
 ];

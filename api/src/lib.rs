@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod error;
+pub mod filter;
 pub mod group;
 pub mod identity;
 pub mod query;
@@ -15,11 +16,14 @@ pub mod validation;
 
 pub use audit::{AuditEntry, AuditFilter, AuditPage, AuditPerson, AuditQuery};
 pub use error::{Current, ErrorBody, ErrorCode, ErrorDetail, FieldErrors};
+pub use filter::{SourceFilter, UserFilter};
 pub use group::{
     AddMembers, Group, GroupDeletion, GroupId, GroupMember, GroupPatch, NewGroup, PageQuery,
     RoleLoss,
 };
-pub use query::{ListQuery, ParamStyle, UserStatus, DEFAULT_PER_PAGE, MAX_PER_PAGE};
+pub use query::{
+    ListParamError, ListQuery, ParamStyle, UserStatus, DEFAULT_PER_PAGE, MAX_PER_PAGE,
+};
 pub use types::*;
 pub use validation::{Email, PersonName};
 

@@ -5,6 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::FieldErrors;
+use crate::filter::UserFilter;
+
 /// `per_page` when the client gives none.
 pub const DEFAULT_PER_PAGE: u32 = 25;
 /// Largest `per_page` the server accepts.
@@ -37,11 +40,13 @@ impl UserStatus {
     }
 }
 
-/// A validated list request: tab, search text, page (1-based) and page size.
+/// A validated list request: tab, search text, access-review filter, page
+/// (1-based) and page size.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ListQuery {
     pub status: UserStatus,
     pub query: String,
+    pub filter: UserFilter,
     pub page: u32,
     pub per_page: u32,
 }
@@ -51,6 +56,7 @@ impl Default for ListQuery {
         ListQuery {
             status: UserStatus::Active,
             query: String::new(),
+            filter: UserFilter::default(),
             page: 1,
             per_page: DEFAULT_PER_PAGE,
         }
@@ -60,6 +66,15 @@ impl Default for ListQuery {
 /// What is wrong with a list query parameter (a 400 on the server).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueryError(pub String);
+
+/// What is wrong with a users list request's parameters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ListParamError {
+    /// Tab or paging (a 400 `bad_request`).
+    Bad(QueryError),
+    /// The filter's values, by parameter (a 422 `invalid`).
+    Invalid(FieldErrors),
+}
 
 /// Which parameter names a query is written with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,22 +117,27 @@ impl ListQuery {
         Ok(ListQuery {
             status,
             query: query.unwrap_or("").trim().to_string(),
+            filter: UserFilter::default(),
             page,
             per_page,
         })
     }
 
-    /// Parses parameters looked up by name in `style`, strictly.
+    /// Parses parameters looked up by name in `style`, strictly: tab and
+    /// paging first, then the filter.
     pub fn from_params<'a>(
         style: ParamStyle,
         get: impl Fn(&str) -> Option<&'a str>,
-    ) -> Result<Self, QueryError> {
-        Self::parse(
+    ) -> Result<Self, ListParamError> {
+        let base = Self::parse(
             get("status"),
             get(style.search_name()),
             get("page"),
             get("per_page"),
         )
+        .map_err(ListParamError::Bad)?;
+        let filter = UserFilter::from_params(style, &get).map_err(ListParamError::Invalid)?;
+        Ok(ListQuery { filter, ..base })
     }
 
     /// Parses parameters leniently: each one that is not valid takes its
@@ -132,13 +152,17 @@ impl ListQuery {
                 Self::parse(one("status"), None, one("page"), one("per_page")).is_ok()
             })
         };
-        Self::parse(
+        let base = Self::parse(
             valid("status"),
             get(style.search_name()),
             valid("page"),
             valid("per_page"),
         )
-        .expect("every parameter was checked on its own")
+        .expect("every parameter was checked on its own");
+        ListQuery {
+            filter: UserFilter::from_params_lenient(style, &get),
+            ..base
+        }
     }
 
     /// The parameters that say this query in `style` (not yet URL-encoded).
@@ -161,10 +185,13 @@ impl ListQuery {
                 self.per_page == DEFAULT_PER_PAGE,
             ),
         ];
-        all.into_iter()
+        let mut params: Vec<_> = all
+            .into_iter()
             .filter(|(_, _, default)| style == ParamStyle::Api || !default)
             .map(|(name, value, _)| (name, value))
-            .collect()
+            .collect();
+        params.extend(self.filter.to_params(style));
+        params
     }
 
     /// The bounds [`ListQuery::parse`] enforces, for a query built in code.
@@ -227,6 +254,12 @@ mod tests {
         let q = ListQuery {
             status: UserStatus::Archived,
             query: "ann".into(),
+            filter: UserFilter {
+                role: Some("Production".into()),
+                source: Some(crate::filter::SourceFilter::Direct),
+                group: Some(4),
+                identity_provider: Some("Okta".into()),
+            },
             page: 3,
             per_page: 50,
         };

@@ -87,6 +87,7 @@ fn list(status: UserStatus, query: &str, page: u32, per_page: u32) -> ListQuery 
         query: query.into(),
         page,
         per_page,
+        filter: Default::default(),
     }
 }
 

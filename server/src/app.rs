@@ -141,7 +141,12 @@ fn cors(origins: &[String]) -> Result<CorsLayer, AppError> {
             header::IF_MATCH,
             HeaderName::from_static(crate::auth::ACCESS_TOKEN_HEADER),
         ])
-        .expose_headers([header::ETAG, header::LOCATION])
+        .expose_headers([
+            header::ETAG,
+            header::LOCATION,
+            header::CONTENT_DISPOSITION,
+            header::HeaderName::from_static(crate::routes::export::TOTAL_HEADER),
+        ])
         .max_age(std::time::Duration::from_secs(600)))
 }
 

@@ -35,7 +35,7 @@ impl Modify for Security {
          description = "Manage the users and groups of a company: roles with provenance, archive and restore, access tokens, audit log."),
     paths(
         routes::me::me,
-        routes::users::list_users, routes::users::create_user, routes::users::get_user,
+        routes::users::list_users, routes::export::export_users, routes::users::create_user, routes::users::get_user,
         routes::users::update_user, routes::users::delete_user, routes::users::restore_user,
         routes::tokens::reveal_token, routes::tokens::regenerate_token,
         routes::groups::list_groups, routes::groups::create_group, routes::groups::get_group,

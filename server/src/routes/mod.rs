@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod catalogue;
+pub mod export;
 pub mod groups;
 pub mod health;
 pub mod me;
@@ -19,6 +20,7 @@ pub fn api_v1() -> Router<AppState> {
     Router::new()
         .route("/me", get(me::me))
         .route("/users", get(users::list_users).post(users::create_user))
+        .route("/users/export.csv", get(export::export_users))
         .route(
             "/users/{id}",
             get(users::get_user)

@@ -7,15 +7,15 @@ use axum::Json;
 use users_api::rules;
 use users_api::validation::{validate_new_user, validate_patch, Context, Email};
 use users_api::{
-    DeleteResult, DeleteUser, ErrorBody, ListQuery, NewUser, Page, ParamStyle, UserDetail,
-    UserPatch, UserSummary,
+    DeleteResult, DeleteUser, ErrorBody, ListParamError, ListQuery, NewUser, Page, ParamStyle,
+    UserDetail, UserPatch, UserSummary,
 };
 
 use crate::auth::Admin;
 use crate::error::ApiError;
 use crate::extract::{if_match, ApiJson, ApiQuery, IdPath, OptionalJson};
 use crate::state::AppState;
-use crate::storage::EmailUse;
+use crate::storage::{EmailUse, StoreError};
 
 /// `"<version>"`, the user's entity tag.
 pub fn etag(version: i64) -> HeaderValue {
@@ -72,10 +72,15 @@ async fn add_email_conflict(
         ("query" = Option<String>, Query, description = "Case-insensitive substring of first name, last name, \"first last\" or email"),
         ("page" = Option<u32>, Query, description = "1-based page (default 1)"),
         ("per_page" = Option<u32>, Query, description = "1 to 100 (default 25)"),
+        ("role" = Option<String>, Query, description = "Only users who have this role (a catalogue name), by any source unless `source` says"),
+        ("source" = Option<String>, Query, description = "With `role`: `direct` (assigned to them) or `group` (from at least one of their groups)"),
+        ("group" = Option<i64>, Query, description = "Only members of this group"),
+        ("identity_provider" = Option<String>, Query, description = "Only users who sign in with this identity provider (by name)"),
     ),
     responses(
         (status = 200, description = "One page; a page past the end has no entries and true totals", body = Page<UserSummary>),
         (status = 400, description = "Bad query parameter", body = ErrorBody),
+        (status = 422, description = "A filter names no role, group or identity provider there is, or `source` without `role`; `fields` names the parameter", body = ErrorBody),
         (status = 401, description = "No valid token", body = ErrorBody),
         (status = 403, description = "Caller lacks Settings", body = ErrorBody),
     ),
@@ -85,9 +90,45 @@ pub async fn list_users(
     Admin(caller): Admin,
     query: ApiQuery,
 ) -> Result<Json<Page<UserSummary>>, ApiError> {
-    let q = ListQuery::from_params(ParamStyle::Api, |name| query.get(name))
-        .map_err(|e| ApiError::BadRequest(e.0))?;
+    let (q, _) = list_query(&state, caller.company_id, &query).await?;
     Ok(Json(state.store.list_users(caller.company_id, &q).await?))
+}
+
+/// The list request `query` names, checked: tab and paging (400), then the
+/// filter's values, each unknown role, group or provider a 422 on its
+/// parameter. Also answers the filtered group's name.
+pub(super) async fn list_query(
+    state: &AppState,
+    company_id: i64,
+    query: &ApiQuery,
+) -> Result<(ListQuery, Option<String>), ApiError> {
+    let q =
+        ListQuery::from_params(ParamStyle::Api, |name| query.get(name)).map_err(|e| match e {
+            ListParamError::Bad(e) => ApiError::BadRequest(e.0),
+            ListParamError::Invalid(fields) => ApiError::Invalid(fields),
+        })?;
+    let filter = &q.filter;
+    let (roles, providers) = if filter.role.is_some() || filter.identity_provider.is_some() {
+        state.store.validation_context(company_id).await?
+    } else {
+        Default::default()
+    };
+    let group = match filter.group {
+        Some(id) => match state.store.group(company_id, id).await {
+            Ok(group) => Some(group.name),
+            Err(StoreError::NotFound) => None,
+            Err(e) => return Err(e.into()),
+        },
+        None => None,
+    };
+    filter
+        .check_known(
+            |role| roles.iter().any(|r| r == role),
+            |_| group.is_some(),
+            |provider| providers.iter().any(|p| p == provider),
+        )
+        .map_err(ApiError::Invalid)?;
+    Ok((q, group))
 }
 
 /// Add a user.

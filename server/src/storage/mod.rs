@@ -28,6 +28,7 @@ use users_api::{AgentRef, ListQuery, Page, UserDetail, UserSummary};
 use crate::crypto::{KeyError, TokenCrypto};
 use shared_sql::{ReadPool, ReadTx, Tx, WritePool, WriteTx};
 
+pub use flows::{Export, ExportRow, EXPORT_BATCH};
 pub use model::{
     AdminUser, DemoGroup, DemoPlan, DemoUser, EmailUse, Expected, SeedSummary, DEFAULT_PROVIDERS,
 };
@@ -199,6 +200,9 @@ impl Store {
         company_id: i64,
         q: &ListQuery,
     ) -> StoreResult<Page<UserSummary>> {
+        if !q.filter.is_empty() {
+            return self.list_filtered(company_id, q).await;
+        }
         match self {
             Store::Sqlite(s) => s.list_users(company_id, q).await,
             Store::Postgres(s) => s.list_users(company_id, q).await,

@@ -5,6 +5,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod access_review;
 mod audit;
 mod authz;
 mod backends;

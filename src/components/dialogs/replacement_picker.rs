@@ -37,6 +37,7 @@ pub fn ReplacementPicker(
                 query: text,
                 page: 1,
                 per_page: MAX_OPTIONS + 1,
+                filter: Default::default(),
             };
             api.call(move |c| c.list_users(&query)).await.map(|page| {
                 let users: Vec<UserSummary> = page

@@ -26,6 +26,7 @@ fn user_search() -> Search {
                     query: text.clone(),
                     page: 1,
                     per_page: 8,
+                    filter: Default::default(),
                 };
                 let page = api.call(move |c| c.list_users(&query)).await?;
                 options.extend(page.entries.into_iter().map(|u| PickOption {

@@ -93,6 +93,7 @@ pub fn AddMembers(
                 query: text,
                 page: 1,
                 per_page: 10,
+                filter: Default::default(),
             };
             api.call(move |c| c.list_users(&query)).await.map(|page| {
                 page.entries

@@ -25,6 +25,7 @@ pub(super) fn find_archived(api: Api) -> Action<String, ArchivedFound> {
                 query: email.clone(),
                 page: 1,
                 per_page: 10,
+                filter: Default::default(),
             };
             let page = api.call(move |c| c.list_users(&query)).await.ok()?;
             let mut entries = page.entries;

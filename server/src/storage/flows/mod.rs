@@ -7,10 +7,13 @@
 //! Every flow runs in one write transaction: a refusal returns early and
 //! drops it (rollback); success commits.
 
+mod access_review;
 mod admin;
 mod groups;
 mod tokens;
 mod users;
+
+pub use access_review::{Export, ExportRow, EXPORT_BATCH};
 
 use users_api::validation::ValidNewUser;
 use users_api::RevealedToken;

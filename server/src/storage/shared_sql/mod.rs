@@ -13,6 +13,7 @@
 mod audit;
 mod audit_seed;
 mod company;
+mod filtered;
 mod groups;
 mod members;
 mod reads;
@@ -26,6 +27,7 @@ use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
 
 use super::StoreResult;
 
+pub(crate) use filtered::{After, Selection};
 pub(crate) use rekey::rekey_statements;
 
 /// Runs `$body` with `$x` bound to the SQLite or the PostgreSQL value that

@@ -315,6 +315,7 @@ async fn every_search_plan_agrees_with_brute_force() {
                 query: needle.to_uppercase(),
                 page: 1,
                 per_page: 7,
+                filter: Default::default(),
             };
             let (planned_total, planned) = every_page(&store, company, q).await;
             assert_eq!((planned_total, &planned), (total, &expected), "{needle:?}");

@@ -24,7 +24,7 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
-pub(crate) use summaries::load_provenance;
+pub(crate) use summaries::{load_provenance, load_summaries};
 pub(crate) use tx::set_direct_roles;
 
 use super::pool_guard::sqlite_keep_if_clean;

@@ -38,7 +38,7 @@ static SUMMARIES_BY_IDS: std::sync::LazyLock<String> =
     std::sync::LazyLock::new(|| summaries_sql("", "", "SELECT value FROM json_each(?1)"));
 
 /// The summaries of the given users, in list order (name, email, id).
-pub(super) async fn load_summaries(
+pub(crate) async fn load_summaries(
     conn: &mut SqliteConnection,
     ids: &[i64],
 ) -> StoreResult<Vec<UserSummary>> {
