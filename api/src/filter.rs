@@ -8,6 +8,8 @@ use crate::error::FieldErrors;
 use crate::group::GroupId;
 use crate::query::ParamStyle;
 
+const SOURCE_NEEDS_ROLE: &str = "Filter by source only together with a role.";
+
 /// How a user holds the filtered role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SourceFilter {
@@ -167,8 +169,9 @@ impl UserFilter {
     }
 
     /// Checks that the named role, group and identity provider exist (the
-    /// caller says which do); each unknown one is reported under its API
-    /// parameter's name.
+    /// caller says which do) and that a source comes with a role (a filter
+    /// built in code skips [`UserFilter::from_params`]); each problem is
+    /// reported under its API parameter's name.
     pub fn check_known(
         &self,
         role_exists: impl Fn(&str) -> bool,
@@ -176,6 +179,9 @@ impl UserFilter {
         provider_exists: impl Fn(&str) -> bool,
     ) -> Result<(), FieldErrors> {
         let mut errors = FieldErrors::new();
+        if self.source.is_some() && self.role.is_none() {
+            errors.insert("source".into(), vec![SOURCE_NEEDS_ROLE.into()]);
+        }
         if let Some(role) = self.role.as_deref().filter(|r| !role_exists(r)) {
             errors.insert("role".into(), vec![format!("There is no role {role:?}.")]);
         }

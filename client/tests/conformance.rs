@@ -125,7 +125,7 @@ fn the_in_memory_client_answers_as_the_contract_says() {
     let report = now(run(&mut target));
     report.assert_passed("the in-memory client");
     assert!(
-        report.checked > 200,
+        report.checked > 230,
         "the whole script ran: {}",
         report.checked
     );

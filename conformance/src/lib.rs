@@ -6,6 +6,7 @@
 //! test -p users-client`). Whatever one side answers differently from the
 //! script fails that side's run, so the two cannot drift apart unnoticed.
 
+mod access_review;
 mod audit;
 mod call;
 mod groups;

@@ -610,6 +610,7 @@ pub async fn run<T: Target>(target: &mut T) -> Report {
     );
 
     crate::audit::script(r, admin_id).await;
+    crate::access_review::script(r).await;
     crate::groups::script(
         r,
         crate::groups::People {

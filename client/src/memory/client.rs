@@ -33,12 +33,19 @@ impl ApiClient for MemoryClient {
             .borrow()
             .as_ref()
             .map_or_else(|| self.delay(), |f| f(query));
+        let filter: Vec<String> = query
+            .filter
+            .to_params(users_api::ParamStyle::Api)
+            .into_iter()
+            .map(|(name, value)| format!(" {name}={value}"))
+            .collect();
         let call = format!(
-            "list_users status={} query={} page={} per_page={}",
+            "list_users status={} query={} page={} per_page={}{}",
             query.status.as_str(),
             query.query,
             query.page,
-            query.per_page
+            query.per_page,
+            filter.concat()
         );
         let query = query.clone();
         self.answer(call, delay, move |this, store| {

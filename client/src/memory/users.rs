@@ -3,7 +3,8 @@
 //! with true totals; the audit log is paged the same way, newest first.
 
 use users_api::{
-    identity, AuditEntry, AuditPage, AuditQuery, ListQuery, Page, UserId, UserSummary,
+    identity, AuditEntry, AuditPage, AuditQuery, ListQuery, Page, SourceFilter, UserFilter, UserId,
+    UserSummary,
 };
 
 use super::store::{Store, StoredUser};
@@ -33,11 +34,13 @@ impl Store {
     /// names or email contain the search text.
     pub(super) fn list_users(&self, query: &ListQuery) -> Result<Page<UserSummary>, ApiError> {
         query.check().map_err(|e| ApiError::BadRequest(e.0))?;
+        self.check_filter(&query.filter)?;
         let needle = identity::fold(query.query.trim());
         let mut found: Vec<&StoredUser> = self
             .users
             .iter()
             .filter(|u| u.status == query.status && u.matches(&needle))
+            .filter(|u| self.passes(u, &query.filter))
             .collect();
         found.sort_by_key(|u| u.sort_key());
         let total = found.len() as u64;
@@ -48,6 +51,38 @@ impl Store {
             .map(|u| self.summary(u))
             .collect();
         Ok(Page::new(entries, query.page, query.per_page, total))
+    }
+
+    /// The server's 422 for a filter naming a role, group or identity
+    /// provider there is not.
+    fn check_filter(&self, filter: &UserFilter) -> Result<(), ApiError> {
+        filter
+            .check_known(
+                |role| self.catalogue.iter().any(|r| r.name == role),
+                |group| self.groups.iter().any(|g| g.id == group),
+                |provider| self.providers.iter().any(|p| p.name == provider),
+            )
+            .map_err(|fields| ApiError::Invalid { fields })
+    }
+
+    /// Whether `user` is one the filter keeps: has the role by the source
+    /// asked (direct, from a group, or either), is in the group, signs in
+    /// with the provider.
+    fn passes(&self, user: &StoredUser, filter: &UserFilter) -> bool {
+        let role = filter.role.as_ref().is_none_or(|role| {
+            let direct = user.direct_roles.contains(role);
+            let via_group = self.groups_of(user).iter().any(|g| g.roles.contains(role));
+            match filter.source {
+                Some(SourceFilter::Direct) => direct,
+                Some(SourceFilter::Group) => via_group,
+                None => direct || via_group,
+            }
+        });
+        role && filter.group.is_none_or(|g| user.groups.contains(&g))
+            && filter
+                .identity_provider
+                .as_ref()
+                .is_none_or(|p| &user.identity_provider == p)
     }
 
     /// `GET /audit`: one page of the log, newest first, every filter
