@@ -8,6 +8,7 @@ pub mod focus;
 pub mod frame;
 pub mod leave_guard;
 pub mod pagination;
+pub mod pick_filter;
 pub mod role_chips;
 pub mod row_menu;
 pub mod tabs;

@@ -84,6 +84,10 @@ pub fn Pagination(
     /// Called with a CSS selector of the control to focus once the page
     /// that a link leads to has rendered (the links are rebuilt with it).
     on_follow: impl Fn(String) + Clone + 'static,
+    /// Words after the noun that say what the list is narrowed to
+    /// (" with Production from a group").
+    #[prop(optional)]
+    about: Option<Signal<String>>,
 ) -> impl IntoView {
     let follow = move |label: String| {
         let on_follow = on_follow.clone();
@@ -165,6 +169,7 @@ pub fn Pagination(
         <div class="pagination">
             <p class="pagination-status" aria-live="polite">
                 {showing(current, per_page, shown, total_entries, noun)}
+                {move || about.map(|about| about.get())}
             </p>
             <nav aria-label="Pagination">
                 {previous}

@@ -22,8 +22,10 @@ fn sources_text(role: &EffectiveRole) -> String {
 /// source unsaid (more groups, or "also direct"), a "+N" button
 /// (`aria-expanded`) shows every source as text, for keyboard and touch
 /// as much as for the mouse.
+/// `matched`: the list is filtered by this role; the chip then carries a
+/// check mark and says so to screen readers (not colour alone).
 #[component]
-fn RoleChip(role: EffectiveRole, description_id: String) -> impl IntoView {
+fn RoleChip(role: EffectiveRole, description_id: String, matched: bool) -> impl IntoView {
     let description = role.describe();
     let groups: Vec<(i64, String)> = role.groups().map(|g| (g.id, g.name.clone())).collect();
     let direct = role.is_direct();
@@ -58,15 +60,26 @@ fn RoleChip(role: EffectiveRole, description_id: String) -> impl IntoView {
         }
     });
     let sources = sources_text(&role);
-    let class = if direct {
-        "chip chip-direct"
-    } else {
-        "chip chip-group"
+    let class = match (direct, matched) {
+        (true, false) => "chip chip-direct",
+        (false, false) => "chip chip-group",
+        (true, true) => "chip chip-direct chip-match",
+        (false, true) => "chip chip-group chip-match",
     };
+    let mark = matched.then(|| {
+        view! {
+            <span class="chip-mark" aria-hidden="true">"✓ "</span>
+        }
+    });
+    let matched_text = matched.then(|| {
+        view! { <span class="visually-hidden">" (filtered by)"</span> }
+    });
     view! {
         <li>
             <span class=class aria-describedby=description_id.clone() title=description.clone()>
+                {mark}
                 <span class="chip-role">{role.role.clone()}</span>
+                {matched_text}
                 {via}
                 {more}
             </span>
@@ -90,6 +103,8 @@ pub fn RoleChips(
     roles: Vec<EffectiveRole>,
     /// Makes the description ids unique on the page (e.g. "user-12").
     id_prefix: String,
+    /// The role the list is filtered by: its chip is marked.
+    matching: Option<String>,
 ) -> impl IntoView {
     if roles.is_empty() {
         return view! { <span class="muted">"No roles"</span> }.into_any();
@@ -98,7 +113,14 @@ pub fn RoleChips(
         .into_iter()
         .enumerate()
         .map(|(i, role)| {
-            view! { <RoleChip role=role description_id=format!("{id_prefix}-role-{i}") /> }
+            let matched = matching.as_deref() == Some(role.role.as_str());
+            view! {
+                <RoleChip
+                    role=role
+                    description_id=format!("{id_prefix}-role-{i}")
+                    matched=matched
+                />
+            }
         })
         .collect_view();
     view! { <ul class="chips">{chips}</ul> }.into_any()

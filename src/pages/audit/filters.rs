@@ -6,13 +6,13 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 use users_api::audit::AUDIT_ACTIONS;
-use users_api::{ListQuery, UserId, UserStatus};
+use users_api::{ListQuery, UserStatus};
 
 use super::describe::action_label;
 use crate::api::use_api;
-use crate::components::combobox::{Combobox, PickOption, Search, Wording};
+use crate::components::combobox::{PickOption, Search, Wording};
+use crate::components::pick_filter::{PickFilter, Picker};
 use crate::state::audit_url::AuditView;
-use crate::state::loaded::Loaded;
 
 /// Searches users of both tabs (an archived user's history stays readable).
 fn user_search() -> Search {
@@ -40,67 +40,27 @@ fn user_search() -> Search {
     })
 }
 
-/// A user filter: the combobox while none is chosen, else who it is and
-/// "Remove".
-#[component]
-fn UserFilter(
-    id: &'static str,
-    label: &'static str,
-    chosen: Signal<Option<UserId>>,
-    #[prop(into)] on_choose: UnsyncCallback<Option<UserId>>,
-) -> impl IntoView {
+/// Who a user filter finds, and how a chosen user is named.
+fn user_picker() -> Picker {
     let api = use_api();
-    let name = Loaded::new(move || {
-        let id = chosen.get();
-        async move {
-            match id {
-                Some(id) => api
-                    .call(move |c| c.get_user(id))
+    Picker {
+        options_label: "Users",
+        placeholder: "Search by name or email",
+        search: user_search(),
+        wording: Wording {
+            noun: ("user", "users"),
+            none: "There are no users.",
+            no_match: "No users match",
+            hint: "",
+        },
+        name_of: Rc::new(move |id| {
+            Box::pin(async move {
+                api.call(move |c| c.get_user(id))
                     .await
                     .map(|u| u.summary.full_name())
-                    .unwrap_or_else(|_| format!("User {id}")),
-                None => String::new(),
-            }
-        }
-    });
-    let wording = Wording {
-        noun: ("user", "users"),
-        none: "There are no users.",
-        no_match: "No users match",
-        hint: "",
-    };
-    move || {
-        match chosen.get() {
-        None => view! {
-            <Combobox
-                id=id
-                label=label
-                options_label="Users"
-                placeholder="Search by name or email"
-                search=user_search()
-                wording=wording
-                on_pick=move |option: PickOption| on_choose.run(Some(option.id))
-            />
-        }
-        .into_any(),
-        Some(_) => view! {
-            <div class="field audit-chosen">
-                <span class="field-label">{label}</span>
-                <span class="chip chip-direct">
-                    {move || name.get().unwrap_or_default()}
-                    <button
-                        type="button"
-                        class="chip-remove"
-                        aria-label=move || format!("Remove {label}: {}", name.get().unwrap_or_default())
-                        on:click=move |_| on_choose.run(None)
-                    >
-                        <span aria-hidden="true">"×"</span>
-                    </button>
-                </span>
-            </div>
-        }
-        .into_any(),
-    }
+                    .unwrap_or_else(|_| format!("User {id}"))
+            })
+        }),
     }
 }
 
@@ -147,16 +107,18 @@ pub fn AuditFilters(
         })
         .collect_view();
     view! {
-        <form class="audit-filters" role="search" aria-label="Audit log filters" on:submit=|ev| ev.prevent_default()>
-            <UserFilter
+        <form class="filter-bar" role="search" aria-label="Audit log filters" on:submit=|ev| ev.prevent_default()>
+            <PickFilter
                 id="audit-who"
                 label="Who"
+                picker=user_picker()
                 chosen=actor
                 on_choose=move |id| change(&|v| v.actor = id)
             />
-            <UserFilter
+            <PickFilter
                 id="audit-affected"
                 label="Affected user"
+                picker=user_picker()
                 chosen=target
                 on_choose=move |id| change(&|v| {
                     v.user = None;
@@ -182,7 +144,7 @@ pub fn AuditFilters(
             {day_field("audit-to", "To", |v| &mut v.to)}
             <button
                 type="button"
-                class="button audit-clear"
+                class="button filter-clear"
                 aria-disabled=move || (!view.with(AuditView::filtered)).then_some("true")
                 on:click=move |_| on_clear.run(())
             >

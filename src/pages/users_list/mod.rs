@@ -1,6 +1,7 @@
 //! `/users`: the Users page — tabs, search, the table with role provenance,
 //! row actions and pagination, all driven by the URL.
 
+pub mod filters;
 mod loading;
 mod rows;
 mod search;
@@ -130,6 +131,36 @@ pub fn UsersList(directory: Option<String>) -> impl IntoView {
             );
         }
     };
+    let on_filter = move |filter: users_api::UserFilter| {
+        let q = query.get_untracked();
+        go(
+            ListQuery {
+                filter,
+                page: 1,
+                ..q
+            },
+            false,
+        );
+    };
+    // The filtered group's name, for the words that say what is shown.
+    let group_name = {
+        let name_of = filters::group_name_of();
+        crate::state::loaded::Loaded::new(move || {
+            let group = query.with(|q| q.filter.group);
+            let name_of = name_of.clone();
+            async move {
+                match group {
+                    Some(id) => Some(name_of(id).await),
+                    None => None,
+                }
+            }
+        })
+    };
+    let about = Signal::derive(move || {
+        let name = group_name.get().flatten();
+        query.with(|q| filters::filter_words(&q.filter, name.as_deref()))
+    });
+
     let on_per_page = move |per_page: u32| {
         refocus.set_value(Some("#rows-per-page".into()));
         let q = query.get_untracked();
@@ -190,12 +221,13 @@ pub fn UsersList(directory: Option<String>) -> impl IntoView {
                     shown=page.entries.len()
                     on_per_page=on_per_page
                     on_follow=move |selector| refocus.set_value(Some(selector))
+                    about=about
                 />
             }
         });
         view! {
             {users_table(
-                rows::rows(&q, page, managed),
+                rows::rows(&q, page, managed, &about.get_untracked()),
                 move || pending.get(),
                 false,
                 rows::has_actions(q.status, managed),
@@ -231,7 +263,9 @@ pub fn UsersList(directory: Option<String>) -> impl IntoView {
     // A search or tab with nothing to show is announced, not only drawn.
     let empty_status = move || {
         list.with(|answer| match answer {
-            Some(Ok((q, page))) if page.entries.is_empty() => Some(rows::empty_message(q)),
+            Some(Ok((q, page))) if page.entries.is_empty() => {
+                Some(rows::empty_message(q, &about.get_untracked()))
+            }
             _ => None,
         })
     };
@@ -246,6 +280,7 @@ pub fn UsersList(directory: Option<String>) -> impl IntoView {
             <StatusTabs current=status on_select=on_tab />
             {search}
         </div>
+        <filters::ListFilters query=query on_change=on_filter />
         <div
             role="tabpanel"
             id=PANEL_ID

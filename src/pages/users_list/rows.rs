@@ -11,7 +11,7 @@ use std::rc::Rc;
 
 use crate::components::row_menu::{menu_button_id, MenuItem, RowMenu};
 use crate::state::list_focus::{row_edit_id, row_name_id};
-use crate::state::list_url::edit_url;
+use crate::state::list_url::{edit_url, users_url};
 use crate::state::restore::use_restore;
 use crate::state::row_action::{use_row_actions, RowAction, RowActionKind};
 
@@ -39,12 +39,17 @@ pub(super) fn has_actions(status: UserStatus, managed: bool) -> bool {
 }
 
 /// What an empty page says ("No active users match “ada”.").
-pub(super) fn empty_message(q: &ListQuery) -> String {
-    match (q.status, q.query.is_empty()) {
-        (UserStatus::Active, false) => format!("No active users match “{}”.", q.query),
-        (UserStatus::Archived, false) => format!("No archived users match “{}”.", q.query),
-        (UserStatus::Active, true) => "No active users yet.".to_string(),
-        (UserStatus::Archived, true) => "No archived users.".to_string(),
+/// `about`: what the filters narrow the list to (" with Production").
+pub(super) fn empty_message(q: &ListQuery, about: &str) -> String {
+    let tab = match q.status {
+        UserStatus::Active => "active",
+        UserStatus::Archived => "archived",
+    };
+    match (q.query.is_empty(), about.is_empty()) {
+        (false, _) => format!("No {tab} users{about} match “{}”.", q.query),
+        (true, false) => format!("No {tab} users{about}."),
+        (true, true) if q.status == UserStatus::Active => "No active users yet.".to_string(),
+        (true, true) => "No archived users.".to_string(),
     }
 }
 
@@ -67,14 +72,28 @@ pub(super) fn skeleton_rows(actions: bool) -> AnyView {
 
 /// The table body for one page of `q`: a row per user, or the empty state.
 /// `managed`: users are managed in a directory, so no Edit, Delete or Restore.
-pub(super) fn rows(q: &ListQuery, page: Page<UserSummary>, managed: bool) -> AnyView {
+/// `about`: what the filters narrow the list to; an empty filtered list
+/// offers to clear them.
+pub(super) fn rows(q: &ListQuery, page: Page<UserSummary>, managed: bool, about: &str) -> AnyView {
     let restore = use_restore();
     let with_actions = has_actions(q.status, managed);
     if page.entries.is_empty() {
+        let clear = (!q.filter.is_empty()).then(|| {
+            let unfiltered = ListQuery {
+                filter: Default::default(),
+                page: 1,
+                ..q.clone()
+            };
+            view! {
+                " "
+                <a class="button small" href=users_url(&unfiltered)>"Clear filters"</a>
+            }
+        });
         return view! {
             <tr role="row">
                 <td role="cell" colspan=if with_actions { "6" } else { "5" } class="empty-state">
-                    {empty_message(q)}
+                    {empty_message(q, about)}
+                    {clear}
                 </td>
             </tr>
         }
@@ -156,7 +175,11 @@ pub(super) fn rows(q: &ListQuery, page: Page<UserSummary>, managed: bool) -> Any
                         {user.identity_provider.clone()}
                     </td>
                     <td role="cell" data-label="Roles">
-                        <RoleChips roles=user.roles.clone() id_prefix=format!("user-{}", user.id) />
+                        <RoleChips
+                            roles=user.roles.clone()
+                            id_prefix=format!("user-{}", user.id)
+                            matching=q.filter.role.clone()
+                        />
                     </td>
                     <td role="cell" class="groups" data-label="Groups">{groups}</td>
                     {with_actions.then(|| view! {

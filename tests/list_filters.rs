@@ -1,0 +1,208 @@
+//! The Users list's access-review filters: Role, Source, Group, Identity
+//! provider and Clear filters; the URL (`role`, `source`, `group`, `idp`),
+//! paging reset, back and forward; the status line and the empty state
+//! saying what the filters narrow to; the filtered role's chip marked.
+
+mod common;
+
+use common::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn selected(label: &str) -> String {
+    by_label(label)
+        .unchecked_into::<web_sys::HtmlSelectElement>()
+        .value()
+}
+
+/// Waits for the status line to say `text` (it follows the URL a moment
+/// after the router has written it).
+async fn wait_status(text: &str) {
+    wait_until(&format!("the status line {text:?}"), || {
+        status_line() == text
+    })
+    .await;
+}
+
+/// The values a select offers.
+fn offered(label: &str) -> Vec<String> {
+    let select = by_label(label).unchecked_into::<web_sys::HtmlSelectElement>();
+    (0..select.length())
+        .filter_map(|i| select.item(i))
+        .map(|o| o.unchecked_into::<web_sys::HtmlOptionElement>().value())
+        .collect()
+}
+
+fn is_disabled(label: &str) -> bool {
+    by_label(label)
+        .unchecked_into::<web_sys::HtmlSelectElement>()
+        .disabled()
+}
+
+#[wasm_bindgen_test]
+async fn a_role_filter_keeps_its_holders_and_marks_their_chip() {
+    let company = Company::new(0);
+    let _app = company.open("/users").await;
+    assert_eq!(row_names(), ["Alice Admin", "John Smith", "Mary Major"]);
+    assert!(is_disabled("Source"), "no source before a role");
+    get_by_role("search", "Filter users");
+
+    wait_until("the catalogue", || {
+        offered("Role")
+            == [
+                "",
+                "Development",
+                "Testing",
+                "Staging",
+                "Production",
+                "Settings",
+            ]
+    })
+    .await;
+    select_value(&by_label("Role"), "Production");
+    wait_until("Production's holders", || row_names() == ["John Smith"]).await;
+    assert_eq!(url(), "/users?role=Production");
+    wait_status("Showing 1–1 of 1 user with Production").await;
+    assert!(!is_disabled("Source"));
+    // The matching chip: a check mark and words, not colour alone.
+    let marked = document()
+        .query_selector_all("table[aria-label=Users] .chip-match")
+        .unwrap();
+    assert_eq!(marked.length(), 1);
+    let chip: web_sys::Element = marked.item(0).unwrap().unchecked_into();
+    let text = text_of(&chip);
+    assert!(text.starts_with("✓"), "{text}");
+    assert!(text.contains("Production"), "{text}");
+    assert!(text.contains("(filtered by)"), "{text}");
+}
+
+#[wasm_bindgen_test]
+async fn source_narrows_a_role_and_an_empty_result_offers_clearing() {
+    let company = Company::new(0);
+    let _app = company.open("/users?role=Testing").await;
+    wait_until("Testing's holders", || row_names() == ["John Smith"]).await;
+    assert_eq!(selected("Role"), "Testing");
+    wait_until("Source enabled", || !is_disabled("Source")).await;
+    select_value(&by_label("Source"), "group");
+    wait_until("the URL", || url() == "/users?role=Testing&source=group").await;
+    assert_eq!(row_names(), ["John Smith"]);
+    wait_status("Showing 1–1 of 1 user with Testing from a group").await;
+
+    // Development is only ever direct: nobody has it from a group.
+    select_value(&by_label("Role"), "Development");
+    wait_until("nobody", || {
+        body_text().contains("No active users with Development from a group.")
+    })
+    .await;
+    assert_eq!(url(), "/users?role=Development&source=group");
+    assert!(
+        all_by_role("status")
+            .iter()
+            .any(|s| text_of(s) == "No active users with Development from a group."),
+        "the empty result is announced"
+    );
+    click(&get_by_role("link", "Clear filters"));
+    wait_until("everyone again", || row_names().len() == 3).await;
+    assert_eq!(url(), "/users");
+    assert_eq!(selected("Role"), "");
+    assert!(is_disabled("Source"));
+
+    // Choosing "All roles" again clears the source with it.
+    select_value(&by_label("Role"), "Testing");
+    wait_until("Source enabled", || !is_disabled("Source")).await;
+    select_value(&by_label("Source"), "direct");
+    wait_until("direct", || url() == "/users?role=Testing&source=direct").await;
+    select_value(&by_label("Role"), "");
+    wait_until("no filter", || url() == "/users").await;
+}
+
+#[wasm_bindgen_test]
+async fn a_group_is_picked_by_search_and_removed_with_its_chip() {
+    let company = Company::new(0);
+    let _app = company.open("/users").await;
+    let group = get_by_role("combobox", "Group");
+    group.focus().unwrap();
+    type_into(&group, "rel");
+    let option = wait_for("Release team offered", || {
+        all_by_role("option")
+            .into_iter()
+            .find(|o| text_of(o).starts_with("Release team"))
+    })
+    .await;
+    click(&option);
+    wait_until("its members", || row_names() == ["John Smith"]).await;
+    let release = url()
+        .strip_prefix("/users?group=")
+        .expect("the group in the URL")
+        .to_string();
+    assert!(release.parse::<i64>().is_ok(), "{release}");
+    let remove = find_by_role("button", "Remove Group: Release team").await;
+    wait_status("Showing 1–1 of 1 user in Release team").await;
+
+    // With a provider the members do not use: empty, and it says why.
+    select_value(&by_label("Identity provider"), "Google");
+    wait_until("nobody", || {
+        body_text().contains("No active users in Release team signing in with Google.")
+    })
+    .await;
+    assert_eq!(url(), format!("/users?group={release}&idp=Google"));
+
+    click(&remove);
+    wait_until("the group gone", || url() == "/users?idp=Google").await;
+    click(&get_by_role("button", "Clear filters"));
+    wait_until("everyone", || row_names().len() == 3).await;
+    assert_eq!(url(), "/users");
+}
+
+#[wasm_bindgen_test]
+async fn filters_reset_paging_and_follow_back_and_forward() {
+    let company = Company::new(30);
+    let _app = company.open("/users?page=2&per_page=10").await;
+    assert!(
+        status_line().starts_with("Showing 11–20 of"),
+        "{}",
+        status_line()
+    );
+    wait_until("the catalogue", || offered("Role").len() == 6).await;
+    select_value(&by_label("Role"), "Settings");
+    wait_until("the administrator", || row_names() == ["Alice Admin"]).await;
+    assert_eq!(url(), "/users?per_page=10&role=Settings");
+
+    // Back: the unfiltered second page; forward: the filter again.
+    web_sys::window()
+        .unwrap()
+        .history()
+        .unwrap()
+        .back()
+        .unwrap();
+    wait_until("page 2 again", || url() == "/users?page=2&per_page=10").await;
+    wait_until("its rows", || row_names().len() == 10).await;
+    assert_eq!(selected("Role"), "");
+    web_sys::window()
+        .unwrap()
+        .history()
+        .unwrap()
+        .forward()
+        .unwrap();
+    wait_until("filtered again", || row_names() == ["Alice Admin"]).await;
+    assert_eq!(selected("Role"), "Settings");
+
+    // The search combines with the filters.
+    let search = get_by_role("searchbox", "Search users");
+    type_into(&search, "john");
+    wait_until("nobody with Settings matches", || {
+        body_text().contains("No active users with Settings match “john”.")
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn an_unusable_filter_in_the_url_is_left_out() {
+    let company = Company::new(0);
+    let _app = company.open("/users?source=group&group=abc").await;
+    wait_until("everyone", || row_names().len() == 3).await;
+    assert_eq!(selected("Source"), "");
+    assert!(is_disabled("Source"));
+}
