@@ -206,3 +206,121 @@ async fn an_unusable_filter_in_the_url_is_left_out() {
     assert_eq!(selected("Source"), "");
     assert!(is_disabled("Source"));
 }
+
+/// Catches downloads: links clicked with `download` are recorded (name and
+/// blob URL) instead of followed, until [`Downloads::drop`].
+struct Downloads;
+
+impl Downloads {
+    fn catch() -> Downloads {
+        js_sys::eval(
+            "window.__downloads = [];
+             window.__click = HTMLAnchorElement.prototype.click;
+             HTMLAnchorElement.prototype.click = function () {
+               if (this.download) { window.__downloads.push([this.download, this.href]); }
+               else { window.__click.call(this); }
+             };",
+        )
+        .unwrap();
+        Downloads
+    }
+
+    /// Each download so far: its file name and its text.
+    async fn files(&self) -> Vec<(String, String)> {
+        let list = js_sys::eval("window.__downloads").unwrap();
+        let list: js_sys::Array = list.unchecked_into();
+        let mut files = Vec::new();
+        for entry in list.iter() {
+            let entry: js_sys::Array = entry.unchecked_into();
+            let name = entry.get(0).as_string().unwrap();
+            let href = entry.get(1).as_string().unwrap();
+            let window = web_sys::window().unwrap();
+            let response = wasm_bindgen_futures::JsFuture::from(window.fetch_with_str(&href))
+                .await
+                .unwrap();
+            let response: web_sys::Response = response.unchecked_into();
+            // The bytes as saved (`text()` would drop the byte-order mark).
+            let bytes = wasm_bindgen_futures::JsFuture::from(response.array_buffer().unwrap())
+                .await
+                .unwrap();
+            let bytes = js_sys::Uint8Array::new(&bytes).to_vec();
+            files.push((name, String::from_utf8(bytes).unwrap()));
+        }
+        files
+    }
+}
+
+impl Drop for Downloads {
+    fn drop(&mut self) {
+        let _ = js_sys::eval("HTMLAnchorElement.prototype.click = window.__click;");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn export_downloads_what_the_filters_show() {
+    let company = Company::new(5);
+    let downloads = Downloads::catch();
+    let _app = company.open("/users?role=Testing").await;
+    wait_until("Testing's holders", || row_names() == ["John Smith"]).await;
+    click(&get_by_role("button", "Export CSV"));
+    wait_until("saved", || {
+        all_by_role("status")
+            .iter()
+            .any(|s| text_of(s).starts_with("Exported 1 user to users-active-testing-"))
+    })
+    .await;
+    let files = downloads.files().await;
+    assert_eq!(files.len(), 1);
+    let (name, text) = &files[0];
+    assert!(
+        name.starts_with("users-active-testing-") && name.ends_with(".csv"),
+        "{name}"
+    );
+    let lines: Vec<&str> = text.split("\r\n").collect();
+    assert_eq!(
+        lines[0],
+        "\u{feff}Name,Email,Identity provider,Status,Roles,Groups,Created,Token last used"
+    );
+    assert!(
+        lines[1].starts_with(
+            "John Smith,john.smith@acme.test,Email,active,\"Development (direct), \
+             Testing (direct; QA team; Release team), Staging (QA team), Production (Release team)\",\
+             \"QA team, Release team\","
+        ),
+        "{}",
+        lines[1]
+    );
+    assert_eq!(lines.len(), 3, "header, one row, the final line end");
+    assert!(by_role("progressbar", "Export progress").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn a_long_export_shows_its_progress_and_can_be_cancelled() {
+    let company = Company::new(30);
+    let downloads = Downloads::catch();
+    let _app = company.open("/users").await;
+    company.client.set_call_delay(60);
+    click(&get_by_role("button", "Export CSV"));
+    let bar = find_by_role("progressbar", "Export progress").await;
+    wait_until("some rows in", || {
+        bar.get_attribute("value")
+            .and_then(|v| v.parse::<u64>().ok())
+            .is_some_and(|v| v > 0)
+    })
+    .await;
+    assert_eq!(bar.get_attribute("max").as_deref(), Some("33"));
+    assert!(body_text().contains(" of 33 rows"), "{}", body_text());
+    assert!(by_role("button", "Export CSV")
+        .unwrap()
+        .unchecked_into::<web_sys::HtmlButtonElement>()
+        .disabled());
+    click(&get_by_role("button", "Cancel export"));
+    wait_until("cancelled", || {
+        all_by_role("status")
+            .iter()
+            .any(|s| text_of(s) == "Export cancelled.")
+    })
+    .await;
+    assert!(by_role("progressbar", "Export progress").is_none());
+    assert!(downloads.files().await.is_empty(), "nothing was saved");
+}

@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod error;
+pub mod export;
 pub mod filter;
 pub mod group;
 pub mod identity;

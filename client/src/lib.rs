@@ -11,6 +11,7 @@ pub mod memory;
 
 use std::future::Future;
 use std::pin::Pin;
+use std::rc::Rc;
 
 use users_api::{
     AddMembers, AuditPage, AuditQuery, DeleteResult, DeleteUser, Group, GroupDeletion, GroupId,
@@ -22,6 +23,32 @@ pub use error::ApiError;
 
 /// What every API call returns: a boxed, single-threaded future.
 pub type ApiFuture<T> = Pin<Box<dyn Future<Output = Result<T, ApiError>>>>;
+
+/// An export's file as it begins: its name and how many users it holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportStart {
+    pub file_name: String,
+    pub total: u64,
+}
+
+/// How an export ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportEnd {
+    /// Every piece of the file was handed over.
+    Complete,
+    /// The sink asked to stop.
+    Stopped,
+}
+
+/// Where an export's file goes as it arrives, piece by piece, so that no
+/// one holds the whole file twice.
+pub trait ExportSink {
+    /// Before the first piece.
+    fn begin(&self, start: ExportStart);
+    /// The next piece of the CSV (UTF-8; pieces may split a line); `false`
+    /// stops the export.
+    fn piece(&self, bytes: &[u8]) -> bool;
+}
 
 /// Every endpoint of the v1 contract. Calls are made as the user whose
 /// access token was last given to [`ApiClient::set_token`].
@@ -36,6 +63,10 @@ pub trait ApiClient {
     /// `GET /users`: one page of the list. A newer call supersedes (aborts)
     /// an older one still in flight.
     fn list_users(&self, query: &ListQuery) -> ApiFuture<Page<UserSummary>>;
+
+    /// `GET /users/export.csv`: every user `query` names (its paging
+    /// aside) as CSV, handed to `sink` as it arrives.
+    fn export_users(&self, query: &ListQuery, sink: Rc<dyn ExportSink>) -> ApiFuture<ExportEnd>;
 
     /// `GET /users/{id}`; the detail's `version` is the ETag to edit with.
     fn get_user(&self, id: UserId) -> ApiFuture<UserDetail>;

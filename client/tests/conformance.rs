@@ -2,15 +2,17 @@
 //! component tests stand on answers as the server does (the server's own
 //! tests play the same script over HTTP on SQLite and PostgreSQL).
 
+use std::cell::RefCell;
 use std::future::Future;
 use std::pin::pin;
+use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
 use serde::Serialize;
 use serde_json::{json, Value};
 use users_api::{ErrorCode, Group};
 use users_client::memory::MemoryClient;
-use users_client::{ApiClient, ApiError};
+use users_client::{ApiClient, ApiError, ExportEnd, ExportSink, ExportStart};
 use users_conformance::{run, Call, Outcome, Target, ADMIN};
 
 /// The in-memory client as a conformance target.
@@ -59,6 +61,24 @@ fn outcome<T: Serialize>(success: u16, result: Result<T, ApiError>) -> Outcome {
     }
 }
 
+/// An export's pieces, put together.
+#[derive(Default)]
+struct Collected {
+    start: RefCell<Option<ExportStart>>,
+    bytes: RefCell<Vec<u8>>,
+}
+
+impl ExportSink for Collected {
+    fn begin(&self, start: ExportStart) {
+        *self.start.borrow_mut() = Some(start);
+    }
+
+    fn piece(&self, bytes: &[u8]) -> bool {
+        self.bytes.borrow_mut().extend_from_slice(bytes);
+        true
+    }
+}
+
 /// The in-memory client answers at once (no delay is set): one poll.
 fn now<T>(future: impl Future<Output = T>) -> T {
     match pin!(future).poll(&mut Context::from_waker(Waker::noop())) {
@@ -79,6 +99,22 @@ impl Target for Memory {
         match call {
             Call::Me => outcome(ok, now(c.me())),
             Call::ListUsers(query) => outcome(ok, now(c.list_users(&query))),
+            Call::ExportUsers(query) => {
+                let sink = Rc::new(Collected::default());
+                let end = now(c.export_users(&query, sink.clone()));
+                outcome(
+                    ok,
+                    end.map(|end| {
+                        assert_eq!(end, ExportEnd::Complete);
+                        let start = sink.start.borrow().clone().expect("begun");
+                        json!({
+                            "file_name": start.file_name,
+                            "total": start.total,
+                            "csv": String::from_utf8(sink.bytes.borrow().clone()).expect("UTF-8"),
+                        })
+                    }),
+                )
+            }
             Call::GetUser(id) => outcome(ok, now(c.get_user(id))),
             Call::CreateUser(user) => outcome(ok, now(c.create_user(&user))),
             Call::UpdateUser { id, version, patch } => {

@@ -1,8 +1,13 @@
 //! The access-review part of the script: the users list filtered by role
 //! and how it is held, group and identity provider, combined with search
-//! and paging, and the 422 for each unknown or ill-formed filter value.
+//! and paging, and the 422 for each unknown or ill-formed filter value;
+//! the CSV export of what a filter shows, and its audit entry. (The
+//! providers used, Google and Azure AD, are ones both targets have.)
 
-use users_api::{AddMembers, ListQuery, NewGroup, NewUser, SourceFilter, UserFilter, UserStatus};
+use users_api::{
+    AddMembers, AuditFilter, AuditQuery, ListQuery, NewGroup, NewUser, SourceFilter, UserFilter,
+    UserStatus,
+};
 
 use crate::script::{strings, Run};
 use crate::{Call, Target};
@@ -183,6 +188,85 @@ pub(crate) async fn script<T: Target>(r: &mut Run<'_, T>) {
             strings(&[field]),
         );
     }
+    // The export: every matching user (not one page), with role sources.
+    let exported = r
+        .call(Call::ExportUsers(ListQuery {
+            status: UserStatus::Active,
+            query: "review".into(),
+            filter: production(None),
+            page: 2,
+            per_page: 1,
+        }))
+        .await;
+    r.ok("review: export", &exported, 200);
+    let file_name = exported.body["file_name"].as_str().unwrap_or_default();
+    r.expect(
+        "review: export: its file name says what it holds",
+        (
+            file_name.starts_with("users-active-production-matching-review-"),
+            file_name.ends_with(".csv"),
+        ),
+        (true, true),
+    );
+    r.expect(
+        "review: export: total",
+        exported.body["total"].as_u64(),
+        Some(2),
+    );
+    let csv = exported.body["csv"].as_str().unwrap_or_default();
+    let lines: Vec<String> = csv
+        .split("\r\n")
+        .map(|line| line.splitn(7, ',').take(6).collect::<Vec<_>>().join(","))
+        .collect();
+    r.expect(
+        "review: export: header and rows (created and token use aside)",
+        lines,
+        strings(&[
+            "\u{feff}Name,Email,Identity provider,Status,Roles,Groups",
+            "Rhea Review,rhea@acme.test,Azure AD,active,Production (direct; Release crew),Release crew",
+            "Rory Review,rory@acme.test,Google,active,Production (Release crew),Release crew",
+            "",
+        ]),
+    );
+    let audited = r
+        .call(Call::Audit(AuditQuery {
+            filter: AuditFilter {
+                actions: strings(&["users.export"]),
+                ..AuditFilter::default()
+            },
+            before: None,
+            per_page: 10,
+        }))
+        .await;
+    let entry = &audited.body["entries"][0];
+    r.expect(
+        "review: export: audited with its filters and rows",
+        (
+            audited.body["entries"].as_array().map(Vec::len),
+            entry["details"]["rows"].as_u64(),
+            entry["details"]["filters"]["role"]
+                .as_str()
+                .map(str::to_string),
+            entry["details"]["query"].as_str().map(str::to_string),
+        ),
+        (
+            Some(1),
+            Some(2),
+            Some("Production".to_string()),
+            Some("review".to_string()),
+        ),
+    );
+    let refused = r
+        .call(Call::ExportUsers(ListQuery {
+            filter: UserFilter {
+                role: Some("Janitor".into()),
+                ..UserFilter::default()
+            },
+            ..ListQuery::default()
+        }))
+        .await;
+    r.error("review: export: unknown role", &refused, 422, "invalid");
+
     // The group goes (the groups part counts the company's groups); with
     // it, Rory's only source of Production.
     let deleted = r.call(Call::DeleteGroup(crew_id)).await;

@@ -11,6 +11,10 @@ use users_api::{
 pub enum Call {
     Me,
     ListUsers(ListQuery),
+    /// `GET /users/export.csv`; a success is read as `{"file_name",
+    /// "total", "csv"}` (from `Content-Disposition`, `X-Total-Count` and
+    /// the body).
+    ExportUsers(ListQuery),
     GetUser(UserId),
     CreateUser(NewUser),
     /// With `If-Match: "<version>"`.
@@ -86,6 +90,10 @@ impl Call {
             Call::ListUsers(query) => HttpRequest {
                 query: query.to_params(ParamStyle::Api),
                 ..request("GET", "/users".into())
+            },
+            Call::ExportUsers(query) => HttpRequest {
+                query: query.to_params(ParamStyle::Api),
+                ..request("GET", "/users/export.csv".into())
             },
             Call::GetUser(id) => request("GET", format!("/users/{id}")),
             Call::CreateUser(user) => HttpRequest {

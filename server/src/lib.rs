@@ -10,7 +10,6 @@ pub mod cli;
 pub mod connections;
 pub mod crypto;
 pub mod error;
-pub mod export_csv;
 pub mod extract;
 pub mod in_flight;
 pub mod openapi;

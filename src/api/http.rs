@@ -1,6 +1,7 @@
 //! The API client over `fetch` (gloo-net).
 
 use std::cell::RefCell;
+use std::rc::Rc;
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
@@ -13,6 +14,7 @@ use users_api::{
 use web_sys::AbortController;
 
 use super::{early, ApiClient, ApiError, ApiFuture};
+use users_client::{ExportEnd, ExportSink};
 
 /// `config.json`, served next to `index.html`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -168,6 +170,17 @@ impl ApiClient for HttpClient {
             .abort_signal(controller.as_ref().map(|c| c.signal()).as_ref());
         *self.list_in_flight.borrow_mut() = controller;
         Box::pin(send(builder.build()))
+    }
+
+    fn export_users(&self, query: &ListQuery, sink: Rc<dyn ExportSink>) -> ApiFuture<ExportEnd> {
+        let params = query.to_params(ParamStyle::Api);
+        let mut builder = Request::get(&self.url("/users/export.csv"))
+            .header("Accept", "text/csv, application/json")
+            .query(params.iter().map(|(name, value)| (*name, value.as_str())));
+        if let Some(token) = self.token.borrow().as_deref() {
+            builder = builder.header("Access-Token", token);
+        }
+        Box::pin(super::csv_stream::stream(builder.build(), sink))
     }
 
     fn get_user(&self, id: UserId) -> ApiFuture<UserDetail> {

@@ -3,6 +3,7 @@
 //! clients. [`http::HttpClient`] talks to the server; [`memory::MemoryClient`]
 //! has the server's semantics in memory for component tests.
 
+mod csv_stream;
 pub mod early;
 pub mod http;
 

@@ -174,6 +174,7 @@ fn selector_for(role: &str) -> String {
         "banner" => "header:not([role]), [role=banner]".into(),
         "columnheader" => "th[scope=col], [role=columnheader]".into(),
         "row" => "tr:not([role]), [role=row]".into(),
+        "progressbar" => "progress:not([role]), [role=progressbar]".into(),
         "region" => {
             "section[aria-labelledby]:not([role]), section[aria-label]:not([role]), [role=region]"
                 .into()

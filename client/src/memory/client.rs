@@ -7,8 +7,14 @@ use users_api::{
     RevealedToken, Role, UserDetail, UserId, UserPatch, UserSummary,
 };
 
+use std::rc::Rc;
+
 use super::MemoryClient;
-use crate::{ApiClient, ApiFuture};
+use crate::{ApiClient, ApiFuture, ExportEnd, ExportSink};
+
+/// Users per piece of an in-memory export (each piece waits the call delay,
+/// so a test can watch the progress and cancel).
+const EXPORT_ROWS_PER_PIECE: usize = 2;
 
 impl ApiClient for MemoryClient {
     fn set_token(&self, token: Option<String>) {
@@ -51,6 +57,28 @@ impl ApiClient for MemoryClient {
         self.answer(call, delay, move |this, store| {
             this.admin(store)?;
             store.list_users(&query)
+        })
+    }
+
+    fn export_users(&self, query: &ListQuery, sink: Rc<dyn ExportSink>) -> ApiFuture<ExportEnd> {
+        let query = query.clone();
+        let delay = self.delay();
+        let prepared = self.answer("export_users".into(), 0, move |this, store| {
+            let caller = this.admin(store)?;
+            store.export(caller, &query, EXPORT_ROWS_PER_PIECE)
+        });
+        Box::pin(async move {
+            let (start, pieces) = prepared.await?;
+            sink.begin(start);
+            for piece in pieces {
+                if delay > 0 {
+                    gloo_timers::future::TimeoutFuture::new(delay).await;
+                }
+                if !sink.piece(piece.as_bytes()) {
+                    return Ok(ExportEnd::Stopped);
+                }
+            }
+            Ok(ExportEnd::Complete)
         })
     }
 

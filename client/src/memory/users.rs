@@ -1,14 +1,15 @@
 //! Reading the user list the way the server does: substring search,
 //! alphabetical order by "first last" (then email, then id) and paging
-//! with true totals; the audit log is paged the same way, newest first.
+//! with true totals; the export of every matching user; the audit log is
+//! paged the same way, newest first.
 
 use users_api::{
-    identity, AuditEntry, AuditPage, AuditQuery, ListQuery, Page, SourceFilter, UserFilter, UserId,
-    UserSummary,
+    export, identity, AuditEntry, AuditPage, AuditQuery, ListQuery, Page, ParamStyle, SourceFilter,
+    UserFilter, UserId, UserSummary,
 };
 
 use super::store::{Store, StoredUser};
-use crate::ApiError;
+use crate::{ApiError, ExportStart};
 
 impl StoredUser {
     /// The server's order: folded "first last", then the email key, then id.
@@ -34,6 +35,20 @@ impl Store {
     /// names or email contain the search text.
     pub(super) fn list_users(&self, query: &ListQuery) -> Result<Page<UserSummary>, ApiError> {
         query.check().map_err(|e| ApiError::BadRequest(e.0))?;
+        let found = self.selected(query)?;
+        let total = found.len() as u64;
+        let entries = found
+            .into_iter()
+            .skip(query.offset() as usize)
+            .take(query.per_page as usize)
+            .map(|u| self.summary(u))
+            .collect();
+        Ok(Page::new(entries, query.page, query.per_page, total))
+    }
+
+    /// Every user `query` names (tab, search, filter; its paging aside),
+    /// in list order.
+    fn selected(&self, query: &ListQuery) -> Result<Vec<&StoredUser>, ApiError> {
         self.check_filter(&query.filter)?;
         let needle = identity::fold(query.query.trim());
         let mut found: Vec<&StoredUser> = self
@@ -43,14 +58,58 @@ impl Store {
             .filter(|u| self.passes(u, &query.filter))
             .collect();
         found.sort_by_key(|u| u.sort_key());
-        let total = found.len() as u64;
-        let entries = found
+        Ok(found)
+    }
+
+    /// `GET /users/export.csv`: the file's name and its pieces (the
+    /// header, then a piece per `rows_per_piece` users), audited as the
+    /// server does.
+    pub(super) fn export(
+        &mut self,
+        caller: UserId,
+        query: &ListQuery,
+        rows_per_piece: usize,
+    ) -> Result<(ExportStart, Vec<String>), ApiError> {
+        let (group_name, rows) = {
+            let found = self.selected(query)?;
+            let group_name = query
+                .filter
+                .group
+                .and_then(|id| self.groups.iter().find(|g| g.id == id))
+                .map(|g| g.name.clone());
+            let rows: Vec<(UserSummary, Option<String>)> = found
+                .iter()
+                .map(|u| (self.summary(u), u.token_last_used_at.clone()))
+                .collect();
+            (group_name, rows)
+        };
+        let mut pieces = vec![export::header()];
+        for chunk in rows.chunks(rows_per_piece.max(1)) {
+            let mut piece = String::new();
+            for (user, last_used) in chunk {
+                export::push_row(&mut piece, user, last_used.as_deref());
+            }
+            pieces.push(piece);
+        }
+        let filters: serde_json::Map<String, serde_json::Value> = query
+            .filter
+            .to_params(ParamStyle::Api)
             .into_iter()
-            .skip(query.offset() as usize)
-            .take(query.per_page as usize)
-            .map(|u| self.summary(u))
+            .map(|(name, value)| (name.to_string(), value.into()))
             .collect();
-        Ok(Page::new(entries, query.page, query.per_page, total))
+        let details = serde_json::json!({
+            "status": query.status.as_str(),
+            "query": query.query,
+            "filters": filters,
+            "rows": rows.len(),
+        });
+        self.record_about(caller, "users.export", (None, None), details);
+        let today = self.now();
+        let start = ExportStart {
+            file_name: export::file_name(query, group_name.as_deref(), &today[..10]),
+            total: rows.len() as u64,
+        };
+        Ok((start, pieces))
     }
 
     /// The server's 422 for a filter naming a role, group or identity

@@ -8,12 +8,12 @@ use axum::extract::State;
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use futures_util::stream;
+use users_api::export as export_csv;
 use users_api::ErrorBody;
 
 use super::users::list_query;
 use crate::auth::Admin;
 use crate::error::ApiError;
-use crate::export_csv;
 use crate::extract::ApiQuery;
 use crate::state::AppState;
 use crate::storage::Export;
@@ -95,7 +95,7 @@ async fn next_chunk(
         Ok(rows) => {
             let mut out = String::with_capacity(rows.len() * 160);
             for row in &rows {
-                export_csv::push_row(&mut out, row);
+                export_csv::push_row(&mut out, &row.user, row.token_last_used.as_deref());
             }
             Some((Ok(out.into()), Some((export, false))))
         }

@@ -25,6 +25,9 @@ impl Target for TestServer {
         if let Some(body) = &request.body {
             builder = builder.json(body);
         }
+        if matches!(call, Call::ExportUsers(_)) {
+            return export_outcome(builder).await;
+        }
         let (status, body) = send(builder).await;
         Outcome {
             status: status.as_u16(),
@@ -38,6 +41,34 @@ impl Target for TestServer {
             .await
             .expect("an agent");
     }
+}
+
+/// An export as the script reads it: the file's name, its size and its
+/// text on success, the error body otherwise.
+async fn export_outcome(builder: reqwest::RequestBuilder) -> Outcome {
+    let response = builder.send().await.expect("export");
+    let status = response.status().as_u16();
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let file_name = header("content-disposition")
+        .split("filename=\"")
+        .nth(1)
+        .map(|rest| rest.trim_end_matches('"').to_string())
+        .unwrap_or_default();
+    let total: Option<u64> = header("x-total-count").parse().ok();
+    let text = response.text().await.expect("body");
+    let body = if status == 200 {
+        serde_json::json!({"file_name": file_name, "total": total, "csv": text})
+    } else {
+        serde_json::from_str(&text).unwrap_or_default()
+    };
+    Outcome { status, body }
 }
 
 #[tokio::test]

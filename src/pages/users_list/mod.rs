@@ -1,6 +1,7 @@
 //! `/users`: the Users page — tabs, search, the table with role provenance,
 //! row actions and pagination, all driven by the URL.
 
+mod export;
 pub mod filters;
 mod loading;
 mod rows;
@@ -281,6 +282,7 @@ pub fn UsersList(directory: Option<String>) -> impl IntoView {
             {search}
         </div>
         <filters::ListFilters query=query on_change=on_filter />
+        <export::ExportControl query=query />
         <div
             role="tabpanel"
             id=PANEL_ID

@@ -1,13 +1,14 @@
-//! The users export as CSV (RFC 4180: comma-separated, CRLF line ends,
+//! The users export's CSV, written once for the server and the in-memory
+//! client (RFC 4180: comma-separated, CRLF line ends,
 //! fields with a comma, quote or line break quoted, quotes doubled), in
 //! UTF-8 with a byte-order mark so spreadsheet programs read accents
 //! right. A cell that a spreadsheet would run as a formula (it starts with
 //! `=`, `+`, `-`, `@`, a tab or a carriage return) is neutralised with a
 //! leading apostrophe: names and group names are user text.
 
-use users_api::{ListQuery, RoleSource, SourceFilter, UserStatus};
-
-use crate::storage::ExportRow;
+use crate::filter::SourceFilter;
+use crate::query::{ListQuery, UserStatus};
+use crate::types::{RoleSource, UserSummary};
 
 /// The header row's columns, in order.
 pub const COLUMNS: [&str; 8] = [
@@ -28,9 +29,9 @@ pub fn header() -> String {
     out
 }
 
-/// Appends one user's record to `out`.
-pub fn push_row(out: &mut String, row: &ExportRow) {
-    let user = &row.user;
+/// Appends one user's record to `out`; `token_last_used` is when their
+/// token was last used, if ever.
+pub fn push_row(out: &mut String, user: &UserSummary, token_last_used: Option<&str>) {
     let roles = user
         .roles
         .iter()
@@ -63,7 +64,7 @@ pub fn push_row(out: &mut String, row: &ExportRow) {
             roles,
             groups,
             user.created_at.clone(),
-            row.token_last_used.clone().unwrap_or_default(),
+            token_last_used.unwrap_or_default().to_string(),
         ]
         .into_iter(),
     );
@@ -158,7 +159,8 @@ fn slug(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use users_api::{EffectiveRole, GroupRef, UserFilter, UserSummary};
+    use crate::filter::UserFilter;
+    use crate::types::{EffectiveRole, GroupRef};
 
     fn cell(text: &str) -> String {
         let mut out = String::new();
@@ -191,33 +193,30 @@ mod tests {
             id: 3,
             name: "QA team".into(),
         };
-        let row = ExportRow {
-            user: UserSummary {
-                id: 1,
-                first_name: "=Ada".into(),
-                last_name: "Lovelace".into(),
-                email: "ada@example.com".into(),
-                identity_provider: "Okta".into(),
-                status: UserStatus::Active,
-                roles: vec![
-                    EffectiveRole {
-                        role: "Production".into(),
-                        sources: vec![RoleSource::Direct, RoleSource::Group { group: qa.clone() }],
-                    },
-                    EffectiveRole {
-                        role: "Testing".into(),
-                        sources: vec![RoleSource::Group { group: qa.clone() }],
-                    },
-                ],
-                groups: vec![qa],
-                owned_agents: 0,
-                created_at: "2026-01-02T03:04:05Z".into(),
-                archived_at: None,
-            },
-            token_last_used: None,
+        let user = UserSummary {
+            id: 1,
+            first_name: "=Ada".into(),
+            last_name: "Lovelace".into(),
+            email: "ada@example.com".into(),
+            identity_provider: "Okta".into(),
+            status: UserStatus::Active,
+            roles: vec![
+                EffectiveRole {
+                    role: "Production".into(),
+                    sources: vec![RoleSource::Direct, RoleSource::Group { group: qa.clone() }],
+                },
+                EffectiveRole {
+                    role: "Testing".into(),
+                    sources: vec![RoleSource::Group { group: qa.clone() }],
+                },
+            ],
+            groups: vec![qa],
+            owned_agents: 0,
+            created_at: "2026-01-02T03:04:05Z".into(),
+            archived_at: None,
         };
         let mut out = String::new();
-        push_row(&mut out, &row);
+        push_row(&mut out, &user, None);
         assert_eq!(
             out,
             "'=Ada Lovelace,ada@example.com,Okta,active,\
