@@ -148,6 +148,9 @@ fn constrain_parameter(parameter: &mut Value) {
             json!({"type": "integer", "format": "int64", "minimum": 1, "maximum": MAX_PER_PAGE})
         }
         "status" => json!({"type": "string", "enum": ["active", "archived"]}),
+        "role" => json!({"type": "string", "enum": ROLE_CATALOGUE}),
+        "source" => json!({"type": "string", "enum": ["direct", "group"]}),
+        "identity_provider" => json!({"type": "string", "minLength": 1}),
         "query" => json!({"type": "string"}),
         "If-Match" => json!({
             "type": "string",

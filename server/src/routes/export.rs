@@ -7,7 +7,7 @@ use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use futures_util::stream;
+use futures_util::stream::{self, StreamExt};
 use users_api::export as export_csv;
 use users_api::ErrorBody;
 
@@ -55,7 +55,9 @@ pub async fn export_users(
     let today = crate::storage::now();
     let name = export_csv::file_name(&q, group_name.as_deref(), &today[..10]);
     let total = export.total;
-    let body = Body::from_stream(stream::unfold(Some((export, true)), next_chunk));
+    // Fused: the compression layer may poll the body once more after its
+    // end, which a bare `unfold` answers with a panic.
+    let body = Body::from_stream(stream::unfold(Some((export, true)), next_chunk).fuse());
     let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
         .map_err(|e| ApiError::Internal(format!("file name header: {e}")))?;
     Ok((

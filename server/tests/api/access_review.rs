@@ -624,6 +624,30 @@ async fn the_export_quotes_and_neutralises_user_text() {
 }
 
 #[tokio::test]
+async fn a_compressed_export_is_whole() {
+    let s = TestServer::start().await;
+    seed(&s, 700).await;
+    let plain = export(&s, "", &s.admin.token).await.text().await.unwrap();
+    let response = s
+        .req(
+            reqwest::Method::GET,
+            "/api/v1/users/export.csv",
+            &s.admin.token,
+        )
+        .header("Accept-Encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["content-encoding"], "gzip");
+    let bytes = response.bytes().await.expect("the whole body");
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut text)
+        .expect("gzip");
+    assert_eq!(text, plain);
+    assert_eq!(parse_csv(&text).len(), 1 + 700 - 700 / 6 + 1);
+}
+
+#[tokio::test]
 async fn only_administrators_export_and_only_their_company() {
     let s = TestServer::start().await;
     let member = s
