@@ -5,7 +5,7 @@
 use serde_json::json;
 use users_api::{ListQuery, Page, UserSummary};
 
-use crate::storage::shared_sql::{After, ReadTx, Selection};
+use crate::storage::shared_sql::{After, ReadTx, RoleDrive, Selection, WALK_DENSITY};
 use crate::storage::{Store, StoreResult};
 
 /// Users the export reads per statement: large enough that a million rows
@@ -40,8 +40,14 @@ impl Store {
         let selection = Selection::of(company_id, q);
         let mut tx = self.begin_read().await?;
         let total = tx.filtered_count(&selection).await?;
+        let dense = total.saturating_mul(WALK_DENSITY) >= tx.tab_size(&selection).await?;
+        let drive = if dense {
+            RoleDrive::Walk
+        } else {
+            RoleDrive::Holders
+        };
         let rows = tx
-            .filtered_ids(&selection, None, (q.offset(), q.per_page))
+            .filtered_ids(&selection, drive, None, (q.offset(), q.per_page))
             .await?;
         let ids: Vec<i64> = rows.into_iter().map(|(id, _, _)| id).collect();
         let entries = tx.summaries(&ids).await?;
@@ -88,7 +94,12 @@ impl Export {
     pub async fn next_batch(&mut self) -> StoreResult<Vec<ExportRow>> {
         let rows = self
             .tx
-            .filtered_ids(&self.selection, self.after.as_ref(), (0, EXPORT_BATCH))
+            .filtered_ids(
+                &self.selection,
+                RoleDrive::Walk,
+                self.after.as_ref(),
+                (0, EXPORT_BATCH),
+            )
             .await?;
         let Some(last) = rows.last().cloned() else {
             return Ok(Vec::new());

@@ -57,9 +57,28 @@ impl Sql {
     }
 }
 
+/// How a role filter (without a group) finds its users.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RoleDrive {
+    /// Gather the role's holders (assignments and the members of the
+    /// groups that give it), then keep the tab's: best to count, and for
+    /// a page of a rare role (it is sorted from few).
+    Holders,
+    /// Walk the tab in list order and test each user for the role (two
+    /// index lookups): a page of a common role stops after a few dozen
+    /// users, and an export visits each user once instead of sorting the
+    /// holders again for every batch.
+    Walk,
+}
+
+/// A role's holders are walked to rather than gathered when at least one
+/// user in this many of the tab holds it (a page then visits at most
+/// `per_page` times this many users).
+pub(crate) const WALK_DENSITY: u64 = 40;
+
 /// `(id, sort_key, email_key)` of every matching user, as a subquery, and
 /// its parameters.
-fn matches(tx: &Tx, s: &Selection, sql: &mut Sql) -> String {
+fn matches(tx: &Tx, s: &Selection, drive: RoleDrive, sql: &mut Sql) -> String {
     let find = find_fn(tx);
     let company = sql.param(Bind::Int(s.company_id));
     let status = sql.param(Bind::Text(s.status.as_str().into()));
@@ -67,40 +86,44 @@ fn matches(tx: &Tx, s: &Selection, sql: &mut Sql) -> String {
         let name = sql.param(Bind::Text(name.clone()));
         format!("(SELECT id FROM roles WHERE name = {name})")
     });
-    let direct =
-        |role: &str| format!("SELECT ur.user_id FROM user_roles ur WHERE ur.role_id = {role}");
-    let from_groups = |role: &str| {
-        format!(
-            "SELECT gm.user_id FROM group_roles gr
-             JOIN group_members gm ON gm.group_id = gr.group_id WHERE gr.role_id = {role}"
-        )
-    };
-    let holders = role.as_deref().map(|role| match s.filter.source {
-        Some(SourceFilter::Direct) => direct(role),
-        Some(SourceFilter::Group) => from_groups(role),
-        None => format!("{} UNION {}", direct(role), from_groups(role)),
-    });
     let mut tests = Vec::new();
-    let from = if let Some(group) = s.filter.group {
-        let group = sql.param(Bind::Int(group));
-        if let Some(holders) = &holders {
-            tests.push(format!("u.id IN ({holders})"));
+    let from = match (s.filter.group, role) {
+        (Some(group), role) => {
+            let group = sql.param(Bind::Int(group));
+            if let Some(role) = role {
+                tests.push(holds(&role, s.filter.source));
+            }
+            format!(
+                "SELECT u.id, gm.sort_key, gm.email_key FROM group_members gm
+                 JOIN users u ON u.id = gm.user_id
+                 WHERE gm.group_id = {group} AND gm.status = {status} AND u.company_id = {company}"
+            )
         }
-        format!(
-            "SELECT u.id, gm.sort_key, gm.email_key FROM group_members gm
-             JOIN users u ON u.id = gm.user_id
-             WHERE gm.group_id = {group} AND gm.status = {status} AND u.company_id = {company}"
-        )
-    } else if let Some(holders) = &holders {
-        format!(
-            "SELECT u.id, u.sort_key, u.email_key FROM users u
-             WHERE u.id IN ({holders}) AND u.company_id = {company} AND u.status = {status}"
-        )
-    } else {
-        format!(
-            "SELECT u.id, u.sort_key, u.email_key FROM users u
-             WHERE u.company_id = {company} AND u.status = {status}"
-        )
+        (None, Some(role)) if drive == RoleDrive::Holders => {
+            let direct = format!("SELECT ur.user_id FROM user_roles ur WHERE ur.role_id = {role}");
+            let from_groups = format!(
+                "SELECT gm.user_id FROM group_roles gr
+                 JOIN group_members gm ON gm.group_id = gr.group_id WHERE gr.role_id = {role}"
+            );
+            let holders = match s.filter.source {
+                Some(SourceFilter::Direct) => direct,
+                Some(SourceFilter::Group) => from_groups,
+                None => format!("{direct} UNION {from_groups}"),
+            };
+            format!(
+                "SELECT u.id, u.sort_key, u.email_key FROM users u
+                 WHERE u.id IN ({holders}) AND u.company_id = {company} AND u.status = {status}"
+            )
+        }
+        (None, role) => {
+            if let Some(role) = role {
+                tests.push(holds(&role, s.filter.source));
+            }
+            format!(
+                "SELECT u.id, u.sort_key, u.email_key FROM users u
+                 WHERE u.company_id = {company} AND u.status = {status}"
+            )
+        }
     };
     if let Some(provider) = &s.filter.identity_provider {
         let provider = sql.param(Bind::Text(provider.clone()));
@@ -118,6 +141,23 @@ fn matches(tx: &Tx, s: &Selection, sql: &mut Sql) -> String {
     tests
         .into_iter()
         .fold(from, |sql, test| format!("{sql} AND {test}"))
+}
+
+/// The test that user `u` holds `role` (an SQL expression for its id) by
+/// `source` (either when `None`).
+fn holds(role: &str, source: Option<SourceFilter>) -> String {
+    let direct = format!(
+        "EXISTS (SELECT 1 FROM user_roles ur WHERE ur.user_id = u.id AND ur.role_id = {role})"
+    );
+    let from_group = format!(
+        "EXISTS (SELECT 1 FROM group_members hm JOIN group_roles gr ON gr.group_id = hm.group_id
+                 WHERE hm.user_id = u.id AND gr.role_id = {role})"
+    );
+    match source {
+        Some(SourceFilter::Direct) => direct,
+        Some(SourceFilter::Group) => from_group,
+        None => format!("({direct} OR {from_group})"),
+    }
 }
 
 /// Runs `$query` (a `query_as`/`query_scalar` builder over `$sql`) with the
@@ -141,7 +181,10 @@ impl Tx {
     /// How many users the selection holds, exactly.
     pub(crate) async fn filtered_count(&mut self, s: &Selection) -> StoreResult<u64> {
         let mut sql = Sql { binds: Vec::new() };
-        let text = format!("SELECT COUNT(*) FROM ({}) m", matches(self, s, &mut sql));
+        let text = format!(
+            "SELECT COUNT(*) FROM ({}) m",
+            matches(self, s, RoleDrive::Holders, &mut sql)
+        );
         let n: i64 = with_binds!(&mut *self, &text, sql, |q| sqlx::query_scalar, fetch_one);
         Ok(u64::try_from(n).unwrap_or(0))
     }
@@ -151,21 +194,21 @@ impl Tx {
     pub(crate) async fn filtered_ids(
         &mut self,
         s: &Selection,
+        drive: RoleDrive,
         after: Option<&After>,
         (offset, limit): (u64, u32),
     ) -> StoreResult<Vec<(i64, String, String)>> {
         let mut sql = Sql { binds: Vec::new() };
-        let rows = matches(self, s, &mut sql);
+        let rows = matches(self, s, drive, &mut sql);
+        // A row-value comparison: both databases seek the list index to it
+        // (spelled out with ORs, SQLite walked from the range's start on
+        // every batch).
         let resume = match after {
             Some((sort_key, email_key, id)) => {
                 let sort_key = sql.param(Bind::Text(sort_key.clone()));
                 let email_key = sql.param(Bind::Text(email_key.clone()));
                 let id = sql.param(Bind::Int(*id));
-                format!(
-                    "WHERE m.sort_key > {sort_key}
-                        OR (m.sort_key = {sort_key} AND m.email_key > {email_key})
-                        OR (m.sort_key = {sort_key} AND m.email_key = {email_key} AND m.id > {id})"
-                )
+                format!("WHERE (m.sort_key, m.email_key, m.id) > ({sort_key}, {email_key}, {id})")
             }
             None => String::new(),
         };
@@ -178,6 +221,18 @@ impl Tx {
         let found: Vec<(i64, String, String)> =
             with_binds!(&mut *self, &text, sql, |q| sqlx::query_as, fetch_all);
         Ok(found)
+    }
+
+    /// How many users the tab holds (the `user_counts` row).
+    pub(crate) async fn tab_size(&mut self, s: &Selection) -> StoreResult<u64> {
+        let n: Option<i64> = on_backend!(Tx, &mut *self, |tx| {
+            sqlx::query_scalar("SELECT n FROM user_counts WHERE company_id = $1 AND status = $2")
+                .bind(s.company_id)
+                .bind(s.status.as_str())
+                .fetch_optional(&mut **tx)
+                .await?
+        });
+        Ok(n.and_then(|n| u64::try_from(n).ok()).unwrap_or(0))
     }
 
     /// The summaries of `ids` (in list order) on this transaction's backend.
