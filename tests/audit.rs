@@ -90,6 +90,21 @@ fn entries_read_as_sentences_from_the_users_side() {
         "Ada Admin regenerated John Smith's access token"
     );
     assert_eq!(change_lines(&regenerated), ["New token uat_…ab12"]);
+    let exported = entry(
+        "users.export",
+        json!({"status": "active", "query": "ann", "rows": 2,
+               "filters": {"role": "Production", "source": "group"}}),
+    );
+    assert_eq!(sentence(&exported, None), "Ada Admin exported 2 users");
+    assert_eq!(
+        change_lines(&exported),
+        [
+            "2 rows, active users",
+            "Search: “ann”",
+            "Role: Production",
+            "Source: group"
+        ]
+    );
     let at = 1_796_364_000_000.0; // 2026-12-04T06:00:00Z
     assert_eq!(
         relative_time("2026-12-04T06:00:00Z", at + 7_200_000.0),

@@ -20,7 +20,7 @@ use crate::state::AppState;
         ("group" = Option<i64>, Query, description = "Only entries about this group"),
         ("user" = Option<i64>, Query, description = "Only entries by or about this user (their activity)"),
         ("action" = Option<Vec<String>>, Query, explode = true,
-            description = "Only these actions (repeat the parameter for several): user.create, user.update, user.archive, user.restore, token.reveal, token.regenerate, group.create, group.update, group.delete, group.members.add, group.members.remove, audit.prune, demo.seed"),
+            description = "Only these actions (repeat the parameter for several): user.create, user.update, user.archive, user.restore, token.reveal, token.regenerate, group.create, group.update, group.delete, group.members.add, group.members.remove, users.export, audit.prune, demo.seed"),
         ("since" = Option<String>, Query, description = "At or after this RFC 3339 time"),
         ("until" = Option<String>, Query, description = "Before this RFC 3339 time"),
         ("before" = Option<i64>, Query, description = "The cursor: a previous page's `next`"),

@@ -19,6 +19,7 @@ pub fn action_label(action: &str) -> &'static str {
         "group.delete" => "Group deleted",
         "group.members.add" => "Members added",
         "group.members.remove" => "Member removed",
+        "users.export" => "Users exported",
         "audit.prune" => "Log pruned",
         "demo.seed" => "Demo data added",
         _ => "Other",
@@ -34,6 +35,9 @@ fn field_label(key: &str) -> String {
         "identity_provider" => "Identity provider".into(),
         "roles" => "Roles".into(),
         "groups" => "Groups".into(),
+        "role" => "Role".into(),
+        "source" => "Source".into(),
+        "group" => "Group".into(),
         "name" => "Name".into(),
         "description" => "Description".into(),
         other => other.replace('_', " "),
@@ -127,6 +131,24 @@ pub fn change_lines(entry: &AuditEntry) -> Vec<String> {
                 n => vec![format!("{n} members")],
             }
         }
+        "users.export" => {
+            let mut lines = vec![format!(
+                "{} rows, {} users",
+                details["rows"],
+                details["status"].as_str().unwrap_or("active")
+            )];
+            if let Some(query) = details["query"].as_str().filter(|q| !q.is_empty()) {
+                lines.push(format!("Search: “{query}”"));
+            }
+            if let Some(filters) = details["filters"].as_object() {
+                lines.extend(
+                    filters
+                        .iter()
+                        .map(|(name, value)| format!("{}: {}", field_label(name), text_of(value))),
+                );
+            }
+            lines
+        }
         "audit.prune" => vec![format!(
             "{} entries from before {}",
             details["deleted"],
@@ -218,6 +240,13 @@ pub fn sentence(entry: &AuditEntry, viewer: Option<UserId>) -> String {
             None => format!("added members to {group}"),
         },
         "group.members.remove" => format!("removed {} from {group}", whom("them")),
+        "users.export" => {
+            let rows = entry.details["rows"].as_u64().unwrap_or(0);
+            format!(
+                "exported {rows} {}",
+                if rows == 1 { "user" } else { "users" }
+            )
+        }
         "audit.prune" => "pruned the audit log".to_string(),
         "demo.seed" => "added demo data".to_string(),
         other => other.to_string(),
