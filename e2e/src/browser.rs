@@ -283,6 +283,27 @@ impl Browser {
             .expect("emulate the color scheme");
     }
 
+    /// Lets the page download files, into `dir`.
+    pub async fn download_to(&self, dir: &std::path::Path) {
+        let params = json!({"behavior": "allow", "downloadPath": dir.display().to_string()});
+        self.client
+            .issue_cmd(SessionCommand::devtools(
+                "Browser.setDownloadBehavior",
+                params,
+            ))
+            .await
+            .expect("allow downloads");
+    }
+
+    /// Chooses the option with `value` of the select with this name.
+    pub async fn select(&self, by: By<'_>, value: &str) {
+        let select = self.find(by).await;
+        select
+            .select_by_value(value)
+            .await
+            .unwrap_or_else(|e| panic!("choose {value:?} in {:?}: {e}", by.name));
+    }
+
     /// The viewport as a PNG.
     pub async fn screenshot(&self) -> Vec<u8> {
         self.client.screenshot().await.expect("screenshot")
