@@ -324,3 +324,21 @@ async fn a_long_export_shows_its_progress_and_can_be_cancelled() {
     assert!(by_role("progressbar", "Export progress").is_none());
     assert!(downloads.files().await.is_empty(), "nothing was saved");
 }
+
+#[wasm_bindgen_test]
+async fn a_deep_link_names_its_group_once_known() {
+    let company = Company::new(0);
+    company.client.set_call_delay(30);
+    let group = company.client.add_group("Night shift", &["Production"]);
+    let _app = company
+        .open(&format!("/users?group={group}&idp=Google"))
+        .await;
+    wait_until("the group named in the empty state", || {
+        body_text().contains("No active users in Night shift signing in with Google.")
+    })
+    .await;
+    assert!(all_by_role("status")
+        .iter()
+        .any(|s| text_of(s) == "No active users in Night shift signing in with Google."));
+    find_by_role("button", "Remove Group: Night shift").await;
+}

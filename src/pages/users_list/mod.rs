@@ -228,7 +228,7 @@ pub fn UsersList(directory: Option<String>) -> impl IntoView {
         });
         view! {
             {users_table(
-                rows::rows(&q, page, managed, &about.get_untracked()),
+                rows::rows(&q, page, managed, about),
                 move || pending.get(),
                 false,
                 rows::has_actions(q.status, managed),
@@ -265,7 +265,7 @@ pub fn UsersList(directory: Option<String>) -> impl IntoView {
     let empty_status = move || {
         list.with(|answer| match answer {
             Some(Ok((q, page))) if page.entries.is_empty() => {
-                Some(rows::empty_message(q, &about.get_untracked()))
+                Some(rows::empty_message(q, &about.get()))
             }
             _ => None,
         })

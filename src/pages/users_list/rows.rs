@@ -72,9 +72,15 @@ pub(super) fn skeleton_rows(actions: bool) -> AnyView {
 
 /// The table body for one page of `q`: a row per user, or the empty state.
 /// `managed`: users are managed in a directory, so no Edit, Delete or Restore.
-/// `about`: what the filters narrow the list to; an empty filtered list
-/// offers to clear them.
-pub(super) fn rows(q: &ListQuery, page: Page<UserSummary>, managed: bool, about: &str) -> AnyView {
+/// `about`: what the filters narrow the list to (words that follow the
+/// filtered group's name as it loads); an empty filtered list offers to
+/// clear them.
+pub(super) fn rows(
+    q: &ListQuery,
+    page: Page<UserSummary>,
+    managed: bool,
+    about: Signal<String>,
+) -> AnyView {
     let restore = use_restore();
     let with_actions = has_actions(q.status, managed);
     if page.entries.is_empty() {
@@ -92,7 +98,10 @@ pub(super) fn rows(q: &ListQuery, page: Page<UserSummary>, managed: bool, about:
         return view! {
             <tr role="row">
                 <td role="cell" colspan=if with_actions { "6" } else { "5" } class="empty-state">
-                    {empty_message(q, about)}
+                    {
+                        let q = q.clone();
+                        move || empty_message(&q, &about.get())
+                    }
                     {clear}
                 </td>
             </tr>
