@@ -37,6 +37,10 @@ pub struct ServerFigures {
     pub server_cpu_us_per_request: f64,
     /// The same for the database's processes (PostgreSQL only).
     pub database_cpu_us_per_request: Option<f64>,
+    /// The first page of each access-review filter.
+    pub access: Vec<Latency>,
+    /// The export of every active user.
+    pub export: Option<super::access_review::ExportFigures>,
 }
 
 /// Latency of each list query and throughput of the first page.
@@ -154,6 +158,8 @@ pub fn measure(
             p99: percentile_ms(&times, 99.0),
         });
     }
+    let access = super::access_review::latencies(&mut conn)?;
+    let export = super::access_review::export(&bench)?;
     let database_pids = || cluster.map(Cluster::pids).unwrap_or_default();
     let cpu_before = cpu_ticks(bench.child.id());
     let database_before = ticks_of(&database_pids());
@@ -184,6 +190,8 @@ pub fn measure(
         requests_per_sec,
         server_cpu_us_per_request,
         database_cpu_us_per_request,
+        access,
+        export: Some(export),
     })
 }
 
@@ -469,7 +477,7 @@ pub(super) fn number(json: &str, key: &str) -> Option<u64> {
 }
 
 /// The first `"key":"text"` string in a JSON text.
-fn string(json: &str, key: &str) -> Option<String> {
+pub(super) fn string(json: &str, key: &str) -> Option<String> {
     let start = json.find(&format!("\"{key}\":\""))? + key.len() + 4;
     Some(json[start..].split('"').next()?.to_string())
 }

@@ -12,6 +12,7 @@
 //! of the same page (`cold_start.rs`); `--cold-start-only` runs just that
 //! and writes target/bench-cold-start.md.
 
+mod access_review;
 mod app_size;
 mod backend;
 mod cold_start;

@@ -15,6 +15,8 @@ const APP_GZIP_BUDGET_KB: f64 = 200.0;
 const COLD_START_RATIO_BUDGET: f64 = 0.8;
 const LIST_P95_BUDGET_MS: f64 = 20.0;
 const THROUGHPUT_BUDGET: f64 = 5_000.0;
+/// Rows per second the export of every user must reach at 1,000,000 users.
+const EXPORT_ROWS_BUDGET: f64 = 50_000.0;
 const NAVIGATION_BUDGET_MS: f64 = 150.0;
 const KEYSTROKE_BUDGET_MS: f64 = 350.0;
 const LOAD_P99_BUDGET_MS: f64 = 500.0;
@@ -246,6 +248,7 @@ pub fn server_sections(options: &Options, servers: &[ServerFigures]) -> String {
                 l.p99
             );
         }
+        r.push_str(&access_section(s));
         let worst = s
             .latencies
             .iter()
@@ -265,6 +268,55 @@ pub fn server_sections(options: &Options, servers: &[ServerFigures]) -> String {
             s.requests_per_sec,
             verdict(s.requests_per_sec >= THROUGHPUT_BUDGET),
             s.server_cpu_us_per_request
+        );
+    }
+    r
+}
+
+/// The access review's figures of one server: each filter's first page
+/// (alone and with a 3-character search) against the list's budget, and
+/// the export's rate and memory.
+fn access_section(s: &ServerFigures) -> String {
+    let mut r = String::new();
+    if s.access.is_empty() {
+        return r;
+    }
+    let _ = writeln!(
+        r,
+        "\nAccess review, first page of each filter ({} requests each; searches rotate son mar lee ann che ova):\n\n\
+         | filter | p50 ms | p95 ms | p99 ms |\n| --- | ---: | ---: | ---: |",
+        super::access_review::SAMPLES
+    );
+    for l in &s.access {
+        let _ = writeln!(
+            r,
+            "| {} | {:.2} | {:.2} | {:.2} |",
+            l.name, l.p50, l.p95, l.p99
+        );
+    }
+    let worst = s.access.iter().map(|l| l.p95).fold(0.0, f64::max);
+    let within = s
+        .access
+        .iter()
+        .filter(|l| l.p95 <= LIST_P95_BUDGET_MS)
+        .count();
+    let _ = writeln!(
+        r,
+        "\nWorst p95 {worst:.2} ms; {within} of {} filters within {LIST_P95_BUDGET_MS} ms ({}).",
+        s.access.len(),
+        verdict(worst <= LIST_P95_BUDGET_MS)
+    );
+    if let Some(e) = &s.export {
+        let _ = writeln!(
+            r,
+            "\nExport of every active user: {} rows in {:.1} s, **{:.0} rows/s** (budget ≥ {EXPORT_ROWS_BUDGET}: {}); \
+             the server's anonymous resident memory {:.1} MiB before, {:.1} MiB at its peak (the database file it maps is not counted).",
+            e.rows,
+            e.secs,
+            e.rows_per_sec(),
+            verdict(e.rows_per_sec() >= EXPORT_ROWS_BUDGET),
+            e.rss_anon_before_kib as f64 / 1024.0,
+            e.rss_anon_peak_kib as f64 / 1024.0,
         );
     }
     r
@@ -438,11 +490,64 @@ mod tests {
             requests_per_sec: 4_000.0,
             server_cpu_us_per_request: 300.0,
             database_cpu_us_per_request: Some(200.0),
+            access: Vec::new(),
+            export: None,
         };
         let text = server_sections(&options, &[figures]);
         assert!(text.starts_with("## Server at 1000000 users (PostgreSQL)\n\nSeeding: 9000 users/s; database size not measured.\n\nPostgreSQL 15 in a throwaway cluster"), "{text}");
         assert!(
             text.contains("300 µs of CPU per request and PostgreSQL's processes 200 µs."),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn the_access_review_figures_are_judged_against_their_budgets() {
+        let latency = |name: &str, p95: f64| super::super::measure::Latency {
+            name: name.into(),
+            targeted: true,
+            p50: p95 / 2.0,
+            p95,
+            p99: p95,
+        };
+        let figures = ServerFigures {
+            backend: "SQLite",
+            users: 1_000_000,
+            seed_users_per_sec: 9_000.0,
+            db_bytes_per_100k: None,
+            latencies: Vec::new(),
+            samples: 300,
+            requests_per_sec: 6_000.0,
+            server_cpu_us_per_request: 100.0,
+            database_cpu_us_per_request: None,
+            access: vec![
+                latency("role Production, any source", 812.5),
+                latency("group Reviewers (100 members)", 1.25),
+            ],
+            export: Some(super::super::access_review::ExportFigures {
+                rows: 950_000,
+                secs: 11.7,
+                rss_anon_before_kib: 5_632,
+                rss_anon_peak_kib: 16_384,
+            }),
+        };
+        let text = access_section(&figures);
+        assert!(
+            text.contains("| role Production, any source | 406.25 | 812.50 | 812.50 |"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Worst p95 812.50 ms; 1 of 2 filters within 20 ms (❌ over budget)."),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "950000 rows in 11.7 s, **81197 rows/s** (budget ≥ 50000: ✅ within budget)"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("5.5 MiB before, 16.0 MiB at its peak"),
             "{text}"
         );
     }
