@@ -3,7 +3,7 @@
 //! batches read from one snapshot.
 
 use serde_json::json;
-use users_api::{ListQuery, Page, UserSummary};
+use users_api::{ListQuery, Page, UserFilter, UserStatus, UserSummary};
 
 use crate::storage::shared_sql::{After, ReadTx, RoleDrive, Selection, WALK_DENSITY};
 use crate::storage::{Store, StoreResult};
@@ -39,6 +39,24 @@ impl Store {
     ) -> StoreResult<Page<UserSummary>> {
         let selection = Selection::of(company_id, q);
         let mut tx = self.begin_read().await?;
+        let only_group = UserFilter {
+            group: q.filter.group,
+            ..UserFilter::default()
+        };
+        if let (Some(group_id), true, UserStatus::Active) =
+            (q.filter.group, q.filter == only_group, q.status)
+        {
+            // The group's own members page: its member count and gram
+            // counts give the exact total, its index range the page.
+            let group = tx.load_group(company_id, group_id).await?;
+            let (total, members) = tx
+                .members_page(&group, &selection.needle, q.offset(), q.per_page)
+                .await?;
+            let ids: Vec<i64> = members.iter().map(|m| m.id).collect();
+            let entries = tx.summaries(&ids).await?;
+            tx.commit().await?;
+            return Ok(Page::new(entries, q.page, q.per_page, total));
+        }
         let total = tx.filtered_count(&selection).await?;
         let dense = total.saturating_mul(WALK_DENSITY) >= tx.tab_size(&selection).await?;
         let drive = if dense {
