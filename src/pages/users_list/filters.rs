@@ -91,24 +91,39 @@ fn group_picker() -> Picker {
     }
 }
 
-/// The filter bar above the users table.
+/// The filter bar above the users table. Its option lists are asked for
+/// once `ready` (the list has answered): the rows come first, and a value
+/// the URL names is an option at once anyway.
 #[component]
 pub fn ListFilters(
     query: Memo<ListQuery>,
+    #[prop(into)] ready: Signal<bool>,
     #[prop(into)] on_change: UnsyncCallback<UserFilter>,
 ) -> impl IntoView {
     let api = use_api();
-    let catalogue = Loaded::new(move || async move {
-        api.call(|c| c.roles())
-            .await
-            .map(|roles| roles.into_iter().map(|r| r.name).collect::<Vec<_>>())
-            .unwrap_or_default()
+    let catalogue = Loaded::new(move || {
+        let ready = ready.get();
+        async move {
+            if !ready {
+                return Vec::new();
+            }
+            api.call(|c| c.roles())
+                .await
+                .map(|roles| roles.into_iter().map(|r| r.name).collect::<Vec<_>>())
+                .unwrap_or_default()
+        }
     });
-    let providers = Loaded::new(move || async move {
-        api.call(|c| c.identity_providers())
-            .await
-            .map(|all| all.into_iter().map(|p| p.name).collect::<Vec<_>>())
-            .unwrap_or_default()
+    let providers = Loaded::new(move || {
+        let ready = ready.get();
+        async move {
+            if !ready {
+                return Vec::new();
+            }
+            api.call(|c| c.identity_providers())
+                .await
+                .map(|all| all.into_iter().map(|p| p.name).collect::<Vec<_>>())
+                .unwrap_or_default()
+        }
     });
     let filter = Memo::new(move |_| query.with(|q| q.filter.clone()));
     let change = move |edit: &dyn Fn(&mut UserFilter)| {

@@ -261,6 +261,14 @@ pub fn UsersList(directory: Option<String>) -> impl IntoView {
         </Transition>
     };
 
+    // Set once the first page has answered (the filter bar's lists wait).
+    let listed = RwSignal::new(false);
+    Effect::new(move |_| {
+        if !listed.get_untracked() && list.with(Option::is_some) {
+            listed.set(true);
+        }
+    });
+
     // A search or tab with nothing to show is announced, not only drawn.
     let empty_status = move || {
         list.with(|answer| match answer {
@@ -281,7 +289,7 @@ pub fn UsersList(directory: Option<String>) -> impl IntoView {
             <StatusTabs current=status on_select=on_tab />
             {search}
         </div>
-        <filters::ListFilters query=query on_change=on_filter />
+        <filters::ListFilters query=query ready=listed on_change=on_filter />
         <export::ExportControl query=query />
         <div
             role="tabpanel"
