@@ -341,4 +341,21 @@ async fn a_deep_link_names_its_group_once_known() {
         .iter()
         .any(|s| text_of(s) == "No active users in Night shift signing in with Google."));
     find_by_role("button", "Remove Group: Night shift").await;
+
+    // A search reloads the list, not the group's name.
+    let asked = || {
+        company
+            .client
+            .calls()
+            .iter()
+            .filter(|c| c.starts_with("get_group"))
+            .count()
+    };
+    let before = asked();
+    type_into(&get_by_role("searchbox", "Search users"), "zz");
+    wait_until("the search in the empty state", || {
+        body_text().contains("No active users in Night shift signing in with Google match “zz”.")
+    })
+    .await;
+    assert_eq!(asked(), before, "{:?}", company.client.calls());
 }

@@ -143,11 +143,13 @@ pub fn UsersList(directory: Option<String>) -> impl IntoView {
             false,
         );
     };
-    // The filtered group's name, for the words that say what is shown.
+    // The filtered group's name, for the words that say what is shown
+    // (asked again only when the group changes, not with every page).
+    let group_id = Memo::new(move |_| query.with(|q| q.filter.group));
     let group_name = {
         let name_of = filters::group_name_of();
         crate::state::loaded::Loaded::new(move || {
-            let group = query.with(|q| q.filter.group);
+            let group = group_id.get();
             let name_of = name_of.clone();
             async move {
                 match group {
