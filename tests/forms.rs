@@ -209,7 +209,11 @@ async fn server_field_errors_on_roles_land_on_the_roles_fieldset() {
     })
     .await;
     assert_eq!(description(&fieldset), "Roles has an unknown role: Root");
-    assert!(is_focused(&by_label("Development")));
+    // Focus moves once the error has rendered (a frame later, under load).
+    wait_until("focus on the first role", || {
+        is_focused(&by_label("Development"))
+    })
+    .await;
 }
 
 #[wasm_bindgen_test]

@@ -139,6 +139,11 @@ async fn a_group_is_picked_by_search_and_removed_with_its_chip() {
         .to_string();
     assert!(release.parse::<i64>().is_ok(), "{release}");
     let remove = find_by_role("button", "Remove Group: Release team").await;
+    // Focus follows the pick to its Remove button (the search box is gone).
+    wait_until("focus on Remove", || {
+        active_element().is_some_and(|a| a.id() == "filter-group-remove")
+    })
+    .await;
     wait_status("Showing 1–1 of 1 user in Release team").await;
 
     // With a provider the members do not use: empty, and it says why.
@@ -151,6 +156,10 @@ async fn a_group_is_picked_by_search_and_removed_with_its_chip() {
 
     click(&remove);
     wait_until("the group gone", || url() == "/users?idp=Google").await;
+    wait_until("focus back in the search box", || {
+        active_element().is_some_and(|a| a.id() == "filter-group")
+    })
+    .await;
     click(&get_by_role("button", "Clear filters"));
     wait_until("everyone", || row_names().len() == 3).await;
     assert_eq!(url(), "/users");

@@ -7,7 +7,7 @@
 //! leading apostrophe: names and group names are user text.
 
 use crate::filter::SourceFilter;
-use crate::query::{ListQuery, UserStatus};
+use crate::query::{ListQuery, ParamStyle, UserStatus};
 use crate::types::{RoleSource, UserSummary};
 
 /// The header row's columns, in order.
@@ -99,6 +99,23 @@ fn push_cell(out: &mut String, cell: &str) {
     if quote {
         out.push('"');
     }
+}
+
+/// What the audit log records of an export (`users.export`): its tab,
+/// search, filters (by their API names) and how many rows it held.
+pub fn audit_details(q: &ListQuery, rows: u64) -> serde_json::Value {
+    let filters: serde_json::Map<String, serde_json::Value> = q
+        .filter
+        .to_params(ParamStyle::Api)
+        .into_iter()
+        .map(|(name, value)| (name.to_string(), value.into()))
+        .collect();
+    serde_json::json!({
+        "status": q.status.as_str(),
+        "query": q.query,
+        "filters": filters,
+        "rows": rows,
+    })
 }
 
 /// A file name that says what the export holds, e.g.

@@ -30,6 +30,21 @@ pub struct PickOption {
     pub detail: String,
 }
 
+impl PickOption {
+    /// A group as an option: its name, then its roles ("no roles").
+    pub fn of_group(group: &users_api::Group) -> Self {
+        PickOption {
+            id: group.id,
+            label: group.name.clone(),
+            detail: if group.roles.is_empty() {
+                "no roles".to_string()
+            } else {
+                group.roles.join(", ")
+            },
+        }
+    }
+}
+
 /// Finds the options for a search text.
 pub type Search =
     Rc<dyn Fn(String) -> Pin<Box<dyn Future<Output = Result<Vec<PickOption>, ApiError>>>>>;

@@ -53,9 +53,10 @@ pub fn focus_id_or_heading(id: &str) {
 
 /// Focuses the element with `id` once the current render has been painted
 /// (for controls that a state change is about to show or enable).
-pub fn focus_id_after_render(id: &'static str) {
+pub fn focus_id_after_render(id: impl Into<String>) {
+    let id = id.into();
     request_animation_frame(move || {
-        focus_id(id);
+        focus_id(&id);
     });
 }
 

@@ -1,7 +1,8 @@
 //! A filter that picks one thing by searching for it (a user, a group):
 //! the combobox while none is chosen, else the chosen one's name as a chip
-//! with a button "Remove <label>: <name>". Used by the Users list's and
-//! the Audit log's filter bars.
+//! with a button "Remove <label>: <name>". Focus follows the swap: a pick
+//! lands on Remove, a removal back in the search box. Used by the Users
+//! list's and the Audit log's filter bars.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -10,6 +11,7 @@ use std::rc::Rc;
 use leptos::prelude::*;
 
 use crate::components::combobox::{Combobox, PickOption, Search, Wording};
+use crate::components::focus::focus_id_after_render;
 use crate::state::loaded::Loaded;
 
 /// The name of the chosen id, as shown in the chip.
@@ -56,7 +58,10 @@ pub fn PickFilter(
                 placeholder=picker.with_value(|p| p.placeholder)
                 search=picker.with_value(|p| p.search.clone())
                 wording=picker.with_value(|p| p.wording)
-                on_pick=move |option: PickOption| on_choose.run(Some(option.id))
+                on_pick=move |option: PickOption| {
+                    on_choose.run(Some(option.id));
+                    focus_id_after_render(format!("{id}-remove"));
+                }
             />
         }
         .into_any(),
@@ -67,11 +72,15 @@ pub fn PickFilter(
                     {move || name.get().unwrap_or_default()}
                     <button
                         type="button"
+                        id=format!("{id}-remove")
                         class="chip-remove"
                         aria-label=move || {
                             format!("Remove {label}: {}", name.get().unwrap_or_default())
                         }
-                        on:click=move |_| on_choose.run(None)
+                        on:click=move |_| {
+                            on_choose.run(None);
+                            focus_id_after_render(id);
+                        }
                     >
                         <span aria-hidden="true">"×"</span>
                     </button>

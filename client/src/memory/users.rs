@@ -4,8 +4,8 @@
 //! paged the same way, newest first.
 
 use users_api::{
-    export, identity, AuditEntry, AuditPage, AuditQuery, ListQuery, Page, ParamStyle, SourceFilter,
-    UserFilter, UserId, UserSummary,
+    export, identity, AuditEntry, AuditPage, AuditQuery, ListQuery, Page, SourceFilter, UserFilter,
+    UserId, UserSummary,
 };
 
 use super::store::{Store, StoredUser};
@@ -91,18 +91,7 @@ impl Store {
             }
             pieces.push(piece);
         }
-        let filters: serde_json::Map<String, serde_json::Value> = query
-            .filter
-            .to_params(ParamStyle::Api)
-            .into_iter()
-            .map(|(name, value)| (name.to_string(), value.into()))
-            .collect();
-        let details = serde_json::json!({
-            "status": query.status.as_str(),
-            "query": query.query,
-            "filters": filters,
-            "rows": rows.len(),
-        });
+        let details = export::audit_details(query, rows.len() as u64);
         self.record_about(caller, "users.export", (None, None), details);
         let today = self.now();
         let start = ExportStart {

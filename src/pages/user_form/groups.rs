@@ -43,15 +43,7 @@ pub(super) fn groups_field(form: FormState) -> impl IntoView {
                 page.entries
                     .into_iter()
                     .map(|g| {
-                        let option = PickOption {
-                            id: g.id,
-                            label: g.name.clone(),
-                            detail: if g.roles.is_empty() {
-                                "no roles".to_string()
-                            } else {
-                                g.roles.join(", ")
-                            },
-                        };
+                        let option = PickOption::of_group(&g);
                         seen.update_value(|seen| {
                             seen.insert(
                                 g.id,

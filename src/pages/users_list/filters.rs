@@ -66,19 +66,7 @@ fn group_picker() -> Picker {
                     per_page: 8,
                 };
                 let page = api.call(move |c| c.list_groups(&query)).await?;
-                Ok(page
-                    .entries
-                    .into_iter()
-                    .map(|g| PickOption {
-                        id: g.id,
-                        detail: if g.roles.is_empty() {
-                            "no roles".to_string()
-                        } else {
-                            g.roles.join(", ")
-                        },
-                        label: g.name,
-                    })
-                    .collect())
+                Ok(page.entries.iter().map(PickOption::of_group).collect())
             })
         }),
         wording: Wording {
@@ -101,28 +89,22 @@ pub fn ListFilters(
     #[prop(into)] on_change: UnsyncCallback<UserFilter>,
 ) -> impl IntoView {
     let api = use_api();
-    let catalogue = Loaded::new(move || {
+    // The role catalogue and the company's providers, by name.
+    let names = Loaded::new(move || {
         let ready = ready.get();
         async move {
             if !ready {
-                return Vec::new();
+                return (Vec::new(), Vec::new());
             }
-            api.call(|c| c.roles())
+            let roles = api.call(|c| c.roles()).await.unwrap_or_default();
+            let providers = api
+                .call(|c| c.identity_providers())
                 .await
-                .map(|roles| roles.into_iter().map(|r| r.name).collect::<Vec<_>>())
-                .unwrap_or_default()
-        }
-    });
-    let providers = Loaded::new(move || {
-        let ready = ready.get();
-        async move {
-            if !ready {
-                return Vec::new();
-            }
-            api.call(|c| c.identity_providers())
-                .await
-                .map(|all| all.into_iter().map(|p| p.name).collect::<Vec<_>>())
-                .unwrap_or_default()
+                .unwrap_or_default();
+            (
+                roles.into_iter().map(|r| r.name).collect::<Vec<_>>(),
+                providers.into_iter().map(|p| p.name).collect::<Vec<_>>(),
+            )
         }
     });
     let filter = Memo::new(move |_| query.with(|q| q.filter.clone()));
@@ -150,10 +132,15 @@ pub fn ListFilters(
             })
             .collect_view()
     };
-    let role_options = move || options(catalogue.get(), filter.with(|f| f.role.clone()));
+    let role_options = move || {
+        options(
+            names.get().map(|(roles, _)| roles),
+            filter.with(|f| f.role.clone()),
+        )
+    };
     let provider_options = move || {
         options(
-            providers.get(),
+            names.get().map(|(_, providers)| providers),
             filter.with(|f| f.identity_provider.clone()),
         )
     };

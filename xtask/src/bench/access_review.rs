@@ -8,8 +8,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::http::{percentile_ms, Connection};
-use super::measure::{number, string, Latency};
+use super::http::Connection;
+use super::measure::{groups, sample, Latency};
 use super::server::BenchServer;
 
 /// Requests per filter: these reads cost up to a second each today, so
@@ -59,15 +59,7 @@ fn filters(conn: &mut Connection) -> Result<Vec<(String, String)>, String> {
             ));
         }
     }
-    let groups = String::from_utf8_lossy(&conn.get("/api/v1/groups?per_page=100")?.1).into_owned();
-    let entries: Vec<(u64, u64, String)> = groups
-        .split("{\"id\":")
-        .skip(1)
-        .filter_map(|entry| {
-            let id = number(&format!("{{\"id\":{entry}"), "id")?;
-            Some((id, number(entry, "member_count")?, string(entry, "name")?))
-        })
-        .collect();
+    let entries = groups(conn)?;
     let largest = entries
         .iter()
         .max_by_key(|(_, n, _)| *n)
@@ -103,28 +95,14 @@ pub fn latencies(conn: &mut Connection) -> Result<Vec<Latency>, String> {
             } else {
                 vec![format!("/api/v1/users?{filter}")]
             };
-            conn.get(&paths[0])?; // warm-up
-            let mut times = Vec::with_capacity(SAMPLES);
-            for i in 0..SAMPLES {
-                let path = &paths[i % paths.len()];
-                let (status, _, took) = conn.get(path)?;
-                if status != 200 {
-                    return Err(format!("{path} answered {status}"));
-                }
-                times.push(took);
-            }
-            times.sort();
-            out.push(Latency {
-                name: if searched {
-                    format!("{name} + 3-character search")
-                } else {
-                    name.clone()
-                },
-                targeted: true,
-                p50: percentile_ms(&times, 50.0),
-                p95: percentile_ms(&times, 95.0),
-                p99: percentile_ms(&times, 99.0),
-            });
+            let name = if searched {
+                format!("{name} + 3-character search")
+            } else {
+                name.clone()
+            };
+            // One warm-up, of the first text only: a request may take a second.
+            conn.get(&paths[0])?;
+            out.push(sample(conn, name, true, &paths, 0, SAMPLES)?);
         }
     }
     Ok(out)

@@ -135,28 +135,7 @@ pub fn measure(
     queries.extend(audit_queries(&mut conn)?);
     let mut latencies = Vec::new();
     for (name, targeted, paths) in queries {
-        for path in &paths {
-            for _ in 0..2 {
-                conn.get(path)?; // warm-up
-            }
-        }
-        let mut times = Vec::with_capacity(samples);
-        for i in 0..samples {
-            let path = &paths[i % paths.len()];
-            let (status, _, took) = conn.get(path)?;
-            if status != 200 {
-                return Err(format!("{path} answered {status}"));
-            }
-            times.push(took);
-        }
-        times.sort();
-        latencies.push(Latency {
-            name,
-            targeted,
-            p50: percentile_ms(&times, 50.0),
-            p95: percentile_ms(&times, 95.0),
-            p99: percentile_ms(&times, 99.0),
-        });
+        latencies.push(sample(&mut conn, name, targeted, &paths, 2, samples)?);
     }
     let access = super::access_review::latencies(&mut conn)?;
     let export = super::access_review::export(&bench)?;
@@ -192,6 +171,40 @@ pub fn measure(
         database_cpu_us_per_request,
         access,
         export: Some(export),
+    })
+}
+
+/// The latency of `samples` sequential requests rotating through `paths`,
+/// after `warm_ups` requests of each; any answer but 200 is an error.
+pub(super) fn sample(
+    conn: &mut Connection,
+    name: String,
+    targeted: bool,
+    paths: &[String],
+    warm_ups: usize,
+    samples: usize,
+) -> Result<Latency, String> {
+    for path in paths {
+        for _ in 0..warm_ups {
+            conn.get(path)?;
+        }
+    }
+    let mut times = Vec::with_capacity(samples);
+    for i in 0..samples {
+        let path = &paths[i % paths.len()];
+        let (status, _, took) = conn.get(path)?;
+        if status != 200 {
+            return Err(format!("{path} answered {status}"));
+        }
+        times.push(took);
+    }
+    times.sort();
+    Ok(Latency {
+        name,
+        targeted,
+        p50: percentile_ms(&times, 50.0),
+        p95: percentile_ms(&times, 95.0),
+        p99: percentile_ms(&times, 99.0),
     })
 }
 
@@ -234,16 +247,21 @@ fn encode(text: &str) -> String {
 /// (one active user in ten: 100,000 members at 1,000,000 users, the size
 /// the targets are set for) and the largest (about one in six, shown for
 /// context): first and last page, searches of 1 and 3 characters.
-fn group_queries(conn: &mut Connection) -> Result<Vec<(String, bool, Vec<String>)>, String> {
+/// The company's groups: (id, active members, name) each.
+pub(super) fn groups(conn: &mut Connection) -> Result<Vec<(u64, u64, String)>, String> {
     let groups = body_of(conn, "/api/v1/groups?per_page=100")?;
-    let entries: Vec<(u64, u64, String)> = groups
+    Ok(groups
         .split("{\"id\":")
         .skip(1)
         .filter_map(|entry| {
             let id = number(&format!("{{\"id\":{entry}"), "id")?;
             Some((id, number(entry, "member_count")?, string(entry, "name")?))
         })
-        .collect();
+        .collect())
+}
+
+fn group_queries(conn: &mut Connection) -> Result<Vec<(String, bool, Vec<String>)>, String> {
+    let entries = groups(conn)?;
     let reviewers = entries
         .iter()
         .find(|(_, _, name)| name == "Reviewers")
@@ -477,7 +495,7 @@ pub(super) fn number(json: &str, key: &str) -> Option<u64> {
 }
 
 /// The first `"key":"text"` string in a JSON text.
-pub(super) fn string(json: &str, key: &str) -> Option<String> {
+fn string(json: &str, key: &str) -> Option<String> {
     let start = json.find(&format!("\"{key}\":\""))? + key.len() + 4;
     Some(json[start..].split('"').next()?.to_string())
 }

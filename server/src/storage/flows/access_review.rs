@@ -2,7 +2,6 @@
 //! group and identity provider, and the export of every matching user in
 //! batches read from one snapshot.
 
-use serde_json::json;
 use users_api::{ListQuery, Page, UserFilter, UserStatus, UserSummary};
 
 use crate::storage::shared_sql::{After, ReadTx, RoleDrive, Selection, WALK_DENSITY};
@@ -58,7 +57,10 @@ impl Store {
             return Ok(Page::new(entries, q.page, q.per_page, total));
         }
         let total = tx.filtered_count(&selection).await?;
-        let dense = total.saturating_mul(WALK_DENSITY) >= tx.tab_size(&selection).await?;
+        // Only a role without a group has two ways to its users.
+        let role_alone = q.filter.role.is_some() && q.filter.group.is_none();
+        let dense =
+            role_alone && total.saturating_mul(WALK_DENSITY) >= tx.tab_size(&selection).await?;
         let drive = if dense {
             RoleDrive::Walk
         } else {
@@ -85,15 +87,7 @@ impl Store {
         let mut tx = self.begin_read().await?;
         let total = tx.filtered_count(&selection).await?;
         let mut audit = self.begin_company_write(company_id).await?;
-        let details = json!({
-            "status": q.status.as_str(),
-            "query": q.query,
-            "filters": q.filter.to_params(users_api::ParamStyle::Api)
-                .into_iter()
-                .map(|(name, value)| (name.to_string(), value.into()))
-                .collect::<serde_json::Map<String, serde_json::Value>>(),
-            "rows": total,
-        });
+        let details = users_api::export::audit_details(q, total);
         audit
             .record(company_id, actor_id, "users.export", None, details)
             .await?;
