@@ -88,11 +88,12 @@ pub fn SignInPage() -> impl IntoView {
                         .get()
                         .map(|notice| view! { <p class="notice" role="status">{notice}</p> })
                 }}
+                // No `name` on the field: were the form ever submitted by the
+                // browser itself, the token would not end up in a URL.
                 <div class="field">
                     <label for="access-token">"Access token"</label>
                     <input
                         id="access-token"
-                        name="access-token"
                         type="password"
                         autocomplete="off"
                         spellcheck="false"
