@@ -4,7 +4,7 @@
 
 use users_api::{ListQuery, Page, UserFilter, UserStatus, UserSummary};
 
-use crate::storage::shared_sql::{After, ReadTx, RoleDrive, Selection, WALK_DENSITY};
+use crate::storage::shared_sql::{After, ReadTx, Selection};
 use crate::storage::{Store, StoreResult};
 
 /// Users the export reads per statement: large enough that a million rows
@@ -57,18 +57,12 @@ impl Store {
             return Ok(Page::new(entries, q.page, q.per_page, total));
         }
         let total = tx.filtered_count(&selection).await?;
-        // Only a role without a group has two ways to its users.
-        let role_alone = q.filter.role.is_some() && q.filter.group.is_none();
-        let dense =
-            role_alone && total.saturating_mul(WALK_DENSITY) >= tx.tab_size(&selection).await?;
-        let drive = if dense {
-            RoleDrive::Walk
+        let rows = if total > q.offset() {
+            tx.filtered_ids(&selection, None, (q.offset(), q.per_page))
+                .await?
         } else {
-            RoleDrive::Holders
+            Vec::new() // Past the end (or nothing matches): no walk.
         };
-        let rows = tx
-            .filtered_ids(&selection, drive, None, (q.offset(), q.per_page))
-            .await?;
         let ids: Vec<i64> = rows.into_iter().map(|(id, _, _)| id).collect();
         let entries = tx.summaries(&ids).await?;
         tx.commit().await?;
@@ -106,12 +100,7 @@ impl Export {
     pub async fn next_batch(&mut self) -> StoreResult<Vec<ExportRow>> {
         let rows = self
             .tx
-            .filtered_ids(
-                &self.selection,
-                RoleDrive::Walk,
-                self.after.as_ref(),
-                (0, EXPORT_BATCH),
-            )
+            .filtered_ids(&self.selection, self.after.as_ref(), (0, EXPORT_BATCH))
             .await?;
         let Some(last) = rows.last().cloned() else {
             return Ok(Vec::new());

@@ -186,6 +186,13 @@ impl PgStore {
                 agent_owners.push(*id);
             }
         }
+        // Memberships arrive with their copies; their gram counts and the
+        // effective roles are written below from the plan and the loaded
+        // rows, so the statement triggers stand aside for this transaction
+        // (users.bulk_load).
+        sqlx::query("SELECT set_config('users.bulk_load', 'on', true)")
+            .execute(&mut *conn)
+            .await?;
         for (users, roles) in role_users.chunks(CHUNK).zip(role_ids.chunks(CHUNK)) {
             sqlx::query(
                 "INSERT INTO user_roles (user_id, role_id)
@@ -196,12 +203,6 @@ impl PgStore {
             .execute(&mut *conn)
             .await?;
         }
-        // Memberships arrive with their copies; their gram counts are
-        // written below from the plan, so the statement trigger stands aside
-        // for this transaction (users.bulk_load).
-        sqlx::query("SELECT set_config('users.bulk_load', 'on', true)")
-            .execute(&mut *conn)
-            .await?;
         for start in (0..member_groups.len()).step_by(CHUNK) {
             let end = (start + CHUNK).min(member_groups.len());
             sqlx::query(
@@ -232,6 +233,11 @@ impl PgStore {
                 .await?;
             }
         }
+        tx.fill_role_holders(first_id, &plan).await?;
+        let Tx::Postgres(conn) = &mut *tx else {
+            unreachable!("the transaction was opened on PostgreSQL")
+        };
+        let conn: &mut PgConnection = conn;
         sqlx::query("SELECT set_config('users.bulk_load', 'off', true)")
             .execute(&mut *conn)
             .await?;
@@ -263,6 +269,9 @@ impl PgStore {
         tx.commit().await?;
         // Fresh statistics, so the planner sees the new rows at once.
         sqlx::query("ANALYZE users").execute(&self.pool).await?;
+        sqlx::query("ANALYZE role_holders")
+            .execute(&self.pool)
+            .await?;
         Ok(summary)
     }
 }

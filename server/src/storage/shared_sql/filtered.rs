@@ -2,16 +2,18 @@
 //! group, identity provider; with or without a search), and the export's
 //! batches: one copy of the SQL for both backends.
 //!
-//! The rows are driven from the narrowest structure the filter names: a
-//! group's `group_members_list` range (already in list order), else the
-//! role's holders (`user_roles_by_role`, and the members of the groups that
-//! give it), else the tab's `users_list` range; every other part of the
-//! filter is a test on the row. Totals are exact: counted over the same
-//! rows in the same snapshot.
+//! The rows are driven from the narrowest structure the filter names, each
+//! already in list order: a group's `group_members_list` range, else the
+//! role's `role_holders_list` range (or its partial index per source), else
+//! the tab's `users_list` range; every other part of the filter is a test
+//! on the row. Totals are exact: a role alone (or with a search of up to
+//! three characters) reads them from the trigger-kept `role_counts` /
+//! `role_gram_counts`, everything else counts the same rows in the same
+//! snapshot.
 
 use users_api::{ListQuery, SourceFilter, UserFilter, UserStatus, UserSummary};
 
-use super::groups::{find_fn, placeholders};
+use super::groups::placeholders;
 use super::{on_backend, Tx};
 use crate::storage::{postgres, sqlite, StoreResult};
 
@@ -40,6 +42,25 @@ impl Selection {
             filter: q.filter.clone(),
         }
     }
+
+    /// The filter is a role (with its source) and nothing else but the
+    /// tab and a search: its total can be read from the role's counts.
+    fn role_alone(&self) -> Option<&str> {
+        let f = &self.filter;
+        match (&f.role, f.group, &f.identity_provider) {
+            (Some(role), None, None) => Some(role),
+            _ => None,
+        }
+    }
+
+    /// The source name the role counts are kept under.
+    fn source_key(&self) -> &'static str {
+        match self.filter.source {
+            None => "any",
+            Some(SourceFilter::Direct) => "direct",
+            Some(SourceFilter::Group) => "group",
+        }
+    }
 }
 
 /// Where a filtered list resumes: the last row's sort key, email key and id.
@@ -57,29 +78,10 @@ impl Sql {
     }
 }
 
-/// How a role filter (without a group) finds its users.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum RoleDrive {
-    /// Gather the role's holders (assignments and the members of the
-    /// groups that give it), then keep the tab's: best to count, and for
-    /// a page of a rare role (it is sorted from few).
-    Holders,
-    /// Walk the tab in list order and test each user for the role (two
-    /// index lookups): a page of a common role stops after a few dozen
-    /// users, and an export visits each user once instead of sorting the
-    /// holders again for every batch.
-    Walk,
-}
-
-/// A role's holders are walked to rather than gathered when at least one
-/// user in this many of the tab holds it (a page then visits at most
-/// `per_page` times this many users).
-pub(crate) const WALK_DENSITY: u64 = 40;
-
-/// `(id, sort_key, email_key)` of every matching user, as a subquery, and
-/// its parameters.
-fn matches(tx: &Tx, s: &Selection, drive: RoleDrive, sql: &mut Sql) -> String {
-    let find = find_fn(tx);
+/// `(id, sort_key, email_key)` of every matching user, in list order along
+/// the index it is driven from, as a subquery, and its parameters.
+fn matches(tx: &Tx, s: &Selection, sql: &mut Sql) -> String {
+    let find = super::groups::find_fn(tx);
     let company = sql.param(Bind::Int(s.company_id));
     let status = sql.param(Bind::Text(s.status.as_str().into()));
     let role = s.filter.role.as_ref().map(|name| {
@@ -87,42 +89,44 @@ fn matches(tx: &Tx, s: &Selection, drive: RoleDrive, sql: &mut Sql) -> String {
         format!("(SELECT id FROM roles WHERE name = {name})")
     });
     let mut tests = Vec::new();
-    let from = match (s.filter.group, role) {
+    // `keys`: the alias whose sort_key and email_key the search tests.
+    let (from, keys) = match (s.filter.group, role) {
         (Some(group), role) => {
             let group = sql.param(Bind::Int(group));
             if let Some(role) = role {
-                tests.push(holds(&role, s.filter.source));
+                tests.push(holds("u.id", &role, s.filter.source));
             }
-            format!(
+            let from = format!(
                 "SELECT u.id, gm.sort_key, gm.email_key FROM group_members gm
                  JOIN users u ON u.id = gm.user_id
                  WHERE gm.group_id = {group} AND gm.status = {status} AND u.company_id = {company}"
-            )
-        }
-        (None, Some(role)) if drive == RoleDrive::Holders => {
-            let direct = format!("SELECT ur.user_id FROM user_roles ur WHERE ur.role_id = {role}");
-            let from_groups = format!(
-                "SELECT gm.user_id FROM group_roles gr
-                 JOIN group_members gm ON gm.group_id = gr.group_id WHERE gr.role_id = {role}"
             );
-            let holders = match s.filter.source {
-                Some(SourceFilter::Direct) => direct,
-                Some(SourceFilter::Group) => from_groups,
-                None => format!("{direct} UNION {from_groups}"),
-            };
-            format!(
-                "SELECT u.id, u.sort_key, u.email_key FROM users u
-                 WHERE u.id IN ({holders}) AND u.company_id = {company} AND u.status = {status}"
-            )
+            (from, "gm")
         }
-        (None, role) => {
-            if let Some(role) = role {
-                tests.push(holds(&role, s.filter.source));
-            }
-            format!(
+        (None, Some(role)) => {
+            // The literal source test picks the partial index.
+            let source = match s.filter.source {
+                None => "",
+                Some(SourceFilter::Direct) => " AND h.direct = 1",
+                Some(SourceFilter::Group) => " AND h.via_groups > 0",
+            };
+            let users = if s.filter.identity_provider.is_some() {
+                " JOIN users u ON u.id = h.user_id"
+            } else {
+                ""
+            };
+            let from = format!(
+                "SELECT h.user_id AS id, h.sort_key, h.email_key FROM role_holders h{users}
+                 WHERE h.company_id = {company} AND h.role_id = {role} AND h.status = {status}{source}"
+            );
+            (from, "h")
+        }
+        (None, None) => {
+            let from = format!(
                 "SELECT u.id, u.sort_key, u.email_key FROM users u
                  WHERE u.company_id = {company} AND u.status = {status}"
-            )
+            );
+            (from, "u")
         }
     };
     if let Some(provider) = &s.filter.identity_provider {
@@ -135,7 +139,7 @@ fn matches(tx: &Tx, s: &Selection, drive: RoleDrive, sql: &mut Sql) -> String {
     if !s.needle.is_empty() {
         let needle = sql.param(Bind::Text(s.needle.clone()));
         tests.push(format!(
-            "({find}(u.sort_key, {needle}) > 0 OR {find}(u.email_key, {needle}) > 0)"
+            "({find}({keys}.sort_key, {needle}) > 0 OR {find}({keys}.email_key, {needle}) > 0)"
         ));
     }
     tests
@@ -143,21 +147,19 @@ fn matches(tx: &Tx, s: &Selection, drive: RoleDrive, sql: &mut Sql) -> String {
         .fold(from, |sql, test| format!("{sql} AND {test}"))
 }
 
-/// The test that user `u` holds `role` (an SQL expression for its id) by
-/// `source` (either when `None`).
-fn holds(role: &str, source: Option<SourceFilter>) -> String {
-    let direct = format!(
-        "EXISTS (SELECT 1 FROM user_roles ur WHERE ur.user_id = u.id AND ur.role_id = {role})"
-    );
-    let from_group = format!(
-        "EXISTS (SELECT 1 FROM group_members hm JOIN group_roles gr ON gr.group_id = hm.group_id
-                 WHERE hm.user_id = u.id AND gr.role_id = {role})"
-    );
-    match source {
-        Some(SourceFilter::Direct) => direct,
-        Some(SourceFilter::Group) => from_group,
-        None => format!("({direct} OR {from_group})"),
-    }
+/// The test that the user whose id is `user` holds `role` (an SQL
+/// expression for its id) by `source` (either when `None`): one lookup of
+/// the `role_holders` key.
+fn holds(user: &str, role: &str, source: Option<SourceFilter>) -> String {
+    let source = match source {
+        None => "",
+        Some(SourceFilter::Direct) => " AND rh.direct = 1",
+        Some(SourceFilter::Group) => " AND rh.via_groups > 0",
+    };
+    format!(
+        "EXISTS (SELECT 1 FROM role_holders rh
+                 WHERE rh.user_id = {user} AND rh.role_id = {role}{source})"
+    )
 }
 
 /// Runs `$query` (a `query_as`/`query_scalar` builder over `$sql`) with the
@@ -180,13 +182,53 @@ macro_rules! with_binds {
 impl Tx {
     /// How many users the selection holds, exactly.
     pub(crate) async fn filtered_count(&mut self, s: &Selection) -> StoreResult<u64> {
+        if let Some(role) = s.role_alone() {
+            if let Some(n) = self.role_count(s, role).await? {
+                return Ok(n);
+            }
+        }
         let mut sql = Sql { binds: Vec::new() };
-        let text = format!(
-            "SELECT COUNT(*) FROM ({}) m",
-            matches(self, s, RoleDrive::Holders, &mut sql)
-        );
+        let text = format!("SELECT COUNT(*) FROM ({}) m", matches(self, s, &mut sql));
         let n: i64 = with_binds!(&mut *self, &text, sql, |q| sqlx::query_scalar, fetch_one);
         Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    /// A role's kept total in the tab (by the selection's source), when
+    /// the counts hold it: no search, or a search of up to three characters
+    /// among the active users (whose grams are counted per role).
+    async fn role_count(&mut self, s: &Selection, role: &str) -> StoreResult<Option<u64>> {
+        let searched = !s.needle.is_empty();
+        if searched && (s.status != UserStatus::Active || s.needle.chars().count() > 3) {
+            return Ok(None);
+        }
+        let n: Option<i64> = on_backend!(Tx, &mut *self, |tx| {
+            if searched {
+                sqlx::query_scalar(
+                    "SELECT n FROM role_gram_counts
+                     WHERE company_id = $1 AND role_id = (SELECT id FROM roles WHERE name = $2)
+                       AND source = $3 AND gram = $4",
+                )
+                .bind(s.company_id)
+                .bind(role)
+                .bind(s.source_key())
+                .bind(s.needle.as_str())
+                .fetch_optional(&mut **tx)
+                .await?
+            } else {
+                sqlx::query_scalar(
+                    "SELECT n FROM role_counts
+                     WHERE company_id = $1 AND role_id = (SELECT id FROM roles WHERE name = $2)
+                       AND status = $3 AND source = $4",
+                )
+                .bind(s.company_id)
+                .bind(role)
+                .bind(s.status.as_str())
+                .bind(s.source_key())
+                .fetch_optional(&mut **tx)
+                .await?
+            }
+        });
+        Ok(Some(n.and_then(|n| u64::try_from(n).ok()).unwrap_or(0)))
     }
 
     /// The selection's users in list order: `limit` of them after `offset`,
@@ -194,12 +236,11 @@ impl Tx {
     pub(crate) async fn filtered_ids(
         &mut self,
         s: &Selection,
-        drive: RoleDrive,
         after: Option<&After>,
         (offset, limit): (u64, u32),
     ) -> StoreResult<Vec<(i64, String, String)>> {
         let mut sql = Sql { binds: Vec::new() };
-        let rows = matches(self, s, drive, &mut sql);
+        let rows = matches(self, s, &mut sql);
         // A row-value comparison: both databases seek the list index to it
         // (spelled out with ORs, SQLite walked from the range's start on
         // every batch).
@@ -221,18 +262,6 @@ impl Tx {
         let found: Vec<(i64, String, String)> =
             with_binds!(&mut *self, &text, sql, |q| sqlx::query_as, fetch_all);
         Ok(found)
-    }
-
-    /// How many users the tab holds (the `user_counts` row).
-    pub(crate) async fn tab_size(&mut self, s: &Selection) -> StoreResult<u64> {
-        let n: Option<i64> = on_backend!(Tx, &mut *self, |tx| {
-            sqlx::query_scalar("SELECT n FROM user_counts WHERE company_id = $1 AND status = $2")
-                .bind(s.company_id)
-                .bind(s.status.as_str())
-                .fetch_optional(&mut **tx)
-                .await?
-        });
-        Ok(n.and_then(|n| u64::try_from(n).ok()).unwrap_or(0))
     }
 
     /// The summaries of `ids` (in list order) on this transaction's backend.

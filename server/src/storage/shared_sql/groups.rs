@@ -284,25 +284,37 @@ impl WriteTx {
         })
     }
 
-    /// Replaces a group's roles (catalogue names): one statement for the
-    /// group however many members it has (their roles are derived on read).
+    /// Replaces a group's roles (catalogue names): only the roles taken
+    /// away and the roles given are written, so the members' effective
+    /// roles (`role_holders`, moved by triggers) change only where they do.
     pub(crate) async fn set_group_roles(
         &mut self,
         group_id: i64,
         roles: &[String],
     ) -> StoreResult<()> {
-        let sql = format!(
-            "INSERT INTO group_roles (group_id, role_id)
-             SELECT $1, id FROM roles WHERE name IN ({})",
-            placeholders(2, roles.len())
-        );
+        let names = placeholders(2, roles.len());
+        let (taken, given) = if roles.is_empty() {
+            (
+                "DELETE FROM group_roles WHERE group_id = $1".to_string(),
+                None,
+            )
+        } else {
+            (
+                format!(
+                    "DELETE FROM group_roles WHERE group_id = $1
+                     AND role_id NOT IN (SELECT id FROM roles WHERE name IN ({names}))"
+                ),
+                Some(format!(
+                    "INSERT INTO group_roles (group_id, role_id)
+                     SELECT $1, r.id FROM roles r WHERE r.name IN ({names})
+                       AND NOT EXISTS (SELECT 1 FROM group_roles gr
+                                       WHERE gr.group_id = $1 AND gr.role_id = r.id)"
+                )),
+            )
+        };
         on_backend!(Tx, &mut self.0, |tx| {
-            sqlx::query("DELETE FROM group_roles WHERE group_id = $1")
-                .bind(group_id)
-                .execute(&mut **tx)
-                .await?;
-            if !roles.is_empty() {
-                let mut query = sqlx::query(&sql).bind(group_id);
+            for sql in std::iter::once(&taken).chain(given.as_ref()) {
+                let mut query = sqlx::query(sql).bind(group_id);
                 for role in roles {
                     query = query.bind(role);
                 }

@@ -18,6 +18,7 @@ mod groups;
 mod members;
 mod reads;
 mod rekey;
+mod role_holders;
 mod tokens;
 mod write;
 
@@ -27,7 +28,7 @@ use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
 
 use super::StoreResult;
 
-pub(crate) use filtered::{After, RoleDrive, Selection, WALK_DENSITY};
+pub(crate) use filtered::{After, Selection};
 pub(crate) use rekey::rekey_statements;
 
 /// Runs `$body` with `$x` bound to the SQLite or the PostgreSQL value that

@@ -15,14 +15,18 @@ use crate::storage::shared_sql::{Tx, WriteTx};
 use crate::storage::{now, StoreError, StoreResult};
 use users_api::identity;
 
-/// Triggers on `users` and `group_members` that the bulk load replaces
-/// with set-based fills (memberships are inserted with their copies).
-const BULK_TRIGGERS: [&str; 5] = [
+/// Triggers on `users`, `user_roles`, `group_members` and `role_holders`
+/// that the bulk load replaces with set-based fills (memberships are
+/// inserted with their copies; the effective roles in one pass at the end).
+const BULK_TRIGGERS: [&str; 8] = [
     "user_counts_insert",
     "user_grams_insert",
     "users_search_insert",
     "group_members_count_insert",
     "group_grams_insert",
+    "user_roles_hold_insert",
+    "group_members_hold_insert",
+    "role_holders_insert",
 ];
 
 /// Rows per multi-row INSERT (well under SQLite's 32,766 bound parameters).
@@ -187,6 +191,11 @@ impl SqliteStore {
 
         fill_derived(conn, company_id, first_id, &plan.users).await?;
         fill_group_counts(conn, company_id, &group_ids, &plan).await?;
+        tx.fill_role_holders(first_id, &plan).await?;
+        let Tx::Sqlite(conn) = &mut *tx else {
+            unreachable!("the transaction was opened on SQLite")
+        };
+        let conn: &mut SqliteConnection = conn;
         for sql in &triggers {
             sqlx::query(sql).execute(&mut *conn).await?;
         }

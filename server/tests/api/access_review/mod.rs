@@ -2,10 +2,12 @@
 //! group and identity provider, every combination compared with a
 //! brute-force reading of the seeded data (`filters`); the CSV export:
 //! content, quoting, formula neutralisation, batches, compression, audit
-//! (`export`). Here: the seeded company both read, as the test knows it.
+//! (`export`); the effective roles kept exact under concurrent changes
+//! (`kept`). Here: the seeded company they read, as the test knows it.
 
 mod export;
 mod filters;
+mod kept;
 
 use serde_json::Value;
 use users_server::storage::{DemoGroup, DemoPlan, DemoUser};
