@@ -66,14 +66,9 @@ INSERT INTO role_counts (company_id, role_id, status, source, n)
       OR (s.source = 'group' AND h.via_groups > 0)
     GROUP BY h.company_id, h.role_id, h.status, s.source;
 
-INSERT INTO role_gram_counts (company_id, role_id, source, gram, n)
-    SELECT h.company_id, h.role_id, s.source, g, COUNT(*)
-    FROM role_holders h JOIN role_sources s
-      ON s.source = 'any' OR (s.source = 'direct' AND h.direct = 1)
-      OR (s.source = 'group' AND h.via_groups > 0)
-    CROSS JOIN LATERAL user_grams(h.sort_key, h.email_key) AS g
-    WHERE h.status = 'active'
-    GROUP BY h.company_id, h.role_id, s.source, g;
+-- Filled by the server at its next start, as on SQLite (one pass over
+-- the holders instead of aggregating every holder's grams here).
+INSERT INTO settings (name, value) VALUES ('role_gram_counts_pending', 'fill at start-up');
 
 -- The statements below are written once as text over a "moved" row set
 -- and run by each trigger with EXECUTE, which sees its transition tables.

@@ -77,20 +77,10 @@ CREATE TABLE role_gram_counts (
     PRIMARY KEY (company_id, role_id, source, gram)
 ) WITHOUT ROWID;
 
-INSERT INTO role_gram_counts (company_id, role_id, source, gram, n)
-    SELECT company_id, role_id, source, gram, COUNT(*) FROM (
-        SELECT DISTINCT h.company_id, h.role_id, s.source, h.user_id, substr(t.v, p.n, l.n) AS gram
-        FROM role_holders h
-        JOIN role_sources s
-          ON s.source = 'any' OR (s.source = 'direct' AND h.direct = 1)
-          OR (s.source = 'group' AND h.via_groups > 0)
-        JOIN (SELECT user_id, role_id, sort_key AS v FROM role_holders
-              UNION ALL SELECT user_id, role_id, email_key FROM role_holders) t
-          ON t.user_id = h.user_id AND t.role_id = h.role_id
-        JOIN search_positions l ON l.n <= 3
-        JOIN search_positions p ON p.n <= length(t.v) - l.n + 1
-        WHERE h.status = 'active'
-    ) GROUP BY company_id, role_id, source, gram;
+-- Filled by the server at its next start (storage::shared_sql::role_holders):
+-- one pass over the holders in Rust, where a GROUP BY over every holder's
+-- grams here would sort hundreds of millions of rows in memory.
+INSERT INTO settings (name, value) VALUES ('role_gram_counts_pending', 'fill at start-up');
 
 -- The counts follow each holder row (inserted, changed, removed).
 CREATE TRIGGER role_holders_insert AFTER INSERT ON role_holders BEGIN

@@ -233,7 +233,7 @@ impl PgStore {
                 .await?;
             }
         }
-        tx.fill_role_holders(first_id, &plan).await?;
+        tx.fill_role_holders(first_id).await?;
         let Tx::Postgres(conn) = &mut *tx else {
             unreachable!("the transaction was opened on PostgreSQL")
         };

@@ -32,6 +32,7 @@ pub(crate) use tx::set_direct_roles;
 
 use super::model::same_token_key;
 use super::pool_guard::postgres_keep_if_clean;
+use super::shared_sql::{Tx, WriteTx};
 use super::StoreResult;
 use crate::crypto::TokenCrypto;
 
@@ -88,6 +89,11 @@ impl PgStore {
         let rekeyed = rekey::rekey_identities(&mut tx).await?;
         tx.commit().await?;
         super::rekey::report(&rekeyed);
+        let mut tx = pool.begin().await?;
+        lock(&mut tx, CATALOGUE_LOCK).await?;
+        let mut tx = WriteTx::new(Tx::Postgres(tx));
+        tx.fill_pending_role_grams().await?;
+        tx.commit().await?;
         let store = PgStore {
             pool,
             crypto: Arc::new(crypto),

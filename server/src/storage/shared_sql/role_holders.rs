@@ -1,31 +1,36 @@
-//! The bulk loader's share of the effective roles: what the role-holder
-//! triggers (set aside while `seed-demo` loads) would have written for the
-//! users it added — `role_holders`, `role_counts` and `role_gram_counts` —
-//! one copy of the SQL for both backends.
+//! Filling the effective roles in bulk, where their triggers stand aside:
+//! `seed-demo`'s users (`role_holders`, `role_counts`, `role_gram_counts`
+//! from their assignments and memberships), and once at start-up the gram
+//! counts of the holders a migration created (`role_gram_counts_pending`).
+//! One copy of the SQL for both backends.
 
 use std::collections::HashMap;
 
+use futures_util::TryStreamExt;
+
 use super::groups::placeholders;
-use super::{on_backend, Tx};
+use super::{on_backend, WriteTx};
 use crate::storage::grams::user_grams;
-use crate::storage::model::DemoPlan;
 use crate::storage::StoreResult;
 
 /// Gram-count rows per INSERT (5 parameters each).
 const CHUNK: usize = 400;
 
-/// The sources a holder counts under, as `role_sources` names them.
-const SOURCES: [&str; 3] = ["any", "direct", "group"];
+/// The setting a migration leaves when the gram counts are still to fill.
+const PENDING: &str = "role_gram_counts_pending";
 
-impl Tx {
-    /// Fills the effective roles of the users from `first_id` on (the ones
-    /// `plan` describes, in order) from their assignments and memberships.
-    pub(crate) async fn fill_role_holders(
-        &mut self,
-        first_id: i64,
-        plan: &DemoPlan,
-    ) -> StoreResult<()> {
-        let holders: Vec<(i64, i64, i64, i64, i64)> = on_backend!(Tx, &mut *self, |tx| {
+/// Active holder rows: user, company, role, direct, via_groups, sort key,
+/// email key.
+type HolderRow = (i64, i64, i64, i64, i64, String, String);
+
+/// (company, role, source) → gram → how many active holders contain it.
+type GramCounts = HashMap<(i64, i64, &'static str), HashMap<String, i64>>;
+
+impl WriteTx {
+    /// Fills the effective roles of the users from `first_id` on from
+    /// their assignments and memberships (the bulk loader's users).
+    pub(crate) async fn fill_role_holders(&mut self, first_id: i64) -> StoreResult<()> {
+        on_backend!(Tx, &mut self.0, |tx| {
             sqlx::query(
                 "INSERT INTO role_holders
                      (user_id, role_id, company_id, direct, via_groups, status, sort_key, email_key)
@@ -56,21 +61,53 @@ impl Tx {
             .bind(first_id)
             .execute(&mut **tx)
             .await?;
-            sqlx::query_as(
-                "SELECT user_id, company_id, role_id, CAST(direct AS BIGINT), CAST(via_groups AS BIGINT)
-                 FROM role_holders
-                 WHERE user_id >= $1 AND status = 'active'",
-            )
-            .bind(first_id)
-            .fetch_all(&mut **tx)
-            .await?
         });
-        let rows: Vec<_> = holder_grams(first_id, plan, &holders)
+        self.fill_role_gram_counts(first_id).await
+    }
+
+    /// Fills the gram counts a migration left to the server's start, once.
+    pub(crate) async fn fill_pending_role_grams(&mut self) -> StoreResult<()> {
+        let pending: Option<String> = on_backend!(Tx, &mut self.0, |tx| {
+            sqlx::query_scalar("SELECT value FROM settings WHERE name = $1")
+                .bind(PENDING)
+                .fetch_optional(&mut **tx)
+                .await?
+        });
+        if pending.is_none() {
+            return Ok(());
+        }
+        tracing::info!("filling the role gram counts (once, after an upgrade)");
+        self.fill_role_gram_counts(0).await?;
+        on_backend!(Tx, &mut self.0, |tx| {
+            sqlx::query("DELETE FROM settings WHERE name = $1")
+                .bind(PENDING)
+                .execute(&mut **tx)
+                .await?;
+        });
+        Ok(())
+    }
+
+    /// Adds the grams of the active holders from user `first_id` on to
+    /// `role_gram_counts`, reading the holders once in key order.
+    async fn fill_role_gram_counts(&mut self, first_id: i64) -> StoreResult<()> {
+        let mut counts = GramCounts::new();
+        let sql = "SELECT user_id, company_id, role_id, CAST(direct AS BIGINT),
+                          CAST(via_groups AS BIGINT), sort_key, email_key
+                   FROM role_holders WHERE user_id >= $1 AND status = 'active'";
+        on_backend!(Tx, &mut self.0, |tx| {
+            let mut rows = sqlx::query_as::<_, HolderRow>(sql)
+                .bind(first_id)
+                .fetch(&mut **tx);
+            while let Some(row) = rows.try_next().await? {
+                count_grams(&mut counts, &row);
+            }
+        });
+        let rows: Vec<_> = counts
             .into_iter()
             .flat_map(|((company, role, source), grams)| {
                 grams
                     .into_iter()
-                    .map(move |(gram, n)| ((company, role, source, gram), n))
+                    .map(move |(gram, n)| (company, role, source, gram, n))
             })
             .collect();
         for chunk in rows.chunks(CHUNK) {
@@ -83,12 +120,12 @@ impl Tx {
                  ON CONFLICT (company_id, role_id, source, gram) DO UPDATE SET n = c.n + excluded.n",
                 values.join(", ")
             );
-            on_backend!(Tx, &mut *self, |tx| {
+            on_backend!(Tx, &mut self.0, |tx| {
                 let mut query = sqlx::query(&text);
-                for ((company_id, role_id, source, gram), n) in chunk {
+                for (company, role, source, gram, n) in chunk {
                     query = query
-                        .bind(*company_id)
-                        .bind(*role_id)
+                        .bind(*company)
+                        .bind(*role)
                         .bind(*source)
                         .bind(gram.as_str())
                         .bind(*n);
@@ -100,50 +137,24 @@ impl Tx {
     }
 }
 
-/// (company, role, source) → gram → active holders containing the gram,
-/// from the active holder rows `(user, company, role, direct, via_groups)`
-/// of the plan's users (user `first_id + i` is `plan.users[i]`).
-fn holder_grams(
-    first_id: i64,
-    plan: &DemoPlan,
-    holders: &[(i64, i64, i64, i64, i64)],
-) -> HashMap<(i64, i64, &'static str), HashMap<String, i64>> {
-    let mut counts: HashMap<(i64, i64, &'static str), HashMap<String, i64>> = HashMap::new();
-    let mut by_user: HashMap<i64, Vec<(i64, i64, i64, i64)>> = HashMap::new();
-    for &(user, company, role, direct, via) in holders {
-        by_user
-            .entry(user)
-            .or_default()
-            .push((company, role, direct, via));
-    }
-    for (user, held) in by_user {
-        let Some(u) = usize::try_from(user - first_id)
-            .ok()
-            .and_then(|i| plan.users.get(i))
-        else {
+/// Counts one active holder's grams under each source it holds the role by
+/// (as `role_sources` names them).
+fn count_grams(counts: &mut GramCounts, row: &HolderRow) {
+    let (_, company, role, direct, via, sort_key, email_key) = row;
+    let grams = user_grams(sort_key, email_key);
+    let sources = [("any", true), ("direct", *direct == 1), ("group", *via > 0)];
+    for (source, held) in sources {
+        if !held {
             continue;
-        };
-        let names = users_api::identity::name_key(&u.first_name, &u.last_name);
-        let email = users_api::identity::email_key(&u.email);
-        let grams = user_grams(&names, &email);
-        for (company, role, direct, via) in held {
-            let sources = SOURCES.into_iter().filter(|s| match *s {
-                "direct" => direct == 1,
-                "group" => via > 0,
-                _ => true,
-            });
-            for source in sources {
-                let tab = counts.entry((company, role, source)).or_default();
-                for gram in &grams {
-                    match tab.get_mut(*gram) {
-                        Some(n) => *n += 1,
-                        None => {
-                            tab.insert((*gram).to_string(), 1);
-                        }
-                    }
+        }
+        let tab = counts.entry((*company, *role, source)).or_default();
+        for gram in &grams {
+            match tab.get_mut(*gram) {
+                Some(n) => *n += 1,
+                None => {
+                    tab.insert((*gram).to_string(), 1);
                 }
             }
         }
     }
-    counts
 }

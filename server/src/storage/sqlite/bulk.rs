@@ -191,7 +191,7 @@ impl SqliteStore {
 
         fill_derived(conn, company_id, first_id, &plan.users).await?;
         fill_group_counts(conn, company_id, &group_ids, &plan).await?;
-        tx.fill_role_holders(first_id, &plan).await?;
+        tx.fill_role_holders(first_id).await?;
         let Tx::Sqlite(conn) = &mut *tx else {
             unreachable!("the transaction was opened on SQLite")
         };

@@ -28,6 +28,7 @@ pub(crate) use summaries::{load_provenance, load_summaries};
 pub(crate) use tx::set_direct_roles;
 
 use super::pool_guard::sqlite_keep_if_clean;
+use super::shared_sql::{Tx, WriteTx};
 use super::StoreResult;
 use crate::crypto::TokenCrypto;
 
@@ -85,6 +86,9 @@ impl SqliteStore {
         let rekeyed = rekey::rekey_identities(&mut tx).await?;
         tx.commit().await?;
         super::rekey::report(&rekeyed);
+        let mut tx = WriteTx::new(Tx::Sqlite(write.begin_with("BEGIN IMMEDIATE").await?));
+        tx.fill_pending_role_grams().await?;
+        tx.commit().await?;
         let read = SqlitePoolOptions::new()
             .max_connections(READ_CONNECTIONS)
             .min_connections(READ_CONNECTIONS)
