@@ -70,67 +70,87 @@ INSERT INTO role_counts (company_id, role_id, status, source, n)
 -- the holders instead of aggregating every holder's grams here).
 INSERT INTO settings (name, value) VALUES ('role_gram_counts_pending', 'fill at start-up');
 
--- The statements below are written once as text over a "moved" row set
--- and run by each trigger with EXECUTE, which sees its transition tables.
-
 -- The counts follow the holder rows a statement inserted, changed (only
--- those whose sources, status or keys moved) or removed; `moved` has the
--- holder columns and d = +1 or -1.
-CREATE FUNCTION role_counts_sql(moved TEXT) RETURNS TEXT[] LANGUAGE sql IMMUTABLE AS $$
-    SELECT ARRAY[
-        format($f$
+-- those whose sources, status or keys moved) or removed. Static SQL
+-- throughout (each branch written out), so every statement's plan is
+-- cached for the session: a dynamic EXECUTE was planned at every write.
+CREATE FUNCTION role_counts_apply() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF current_setting('users.bulk_load', true) = 'on' THEN
+        RETURN NULL;
+    END IF;
+    IF TG_OP = 'INSERT' THEN
         INSERT INTO role_counts AS c (company_id, role_id, status, source, n)
             SELECT r.company_id, r.role_id, r.status, s.source, SUM(r.d)
-            FROM (%s) r
+            FROM (SELECT company_id, role_id, direct, via_groups, status, sort_key, email_key, 1 AS d FROM new_rows) r
             JOIN role_sources s
               ON s.source = 'any' OR (s.source = 'direct' AND r.direct = 1)
               OR (s.source = 'group' AND r.via_groups > 0)
             GROUP BY r.company_id, r.role_id, r.status, s.source HAVING SUM(r.d) <> 0
-            ON CONFLICT (company_id, role_id, status, source) DO UPDATE SET n = c.n + excluded.n
-        $f$, moved),
-        format($f$
+            ON CONFLICT (company_id, role_id, status, source) DO UPDATE SET n = c.n + excluded.n;
         INSERT INTO role_gram_counts AS c (company_id, role_id, source, gram, n)
             SELECT r.company_id, r.role_id, s.source, g, SUM(r.d)
-            FROM (%s) r
+            FROM (SELECT company_id, role_id, direct, via_groups, status, sort_key, email_key, 1 AS d FROM new_rows) r
             JOIN role_sources s
               ON s.source = 'any' OR (s.source = 'direct' AND r.direct = 1)
               OR (s.source = 'group' AND r.via_groups > 0)
             CROSS JOIN LATERAL user_grams(r.sort_key, r.email_key) AS g
             WHERE r.status = 'active'
             GROUP BY r.company_id, r.role_id, s.source, g HAVING SUM(r.d) <> 0
-            ON CONFLICT (company_id, role_id, source, gram) DO UPDATE SET n = c.n + excluded.n
-        $f$, moved)];
-$$;
-
-CREATE FUNCTION role_counts_apply() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    moved TEXT;
-    statement TEXT;
-BEGIN
-    IF current_setting('users.bulk_load', true) = 'on' THEN
-        RETURN NULL;
-    END IF;
-    IF TG_OP = 'INSERT' THEN
-        moved := 'SELECT company_id, role_id, direct, via_groups, status, sort_key, email_key, 1 AS d
-                  FROM new_rows';
+            ON CONFLICT (company_id, role_id, source, gram) DO UPDATE SET n = c.n + excluded.n;
     ELSIF TG_OP = 'UPDATE' THEN
-        moved := $m$
-            SELECT m.* FROM new_rows n JOIN old_rows o USING (user_id, role_id)
-            CROSS JOIN LATERAL (
-                SELECT n.company_id, n.role_id, n.direct, n.via_groups, n.status, n.sort_key, n.email_key, 1 AS d
-                UNION ALL
-                SELECT o.company_id, o.role_id, o.direct, o.via_groups, o.status, o.sort_key, o.email_key, -1
-            ) m
-            WHERE (o.direct, o.via_groups > 0, o.status, o.sort_key, o.email_key)
-                  IS DISTINCT FROM (n.direct, n.via_groups > 0, n.status, n.sort_key, n.email_key)
-        $m$;
+        INSERT INTO role_counts AS c (company_id, role_id, status, source, n)
+            SELECT r.company_id, r.role_id, r.status, s.source, SUM(r.d)
+            FROM (SELECT m.* FROM new_rows n JOIN old_rows o USING (user_id, role_id)
+                  CROSS JOIN LATERAL (
+                      SELECT n.company_id, n.role_id, n.direct, n.via_groups, n.status, n.sort_key, n.email_key, 1 AS d
+                      UNION ALL
+                      SELECT o.company_id, o.role_id, o.direct, o.via_groups, o.status, o.sort_key, o.email_key, -1
+                  ) m
+                  WHERE (o.direct, o.via_groups > 0, o.status, o.sort_key, o.email_key)
+                        IS DISTINCT FROM (n.direct, n.via_groups > 0, n.status, n.sort_key, n.email_key)) r
+            JOIN role_sources s
+              ON s.source = 'any' OR (s.source = 'direct' AND r.direct = 1)
+              OR (s.source = 'group' AND r.via_groups > 0)
+            GROUP BY r.company_id, r.role_id, r.status, s.source HAVING SUM(r.d) <> 0
+            ON CONFLICT (company_id, role_id, status, source) DO UPDATE SET n = c.n + excluded.n;
+        INSERT INTO role_gram_counts AS c (company_id, role_id, source, gram, n)
+            SELECT r.company_id, r.role_id, s.source, g, SUM(r.d)
+            FROM (SELECT m.* FROM new_rows n JOIN old_rows o USING (user_id, role_id)
+                  CROSS JOIN LATERAL (
+                      SELECT n.company_id, n.role_id, n.direct, n.via_groups, n.status, n.sort_key, n.email_key, 1 AS d
+                      UNION ALL
+                      SELECT o.company_id, o.role_id, o.direct, o.via_groups, o.status, o.sort_key, o.email_key, -1
+                  ) m
+                  WHERE (o.direct, o.via_groups > 0, o.status, o.sort_key, o.email_key)
+                        IS DISTINCT FROM (n.direct, n.via_groups > 0, n.status, n.sort_key, n.email_key)) r
+            JOIN role_sources s
+              ON s.source = 'any' OR (s.source = 'direct' AND r.direct = 1)
+              OR (s.source = 'group' AND r.via_groups > 0)
+            CROSS JOIN LATERAL user_grams(r.sort_key, r.email_key) AS g
+            WHERE r.status = 'active'
+            GROUP BY r.company_id, r.role_id, s.source, g HAVING SUM(r.d) <> 0
+            ON CONFLICT (company_id, role_id, source, gram) DO UPDATE SET n = c.n + excluded.n;
     ELSE
-        moved := 'SELECT company_id, role_id, direct, via_groups, status, sort_key, email_key, -1 AS d
-                  FROM old_rows';
+        INSERT INTO role_counts AS c (company_id, role_id, status, source, n)
+            SELECT r.company_id, r.role_id, r.status, s.source, SUM(r.d)
+            FROM (SELECT company_id, role_id, direct, via_groups, status, sort_key, email_key, -1 AS d FROM old_rows) r
+            JOIN role_sources s
+              ON s.source = 'any' OR (s.source = 'direct' AND r.direct = 1)
+              OR (s.source = 'group' AND r.via_groups > 0)
+            GROUP BY r.company_id, r.role_id, r.status, s.source HAVING SUM(r.d) <> 0
+            ON CONFLICT (company_id, role_id, status, source) DO UPDATE SET n = c.n + excluded.n;
+        INSERT INTO role_gram_counts AS c (company_id, role_id, source, gram, n)
+            SELECT r.company_id, r.role_id, s.source, g, SUM(r.d)
+            FROM (SELECT company_id, role_id, direct, via_groups, status, sort_key, email_key, -1 AS d FROM old_rows) r
+            JOIN role_sources s
+              ON s.source = 'any' OR (s.source = 'direct' AND r.direct = 1)
+              OR (s.source = 'group' AND r.via_groups > 0)
+            CROSS JOIN LATERAL user_grams(r.sort_key, r.email_key) AS g
+            WHERE r.status = 'active'
+            GROUP BY r.company_id, r.role_id, s.source, g HAVING SUM(r.d) <> 0
+            ON CONFLICT (company_id, role_id, source, gram) DO UPDATE SET n = c.n + excluded.n;
     END IF;
-    FOREACH statement IN ARRAY role_counts_sql(moved) LOOP
-        EXECUTE statement;
-    END LOOP;
     RETURN NULL;
 END $$;
 CREATE TRIGGER role_counts_insert AFTER INSERT ON role_holders
@@ -143,80 +163,109 @@ CREATE TRIGGER role_counts_delete AFTER DELETE ON role_holders
     REFERENCING OLD TABLE AS old_rows
     FOR EACH STATEMENT EXECUTE FUNCTION role_counts_apply();
 
--- Holders gained or lost, from `changed`: (user_id, role_id, direct,
--- groups) rows, direct = 1 for an assignment, groups = how many groups.
--- A loss updates first and then removes the rows left without a source,
--- so a row is never removed on a count another writer is changing.
-CREATE FUNCTION role_holders_sql(gained BOOLEAN, changed TEXT) RETURNS TEXT[]
-LANGUAGE sql IMMUTABLE AS $$
-    SELECT CASE WHEN gained THEN ARRAY[format($f$
-        INSERT INTO role_holders AS h (user_id, role_id, company_id, direct, via_groups, status, sort_key, email_key)
-            SELECT u.id, g.role_id, u.company_id, MAX(g.direct), SUM(g.groups), u.status, u.sort_key, u.email_key
-            FROM (%s) g JOIN users u ON u.id = g.user_id
-            GROUP BY u.id, g.role_id
-            ON CONFLICT (user_id, role_id) DO UPDATE
-            SET direct = GREATEST(h.direct, excluded.direct), via_groups = h.via_groups + excluded.via_groups
-        $f$, changed)]
-    ELSE ARRAY[format($f$
-        UPDATE role_holders h
-        SET direct = CASE WHEN l.direct = 1 THEN 0 ELSE h.direct END,
-            via_groups = h.via_groups - l.groups
-        FROM (SELECT user_id, role_id, MAX(direct) AS direct, SUM(groups) AS groups
-              FROM (%s) c GROUP BY user_id, role_id) l
-        WHERE h.user_id = l.user_id AND h.role_id = l.role_id
-        $f$, changed), format($f$
-        DELETE FROM role_holders h
-        USING (SELECT DISTINCT user_id, role_id FROM (%s) c) l
-        WHERE h.user_id = l.user_id AND h.role_id = l.role_id
-          AND h.direct = 0 AND h.via_groups = 0
-        $f$, changed)]
-    END;
-$$;
-
 -- Direct assignments, memberships (each role their group gives) and
--- group roles (each member of the group) move the holder rows.
-CREATE FUNCTION role_holders_apply() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    rows_of TEXT := CASE TG_OP WHEN 'INSERT' THEN 'new_rows' ELSE 'old_rows' END;
-    changed TEXT;
-    statement TEXT;
+-- group roles (each member of the group) move the holder rows: a gain
+-- adds (direct = 1 for an assignment, groups = how many groups) to the
+-- row; a loss takes it away first and then removes the rows left without
+-- a source, so a row is never removed on a count another writer is moving.
+CREATE FUNCTION role_holders_from_user_roles() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF current_setting('users.bulk_load', true) = 'on' THEN
         RETURN NULL;
     END IF;
-    changed := CASE TG_TABLE_NAME
-        WHEN 'user_roles' THEN
-            format('SELECT user_id, role_id, 1 AS direct, 0 AS groups FROM %I', rows_of)
-        WHEN 'group_members' THEN
-            format('SELECT r.user_id, gr.role_id, 0 AS direct, 1 AS groups
-                    FROM %I r JOIN group_roles gr ON gr.group_id = r.group_id', rows_of)
-        ELSE
-            format('SELECT gm.user_id, r.role_id, 0 AS direct, 1 AS groups
-                    FROM %I r JOIN group_members gm ON gm.group_id = r.group_id', rows_of)
-    END;
-    FOREACH statement IN ARRAY role_holders_sql(TG_OP = 'INSERT', changed) LOOP
-        EXECUTE statement;
-    END LOOP;
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO role_holders AS h (user_id, role_id, company_id, direct, via_groups, status, sort_key, email_key)
+            SELECT u.id, g.role_id, u.company_id, MAX(g.direct), SUM(g.groups), u.status, u.sort_key, u.email_key
+            FROM (SELECT user_id, role_id, 1 AS direct, 0 AS groups FROM new_rows) g JOIN users u ON u.id = g.user_id
+            GROUP BY u.id, g.role_id
+            ON CONFLICT (user_id, role_id) DO UPDATE
+            SET direct = GREATEST(h.direct, excluded.direct), via_groups = h.via_groups + excluded.via_groups;
+    ELSE
+        UPDATE role_holders h
+        SET direct = CASE WHEN l.direct = 1 THEN 0 ELSE h.direct END,
+            via_groups = h.via_groups - l.groups
+        FROM (SELECT user_id, role_id, MAX(direct) AS direct, SUM(groups) AS groups
+              FROM (SELECT user_id, role_id, 1 AS direct, 0 AS groups FROM old_rows) c GROUP BY user_id, role_id) l
+        WHERE h.user_id = l.user_id AND h.role_id = l.role_id;
+        DELETE FROM role_holders h
+        USING (SELECT DISTINCT user_id, role_id FROM (SELECT user_id, role_id, 1 AS direct, 0 AS groups FROM old_rows) c) l
+        WHERE h.user_id = l.user_id AND h.role_id = l.role_id
+          AND h.direct = 0 AND h.via_groups = 0;
+    END IF;
     RETURN NULL;
 END $$;
-CREATE TRIGGER role_holders_user_roles_insert AFTER INSERT ON user_roles
+CREATE TRIGGER role_holders_insert AFTER INSERT ON user_roles
     REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION role_holders_apply();
-CREATE TRIGGER role_holders_user_roles_delete AFTER DELETE ON user_roles
+    FOR EACH STATEMENT EXECUTE FUNCTION role_holders_from_user_roles();
+CREATE TRIGGER role_holders_delete AFTER DELETE ON user_roles
     REFERENCING OLD TABLE AS old_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION role_holders_apply();
-CREATE TRIGGER role_holders_members_insert AFTER INSERT ON group_members
+    FOR EACH STATEMENT EXECUTE FUNCTION role_holders_from_user_roles();
+
+CREATE FUNCTION role_holders_from_members() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF current_setting('users.bulk_load', true) = 'on' THEN
+        RETURN NULL;
+    END IF;
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO role_holders AS h (user_id, role_id, company_id, direct, via_groups, status, sort_key, email_key)
+            SELECT u.id, g.role_id, u.company_id, MAX(g.direct), SUM(g.groups), u.status, u.sort_key, u.email_key
+            FROM (SELECT r.user_id, gr.role_id, 0 AS direct, 1 AS groups FROM new_rows r JOIN group_roles gr ON gr.group_id = r.group_id) g JOIN users u ON u.id = g.user_id
+            GROUP BY u.id, g.role_id
+            ON CONFLICT (user_id, role_id) DO UPDATE
+            SET direct = GREATEST(h.direct, excluded.direct), via_groups = h.via_groups + excluded.via_groups;
+    ELSE
+        UPDATE role_holders h
+        SET direct = CASE WHEN l.direct = 1 THEN 0 ELSE h.direct END,
+            via_groups = h.via_groups - l.groups
+        FROM (SELECT user_id, role_id, MAX(direct) AS direct, SUM(groups) AS groups
+              FROM (SELECT r.user_id, gr.role_id, 0 AS direct, 1 AS groups FROM old_rows r JOIN group_roles gr ON gr.group_id = r.group_id) c GROUP BY user_id, role_id) l
+        WHERE h.user_id = l.user_id AND h.role_id = l.role_id;
+        DELETE FROM role_holders h
+        USING (SELECT DISTINCT user_id, role_id FROM (SELECT r.user_id, gr.role_id, 0 AS direct, 1 AS groups FROM old_rows r JOIN group_roles gr ON gr.group_id = r.group_id) c) l
+        WHERE h.user_id = l.user_id AND h.role_id = l.role_id
+          AND h.direct = 0 AND h.via_groups = 0;
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER role_holders_insert AFTER INSERT ON group_members
     REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION role_holders_apply();
-CREATE TRIGGER role_holders_members_delete AFTER DELETE ON group_members
+    FOR EACH STATEMENT EXECUTE FUNCTION role_holders_from_members();
+CREATE TRIGGER role_holders_delete AFTER DELETE ON group_members
     REFERENCING OLD TABLE AS old_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION role_holders_apply();
-CREATE TRIGGER role_holders_group_roles_insert AFTER INSERT ON group_roles
+    FOR EACH STATEMENT EXECUTE FUNCTION role_holders_from_members();
+
+CREATE FUNCTION role_holders_from_group_roles() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF current_setting('users.bulk_load', true) = 'on' THEN
+        RETURN NULL;
+    END IF;
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO role_holders AS h (user_id, role_id, company_id, direct, via_groups, status, sort_key, email_key)
+            SELECT u.id, g.role_id, u.company_id, MAX(g.direct), SUM(g.groups), u.status, u.sort_key, u.email_key
+            FROM (SELECT gm.user_id, r.role_id, 0 AS direct, 1 AS groups FROM new_rows r JOIN group_members gm ON gm.group_id = r.group_id) g JOIN users u ON u.id = g.user_id
+            GROUP BY u.id, g.role_id
+            ON CONFLICT (user_id, role_id) DO UPDATE
+            SET direct = GREATEST(h.direct, excluded.direct), via_groups = h.via_groups + excluded.via_groups;
+    ELSE
+        UPDATE role_holders h
+        SET direct = CASE WHEN l.direct = 1 THEN 0 ELSE h.direct END,
+            via_groups = h.via_groups - l.groups
+        FROM (SELECT user_id, role_id, MAX(direct) AS direct, SUM(groups) AS groups
+              FROM (SELECT gm.user_id, r.role_id, 0 AS direct, 1 AS groups FROM old_rows r JOIN group_members gm ON gm.group_id = r.group_id) c GROUP BY user_id, role_id) l
+        WHERE h.user_id = l.user_id AND h.role_id = l.role_id;
+        DELETE FROM role_holders h
+        USING (SELECT DISTINCT user_id, role_id FROM (SELECT gm.user_id, r.role_id, 0 AS direct, 1 AS groups FROM old_rows r JOIN group_members gm ON gm.group_id = r.group_id) c) l
+        WHERE h.user_id = l.user_id AND h.role_id = l.role_id
+          AND h.direct = 0 AND h.via_groups = 0;
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER role_holders_insert AFTER INSERT ON group_roles
     REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION role_holders_apply();
-CREATE TRIGGER role_holders_group_roles_delete AFTER DELETE ON group_roles
+    FOR EACH STATEMENT EXECUTE FUNCTION role_holders_from_group_roles();
+CREATE TRIGGER role_holders_delete AFTER DELETE ON group_roles
     REFERENCING OLD TABLE AS old_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION role_holders_apply();
+    FOR EACH STATEMENT EXECUTE FUNCTION role_holders_from_group_roles();
 
 -- A user's status, name or email change reaches the copies.
 CREATE FUNCTION users_to_role_holders() RETURNS trigger LANGUAGE plpgsql AS $$

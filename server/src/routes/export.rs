@@ -16,7 +16,7 @@ use crate::auth::Admin;
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
 use crate::state::AppState;
-use crate::storage::Export;
+use crate::storage::{Export, ExportRow, StoreError};
 
 /// The response header that says how many users the export holds (its
 /// rows after the header row), so a client can show progress.
@@ -55,9 +55,20 @@ pub async fn export_users(
     let today = crate::storage::now();
     let name = export_csv::file_name(&q, group_name.as_deref(), &today[..10]);
     let total = export.total;
+    // The snapshot is read by a task of its own, a batch or two ahead of
+    // the rows being written out: reading and writing overlap.
+    let (batches, received) = tokio::sync::mpsc::channel(READ_AHEAD);
+    tokio::spawn(read_batches(export, batches));
+    let rows = stream::unfold(received, |mut received| async move {
+        received
+            .recv()
+            .await
+            .map(|batch| (csv_rows(batch), received))
+    });
+    let header = stream::once(async { Ok(Bytes::from(export_csv::header())) });
     // Fused: the compression layer may poll the body once more after its
     // end, which a bare `unfold` answers with a panic.
-    let body = Body::from_stream(stream::unfold(Some((export, true)), next_chunk).fuse());
+    let body = Body::from_stream(header.chain(rows).fuse());
     let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
         .map_err(|e| ApiError::Internal(format!("file name header: {e}")))?;
     Ok((
@@ -77,33 +88,45 @@ pub async fn export_users(
         .into_response())
 }
 
-/// The next piece of the file: the header row first, then a batch of rows
-/// per call; ends (dropping the snapshot) after the last batch or a
-/// failure, which aborts the download rather than truncating it silently.
-async fn next_chunk(
-    state: Option<(Export, bool)>,
-) -> Option<(Result<Bytes, std::io::Error>, Option<(Export, bool)>)> {
-    let (mut export, first) = state?;
-    if first {
-        return Some((Ok(export_csv::header().into()), Some((export, false))));
-    }
-    match export.next_batch().await {
-        Ok(rows) if rows.is_empty() => {
-            if let Err(e) = export.finish().await {
-                tracing::warn!(error = %e, "ending the export's snapshot");
+/// Batches read ahead of the response body.
+const READ_AHEAD: usize = 2;
+
+/// Reads the export's batches into `batches` until the last (then ends the
+/// snapshot), a failure (sent on, so the download is aborted rather than
+/// silently cut short) or the response being dropped (the client left:
+/// the snapshot is dropped with the task).
+async fn read_batches(
+    mut export: Export,
+    batches: tokio::sync::mpsc::Sender<Result<Vec<ExportRow>, StoreError>>,
+) {
+    loop {
+        match export.next_batch().await {
+            Ok(rows) if rows.is_empty() => {
+                if let Err(e) = export.finish().await {
+                    tracing::warn!(error = %e, "ending the export's snapshot");
+                }
+                return;
             }
-            None
-        }
-        Ok(rows) => {
-            let mut out = String::with_capacity(rows.len() * 160);
-            for row in &rows {
-                export_csv::push_row(&mut out, &row.user, row.token_last_used.as_deref());
+            Ok(rows) => {
+                if batches.send(Ok(rows)).await.is_err() {
+                    return;
+                }
             }
-            Some((Ok(out.into()), Some((export, false))))
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "export failed part way");
-            Some((Err(std::io::Error::other(e.to_string())), None))
+            Err(e) => {
+                tracing::error!(error = %e, "export failed part way");
+                let _ = batches.send(Err(e)).await;
+                return;
+            }
         }
     }
+}
+
+/// A batch of users as CSV rows.
+fn csv_rows(batch: Result<Vec<ExportRow>, StoreError>) -> Result<Bytes, std::io::Error> {
+    let rows = batch.map_err(|e| std::io::Error::other(e.to_string()))?;
+    let mut out = String::with_capacity(rows.len() * 160);
+    for row in &rows {
+        export_csv::push_row(&mut out, &row.user, row.token_last_used.as_deref());
+    }
+    Ok(out.into())
 }

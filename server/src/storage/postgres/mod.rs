@@ -27,7 +27,7 @@ use std::time::Duration;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgPool, Postgres, Transaction};
 
-pub(crate) use summaries::{load_provenance, load_summaries};
+pub(crate) use summaries::{load_export_summaries, load_provenance, load_summaries};
 pub(crate) use tx::set_direct_roles;
 
 use super::model::same_token_key;

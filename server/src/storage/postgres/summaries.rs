@@ -13,6 +13,14 @@ use crate::storage::StoreResult;
 /// produces). `lead` is prepended to the statement and `first` to its
 /// columns.
 pub(super) fn summaries_sql(lead: &str, first: &str, ids: &str) -> String {
+    summaries_counting(lead, first, ids, OWNED_AGENTS)
+}
+
+/// How many agents each user owns, as a summary's last column.
+const OWNED_AGENTS: &str = "(SELECT COUNT(*) FROM agents a WHERE a.owner_id = u.id)";
+
+/// [`summaries_sql`] with `owned` as the owned-agents column.
+fn summaries_counting(lead: &str, first: &str, ids: &str, owned: &str) -> String {
     format!(
         "{lead} SELECT {first} COALESCE(json_agg(json_build_array(
            u.id, u.first_name, u.last_name, u.email, ip.name, u.status, u.created_at, u.archived_at,
@@ -23,7 +31,7 @@ pub(super) fn summaries_sql(lead: &str, first: &str, ids: &str) -> String {
                      FROM group_members gm JOIN user_groups g ON g.id = gm.group_id
                      WHERE gm.user_id = u.id),
                     '[]'::json),
-           (SELECT COUNT(*) FROM agents a WHERE a.owner_id = u.id))
+           {owned})
          ORDER BY u.sort_key, u.email_key, u.id), '[]'::json)::text,
        (SELECT COALESCE(json_agg(json_build_array(gr.group_id, r.position, r.name)), '[]'::json)::text
         FROM group_roles gr JOIN roles r ON r.id = gr.role_id
@@ -35,6 +43,27 @@ pub(super) fn summaries_sql(lead: &str, first: &str, ids: &str) -> String {
 
 static SUMMARIES_BY_IDS: std::sync::LazyLock<String> =
     std::sync::LazyLock::new(|| summaries_sql("", "", "SELECT UNNEST($1::bigint[])"));
+
+/// The summaries the export writes: without the owned-agents count (it
+/// writes none; a quarter of the statement's time at 500 users).
+static EXPORT_SUMMARIES_BY_IDS: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| summaries_counting("", "", "SELECT UNNEST($1::bigint[])", "0"));
+
+/// The summaries of the given users for the export: in list order, with
+/// `owned_agents` left at 0.
+pub(crate) async fn load_export_summaries(
+    conn: &mut PgConnection,
+    ids: &[i64],
+) -> StoreResult<Vec<UserSummary>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (users, group_roles): (String, String) = sqlx::query_as(EXPORT_SUMMARIES_BY_IDS.as_str())
+        .bind(ids)
+        .fetch_one(&mut *conn)
+        .await?;
+    decode_summaries(&users, &group_roles)
+}
 
 /// The summaries of the given users, in list order (name, email, id).
 pub(crate) async fn load_summaries(

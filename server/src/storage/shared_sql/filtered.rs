@@ -272,6 +272,15 @@ impl Tx {
         }
     }
 
+    /// The summaries of `ids` (in list order) as the export writes them
+    /// (PostgreSQL leaves the owned-agents count out: it is not written).
+    pub(crate) async fn export_summaries(&mut self, ids: &[i64]) -> StoreResult<Vec<UserSummary>> {
+        match self {
+            Tx::Sqlite(tx) => sqlite::load_summaries(tx, ids).await,
+            Tx::Postgres(tx) => postgres::load_export_summaries(tx, ids).await,
+        }
+    }
+
     /// When each of `ids` last used their token (users who never did, or
     /// have no token, are left out).
     pub(crate) async fn tokens_last_used(
@@ -281,18 +290,25 @@ impl Tx {
         if ids.is_empty() {
             return Ok(Default::default());
         }
-        let text = format!(
-            "SELECT user_id, last_used_at FROM access_tokens
-             WHERE last_used_at IS NOT NULL AND user_id IN ({})",
-            placeholders(1, ids.len())
-        );
-        let rows: Vec<(i64, String)> = on_backend!(Tx, &mut *self, |tx| {
-            let mut query = sqlx::query_as(&text);
-            for id in ids {
-                query = query.bind(*id);
+        const WHERE_USED: &str = "SELECT user_id, last_used_at FROM access_tokens
+                                  WHERE last_used_at IS NOT NULL AND user_id";
+        let rows: Vec<(i64, String)> = match self {
+            Tx::Sqlite(tx) => {
+                let text = format!("{WHERE_USED} IN ({})", placeholders(1, ids.len()));
+                let mut query = sqlx::query_as(&text);
+                for id in ids {
+                    query = query.bind(*id);
+                }
+                query.fetch_all(&mut **tx).await?
             }
-            query.fetch_all(&mut **tx).await?
-        });
+            // One array instead of 500 parameters to bind.
+            Tx::Postgres(tx) => {
+                sqlx::query_as(&format!("{WHERE_USED} = ANY($1)"))
+                    .bind(ids)
+                    .fetch_all(&mut **tx)
+                    .await?
+            }
+        };
         Ok(rows.into_iter().collect())
     }
 }
