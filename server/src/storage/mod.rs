@@ -287,6 +287,17 @@ impl Store {
         }))
     }
 
+    /// A second snapshot equal to `tx`'s where the backend can share one
+    /// (PostgreSQL), for reading in parallel; `None` on SQLite.
+    async fn begin_read_beside(&self, tx: &mut ReadTx) -> StoreResult<Option<ReadTx>> {
+        Ok(match (self, &mut **tx) {
+            (Store::Postgres(s), Tx::Postgres(tx)) => {
+                Some(ReadTx::new(Tx::Postgres(s.begin_read_beside(tx).await?)))
+            }
+            _ => None,
+        })
+    }
+
     /// A write transaction for changes to one company's users (SQLite: the
     /// single writer; PostgreSQL: the company's lock).
     async fn begin_company_write(&self, company_id: i64) -> StoreResult<WriteTx> {

@@ -283,7 +283,7 @@ fn access_section(s: &ServerFigures) -> String {
     }
     let _ = writeln!(
         r,
-        "\nAccess review, first page of each filter ({} requests each; searches rotate son mar lee ann che ova):\n\n\
+        "\nAccess review, first page of each filter ({} requests each, after two warm-ups of each text; searches rotate son mar lee ann che ova):\n\n\
          | filter | p50 ms | p95 ms | p99 ms |\n| --- | ---: | ---: | ---: |",
         super::access_review::SAMPLES
     );

@@ -21,8 +21,12 @@ pub struct ExportRow {
 
 /// An export under way: a read snapshot (so the rows are exactly those
 /// counted, whatever changes meanwhile) and where the next batch starts.
+/// On PostgreSQL a second transaction shares the snapshot, so two batches'
+/// rows are read at once (each user costs a few index probes, and one
+/// backend process was the export's bottleneck).
 pub struct Export {
     tx: ReadTx,
+    beside: Option<ReadTx>,
     selection: Selection,
     after: Option<After>,
     /// How many users the export holds.
@@ -80,6 +84,7 @@ impl Store {
     ) -> StoreResult<Export> {
         let selection = Selection::of(company_id, q);
         let mut tx = self.begin_read().await?;
+        let beside = self.begin_read_beside(&mut tx).await?;
         let total = tx.filtered_count(&selection).await?;
         let mut audit = self.begin_company_write(company_id).await?;
         let details = users_api::export::audit_details(q, total);
@@ -89,6 +94,7 @@ impl Store {
         audit.commit().await?;
         Ok(Export {
             tx,
+            beside,
             selection,
             after: None,
             total,
@@ -97,30 +103,53 @@ impl Store {
 }
 
 impl Export {
-    /// The next batch of users in list order; empty once all are read.
+    /// The next users in list order (one batch, or two read at once when a
+    /// second snapshot is open); empty once all are read.
     pub async fn next_batch(&mut self) -> StoreResult<Vec<ExportRow>> {
+        let first = self.next_ids().await?;
+        if first.is_empty() || self.beside.is_none() {
+            return rows_of(&mut self.tx, first).await;
+        }
+        let second = self.next_ids().await?;
+        let Export { tx, beside, .. } = self;
+        let (mut rows, more) = match beside {
+            Some(beside) => tokio::try_join!(rows_of(tx, first), rows_of(beside, second))?,
+            None => (rows_of(tx, first).await?, Vec::new()),
+        };
+        rows.extend(more);
+        Ok(rows)
+    }
+
+    /// The ids of the next batch, moving `after` past them.
+    async fn next_ids(&mut self) -> StoreResult<Vec<i64>> {
         let rows = self
             .tx
             .filtered_ids(&self.selection, self.after.as_ref(), (0, EXPORT_BATCH))
             .await?;
-        let Some(last) = rows.last().cloned() else {
-            return Ok(Vec::new());
-        };
-        self.after = Some((last.1, last.2, last.0));
-        let ids: Vec<i64> = rows.into_iter().map(|(id, _, _)| id).collect();
-        let users = self.tx.export_summaries(&ids).await?;
-        let mut last_used = self.tx.tokens_last_used(&ids).await?;
-        Ok(users
-            .into_iter()
-            .map(|user| ExportRow {
-                token_last_used: last_used.remove(&user.id),
-                user,
-            })
-            .collect())
+        if let Some(last) = rows.last() {
+            self.after = Some((last.1.clone(), last.2.clone(), last.0));
+        }
+        Ok(rows.into_iter().map(|(id, _, _)| id).collect())
     }
 
     /// Ends the snapshot.
     pub async fn finish(self) -> StoreResult<()> {
+        if let Some(beside) = self.beside {
+            beside.commit().await?;
+        }
         self.tx.commit().await
     }
+}
+
+/// The export rows of `ids` (in list order), read in `tx`.
+async fn rows_of(tx: &mut ReadTx, ids: Vec<i64>) -> StoreResult<Vec<ExportRow>> {
+    let users = tx.export_summaries(&ids).await?;
+    let mut last_used = tx.tokens_last_used(&ids).await?;
+    Ok(users
+        .into_iter()
+        .map(|user| ExportRow {
+            token_last_used: last_used.remove(&user.id),
+            user,
+        })
+        .collect())
 }

@@ -148,6 +148,29 @@ impl PgStore {
             .await?)
     }
 
+    /// A second read-only transaction that sees exactly what `tx` sees (its
+    /// exported snapshot), for work on the same snapshot in parallel.
+    pub(super) async fn begin_read_beside(
+        &self,
+        tx: &mut Transaction<'static, Postgres>,
+    ) -> StoreResult<Transaction<'static, Postgres>> {
+        let snapshot: String = sqlx::query_scalar("SELECT pg_export_snapshot()")
+            .fetch_one(&mut **tx)
+            .await?;
+        // Not a bindable statement: the id (PostgreSQL's own, hex digits and
+        // dashes) is checked before it is written into the text.
+        if !snapshot.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+            return Err(super::StoreError::Decode(format!(
+                "unexpected snapshot id {snapshot:?}"
+            )));
+        }
+        let mut beside = self.begin_read().await?;
+        sqlx::query(&format!("SET TRANSACTION SNAPSHOT '{snapshot}'"))
+            .execute(&mut *beside)
+            .await?;
+        Ok(beside)
+    }
+
     /// The key tokens are sealed with.
     pub(super) fn crypto(&self) -> &TokenCrypto {
         &self.crypto
