@@ -105,11 +105,7 @@ fn matches(tx: &Tx, s: &Selection, sql: &mut Sql) -> String {
         }
         (None, Some(role)) => {
             // The literal source test picks the partial index.
-            let source = match s.filter.source {
-                None => "",
-                Some(SourceFilter::Direct) => " AND h.direct = 1",
-                Some(SourceFilter::Group) => " AND h.via_groups > 0",
-            };
+            let source = source_test("h", s.filter.source);
             let users = if s.filter.identity_provider.is_some() {
                 " JOIN users u ON u.id = h.user_id"
             } else {
@@ -147,15 +143,22 @@ fn matches(tx: &Tx, s: &Selection, sql: &mut Sql) -> String {
         .fold(from, |sql, test| format!("{sql} AND {test}"))
 }
 
+/// The test (` AND …`, empty for any source) that the `role_holders` row
+/// aliased `holder` holds its role by `source`, as the partial indexes
+/// state it.
+fn source_test(holder: &str, source: Option<SourceFilter>) -> String {
+    match source {
+        None => String::new(),
+        Some(SourceFilter::Direct) => format!(" AND {holder}.direct = 1"),
+        Some(SourceFilter::Group) => format!(" AND {holder}.via_groups > 0"),
+    }
+}
+
 /// The test that the user whose id is `user` holds `role` (an SQL
 /// expression for its id) by `source` (either when `None`): one lookup of
 /// the `role_holders` key.
 fn holds(user: &str, role: &str, source: Option<SourceFilter>) -> String {
-    let source = match source {
-        None => "",
-        Some(SourceFilter::Direct) => " AND rh.direct = 1",
-        Some(SourceFilter::Group) => " AND rh.via_groups > 0",
-    };
+    let source = source_test("rh", source);
     format!(
         "EXISTS (SELECT 1 FROM role_holders rh
                  WHERE rh.user_id = {user} AND rh.role_id = {role}{source})"
@@ -201,32 +204,26 @@ impl Tx {
         if searched && (s.status != UserStatus::Active || s.needle.chars().count() > 3) {
             return Ok(None);
         }
+        // The last two keys: source and gram, or status and source.
+        let (sql, third, fourth) = if searched {
+            let sql = "SELECT n FROM role_gram_counts
+                       WHERE company_id = $1 AND role_id = (SELECT id FROM roles WHERE name = $2)
+                         AND source = $3 AND gram = $4";
+            (sql, s.source_key(), s.needle.as_str())
+        } else {
+            let sql = "SELECT n FROM role_counts
+                       WHERE company_id = $1 AND role_id = (SELECT id FROM roles WHERE name = $2)
+                         AND status = $3 AND source = $4";
+            (sql, s.status.as_str(), s.source_key())
+        };
         let n: Option<i64> = on_backend!(Tx, &mut *self, |tx| {
-            if searched {
-                sqlx::query_scalar(
-                    "SELECT n FROM role_gram_counts
-                     WHERE company_id = $1 AND role_id = (SELECT id FROM roles WHERE name = $2)
-                       AND source = $3 AND gram = $4",
-                )
+            sqlx::query_scalar(sql)
                 .bind(s.company_id)
                 .bind(role)
-                .bind(s.source_key())
-                .bind(s.needle.as_str())
+                .bind(third)
+                .bind(fourth)
                 .fetch_optional(&mut **tx)
                 .await?
-            } else {
-                sqlx::query_scalar(
-                    "SELECT n FROM role_counts
-                     WHERE company_id = $1 AND role_id = (SELECT id FROM roles WHERE name = $2)
-                       AND status = $3 AND source = $4",
-                )
-                .bind(s.company_id)
-                .bind(role)
-                .bind(s.status.as_str())
-                .bind(s.source_key())
-                .fetch_optional(&mut **tx)
-                .await?
-            }
         });
         Ok(Some(n.and_then(|n| u64::try_from(n).ok()).unwrap_or(0)))
     }
