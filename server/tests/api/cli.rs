@@ -85,7 +85,7 @@ async fn seed_demo_adds_realistic_data_and_can_run_twice() {
         .await
         .unwrap();
     // The bulk loader's own counts equal what the triggers would keep.
-    crate::groups::assert_counts_exact(&s).await;
+    crate::recount::assert_counts_exact(&s).await;
     let t = &s.admin.token;
     let (_, active) = s.get("/api/v1/users?per_page=100", t).await;
     let (_, archived) = s.get("/api/v1/users?status=archived", t).await;

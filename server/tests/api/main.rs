@@ -19,6 +19,7 @@ mod instances;
 mod listing;
 mod races;
 mod rails;
+mod recount;
 mod resilience;
 mod site;
 mod tokens;

@@ -100,6 +100,13 @@ impl PgStore {
             group_ids.push(id);
         }
 
+        // The providers' counts, the memberships' gram counts (memberships
+        // arrive with their copies) and the effective roles are written
+        // below from the plan and the loaded rows, so their statement
+        // triggers stand aside for this transaction (users.bulk_load).
+        sqlx::query("SELECT set_config('users.bulk_load', 'on', true)")
+            .execute(&mut *conn)
+            .await?;
         let at = now();
         let ids: Vec<i64> = (first_id..).take(plan.users.len()).collect();
         for (chunk_ids, users) in ids.chunks(CHUNK).zip(plan.users.chunks(CHUNK)) {
@@ -186,13 +193,6 @@ impl PgStore {
                 agent_owners.push(*id);
             }
         }
-        // Memberships arrive with their copies; their gram counts and the
-        // effective roles are written below from the plan and the loaded
-        // rows, so the statement triggers stand aside for this transaction
-        // (users.bulk_load).
-        sqlx::query("SELECT set_config('users.bulk_load', 'on', true)")
-            .execute(&mut *conn)
-            .await?;
         for (users, roles) in role_users.chunks(CHUNK).zip(role_ids.chunks(CHUNK)) {
             sqlx::query(
                 "INSERT INTO user_roles (user_id, role_id)
@@ -234,6 +234,7 @@ impl PgStore {
             }
         }
         tx.fill_role_holders(first_id).await?;
+        tx.fill_provider_counts(first_id).await?;
         let Tx::Postgres(conn) = &mut *tx else {
             unreachable!("the transaction was opened on PostgreSQL")
         };

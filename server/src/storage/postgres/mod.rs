@@ -93,6 +93,7 @@ impl PgStore {
         lock(&mut tx, CATALOGUE_LOCK).await?;
         let mut tx = WriteTx::new(Tx::Postgres(tx));
         tx.fill_pending_role_grams().await?;
+        tx.fill_pending_provider_counts().await?;
         tx.commit().await?;
         let store = PgStore {
             pool,

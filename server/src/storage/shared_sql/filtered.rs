@@ -8,7 +8,8 @@
 //! the tab's `users_list` range; every other part of the filter is a test
 //! on the row. Totals are exact: a role alone (or with a search of up to
 //! three characters) reads them from the trigger-kept `role_counts` /
-//! `role_gram_counts`, everything else counts the same rows in the same
+//! `role_gram_counts`, a provider alone likewise from `provider_counts` /
+//! `provider_gram_counts`; everything else counts the same rows in the same
 //! snapshot.
 
 use users_api::{ListQuery, SourceFilter, UserFilter, UserStatus, UserSummary};
@@ -40,16 +41,6 @@ impl Selection {
             status: q.status,
             needle: users_api::identity::fold(&q.query),
             filter: q.filter.clone(),
-        }
-    }
-
-    /// The filter is a role (with its source) and nothing else but the
-    /// tab and a search: its total can be read from the role's counts.
-    fn role_alone(&self) -> Option<&str> {
-        let f = &self.filter;
-        match (&f.role, f.group, &f.identity_provider) {
-            (Some(role), None, None) => Some(role),
-            _ => None,
         }
     }
 
@@ -185,10 +176,8 @@ macro_rules! with_binds {
 impl Tx {
     /// How many users the selection holds, exactly.
     pub(crate) async fn filtered_count(&mut self, s: &Selection) -> StoreResult<u64> {
-        if let Some(role) = s.role_alone() {
-            if let Some(n) = self.role_count(s, role).await? {
-                return Ok(n);
-            }
+        if let Some(n) = self.kept_count(s).await? {
+            return Ok(n);
         }
         let mut sql = Sql { binds: Vec::new() };
         let text = format!("SELECT COUNT(*) FROM ({}) m", matches(self, s, &mut sql));
@@ -196,34 +185,60 @@ impl Tx {
         Ok(u64::try_from(n).unwrap_or(0))
     }
 
-    /// A role's kept total in the tab (by the selection's source), when
-    /// the counts hold it: no search, or a search of up to three characters
-    /// among the active users (whose grams are counted per role).
-    async fn role_count(&mut self, s: &Selection, role: &str) -> StoreResult<Option<u64>> {
+    /// The selection's total as the triggers keep it, when they do: a role
+    /// (by its source) or a provider alone in the tab, with no search or a
+    /// search of up to three characters (a role's grams are kept for the
+    /// active tab only).
+    async fn kept_count(&mut self, s: &Selection) -> StoreResult<Option<u64>> {
+        let f = &s.filter;
         let searched = !s.needle.is_empty();
-        if searched && (s.status != UserStatus::Active || s.needle.chars().count() > 3) {
+        if s.needle.chars().count() > 3 {
             return Ok(None);
         }
-        // The last two keys: source and gram, or status and source.
-        let (sql, third, fourth) = if searched {
-            let sql = "SELECT n FROM role_gram_counts
-                       WHERE company_id = $1 AND role_id = (SELECT id FROM roles WHERE name = $2)
-                         AND source = $3 AND gram = $4";
-            (sql, s.source_key(), s.needle.as_str())
-        } else {
-            let sql = "SELECT n FROM role_counts
-                       WHERE company_id = $1 AND role_id = (SELECT id FROM roles WHERE name = $2)
-                         AND status = $3 AND source = $4";
-            (sql, s.status.as_str(), s.source_key())
+        const ROLE: &str = "(SELECT id FROM roles WHERE name = $2)";
+        const PROVIDER: &str =
+            "(SELECT id FROM identity_providers WHERE company_id = $1 AND name = $2)";
+        // The statement and its keys after the company ($2 the counted
+        // thing's name).
+        let needle = s.needle.as_str();
+        let (sql, keys) = match (&f.role, f.group, &f.identity_provider) {
+            (Some(_), None, None) if searched && s.status != UserStatus::Active => return Ok(None),
+            (Some(role), None, None) if searched => (
+                format!(
+                    "SELECT n FROM role_gram_counts
+                     WHERE company_id = $1 AND role_id = {ROLE} AND source = $3 AND gram = $4"
+                ),
+                vec![role.as_str(), s.source_key(), needle],
+            ),
+            (Some(role), None, None) => (
+                format!(
+                    "SELECT n FROM role_counts
+                     WHERE company_id = $1 AND role_id = {ROLE} AND status = $3 AND source = $4"
+                ),
+                vec![role.as_str(), s.status.as_str(), s.source_key()],
+            ),
+            (None, None, Some(provider)) if searched => (
+                format!(
+                    "SELECT n FROM provider_gram_counts
+                     WHERE company_id = $1 AND provider_id = {PROVIDER} AND status = $3 AND gram = $4"
+                ),
+                vec![provider.as_str(), s.status.as_str(), needle],
+            ),
+            (None, None, Some(provider)) => (
+                format!(
+                    "SELECT n FROM provider_counts
+                     WHERE company_id = $1 AND provider_id = {PROVIDER} AND status = $3"
+                ),
+                vec![provider.as_str(), s.status.as_str()],
+            ),
+            _ => return Ok(None),
         };
         let n: Option<i64> = on_backend!(Tx, &mut *self, |tx| {
-            sqlx::query_scalar(sql)
-                .bind(s.company_id)
-                .bind(role)
-                .bind(third)
-                .bind(fourth)
-                .fetch_optional(&mut **tx)
-                .await?
+            let mut query = sqlx::query_scalar(&sql).bind(s.company_id);
+            for key in &keys {
+                query = query.bind(*key);
+            }
+            query.fetch_optional(&mut **tx).await?
         });
         Ok(Some(n.and_then(|n| u64::try_from(n).ok()).unwrap_or(0)))
     }

@@ -13,9 +13,11 @@
 mod audit;
 mod audit_seed;
 mod company;
+mod counts_fill;
 mod filtered;
 mod groups;
 mod members;
+mod provider_counts;
 mod reads;
 mod rekey;
 mod role_holders;

@@ -4,17 +4,12 @@
 //! counts of the holders a migration created (`role_gram_counts_pending`).
 //! One copy of the SQL for both backends.
 
-use std::collections::HashMap;
-
 use futures_util::TryStreamExt;
 
-use super::groups::placeholders;
+use super::counts_fill::GramTally;
 use super::{on_backend, WriteTx};
 use crate::storage::grams::user_grams;
 use crate::storage::StoreResult;
-
-/// Gram-count rows per INSERT (5 parameters each).
-const CHUNK: usize = 400;
 
 /// The setting a migration leaves when the gram counts are still to fill.
 const PENDING: &str = "role_gram_counts_pending";
@@ -22,9 +17,6 @@ const PENDING: &str = "role_gram_counts_pending";
 /// Active holder rows: user, company, role, direct, via_groups, sort key,
 /// email key.
 type HolderRow = (i64, i64, i64, i64, i64, String, String);
-
-/// (company, role, source) → gram → how many active holders contain it.
-type GramCounts = HashMap<(i64, i64, &'static str), HashMap<String, i64>>;
 
 impl WriteTx {
     /// Fills the effective roles of the users from `first_id` on from
@@ -67,30 +59,18 @@ impl WriteTx {
 
     /// Fills the gram counts a migration left to the server's start, once.
     pub(crate) async fn fill_pending_role_grams(&mut self) -> StoreResult<()> {
-        let pending: Option<String> = on_backend!(Tx, &mut self.0, |tx| {
-            sqlx::query_scalar("SELECT value FROM settings WHERE name = $1")
-                .bind(PENDING)
-                .fetch_optional(&mut **tx)
-                .await?
-        });
-        if pending.is_none() {
+        if !self.fill_pending(PENDING).await? {
             return Ok(());
         }
         tracing::info!("filling the role gram counts (once, after an upgrade)");
         self.fill_role_gram_counts(0).await?;
-        on_backend!(Tx, &mut self.0, |tx| {
-            sqlx::query("DELETE FROM settings WHERE name = $1")
-                .bind(PENDING)
-                .execute(&mut **tx)
-                .await?;
-        });
-        Ok(())
+        self.fill_done(PENDING).await
     }
 
     /// Adds the grams of the active holders from user `first_id` on to
     /// `role_gram_counts`, reading the holders once in key order.
     async fn fill_role_gram_counts(&mut self, first_id: i64) -> StoreResult<()> {
-        let mut counts = GramCounts::new();
+        let mut tally = GramTally::default();
         let sql = "SELECT user_id, company_id, role_id, CAST(direct AS BIGINT),
                           CAST(via_groups AS BIGINT), sort_key, email_key
                    FROM role_holders WHERE user_id >= $1 AND status = 'active'";
@@ -99,62 +79,24 @@ impl WriteTx {
                 .bind(first_id)
                 .fetch(&mut **tx);
             while let Some(row) = rows.try_next().await? {
-                count_grams(&mut counts, &row);
+                count_grams(&mut tally, &row);
             }
         });
-        let rows: Vec<_> = counts
-            .into_iter()
-            .flat_map(|((company, role, source), grams)| {
-                grams
-                    .into_iter()
-                    .map(move |(gram, n)| (company, role, source, gram, n))
-            })
-            .collect();
-        for chunk in rows.chunks(CHUNK) {
-            let values: Vec<String> = (0..chunk.len())
-                .map(|i| format!("({})", placeholders(i * 5 + 1, 5)))
-                .collect();
-            let text = format!(
-                "INSERT INTO role_gram_counts AS c (company_id, role_id, source, gram, n)
-                 VALUES {}
-                 ON CONFLICT (company_id, role_id, source, gram) DO UPDATE SET n = c.n + excluded.n",
-                values.join(", ")
-            );
-            on_backend!(Tx, &mut self.0, |tx| {
-                let mut query = sqlx::query(&text);
-                for (company, role, source, gram, n) in chunk {
-                    query = query
-                        .bind(*company)
-                        .bind(*role)
-                        .bind(*source)
-                        .bind(gram.as_str())
-                        .bind(*n);
-                }
-                query.execute(&mut **tx).await?;
-            });
-        }
-        Ok(())
+        let columns = ["company_id", "role_id", "source", "gram", "n"];
+        self.add_gram_tally("role_gram_counts", columns, tally)
+            .await
     }
 }
 
 /// Counts one active holder's grams under each source it holds the role by
 /// (as `role_sources` names them).
-fn count_grams(counts: &mut GramCounts, row: &HolderRow) {
+fn count_grams(tally: &mut GramTally, row: &HolderRow) {
     let (_, company, role, direct, via, sort_key, email_key) = row;
     let grams = user_grams(sort_key, email_key);
     let sources = [("any", true), ("direct", *direct == 1), ("group", *via > 0)];
     for (source, held) in sources {
-        if !held {
-            continue;
-        }
-        let tab = counts.entry((*company, *role, source)).or_default();
-        for gram in &grams {
-            match tab.get_mut(*gram) {
-                Some(n) => *n += 1,
-                None => {
-                    tab.insert((*gram).to_string(), 1);
-                }
-            }
+        if held {
+            tally.add((*company, *role, source), &grams);
         }
     }
 }

@@ -18,9 +18,11 @@ use users_api::identity;
 /// Triggers on `users`, `user_roles`, `group_members` and `role_holders`
 /// that the bulk load replaces with set-based fills (memberships are
 /// inserted with their copies; the effective roles in one pass at the end).
-const BULK_TRIGGERS: [&str; 8] = [
+const BULK_TRIGGERS: [&str; 10] = [
     "user_counts_insert",
     "user_grams_insert",
+    "provider_counts_insert",
+    "provider_grams_insert",
     "users_search_insert",
     "group_members_count_insert",
     "group_grams_insert",
@@ -192,6 +194,7 @@ impl SqliteStore {
         fill_derived(conn, company_id, first_id, &plan.users).await?;
         fill_group_counts(conn, company_id, &group_ids, &plan).await?;
         tx.fill_role_holders(first_id).await?;
+        tx.fill_provider_counts(first_id).await?;
         let Tx::Sqlite(conn) = &mut *tx else {
             unreachable!("the transaction was opened on SQLite")
         };

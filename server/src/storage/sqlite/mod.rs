@@ -88,6 +88,7 @@ impl SqliteStore {
         super::rekey::report(&rekeyed);
         let mut tx = WriteTx::new(Tx::Sqlite(write.begin_with("BEGIN IMMEDIATE").await?));
         tx.fill_pending_role_grams().await?;
+        tx.fill_pending_provider_counts().await?;
         tx.commit().await?;
         let read = SqlitePoolOptions::new()
             .max_connections(READ_CONNECTIONS)

@@ -11,7 +11,8 @@ use crate::common::{assert_error, TestServer};
 async fn every_filter_and_combination_matches_a_brute_force_reading() {
     let s = TestServer::start().await;
     let (known, group_ids) = seed(&s, 90).await;
-    crate::groups::assert_role_holders_exact(&s).await;
+    crate::recount::assert_role_holders_exact(&s).await;
+    crate::recount::assert_provider_counts_exact(&s).await;
     let cases = every_case();
     assert_eq!(cases.len(), 16 * 4 * 3 * 3 * 2);
     let mut nonempty = 0;

@@ -2,15 +2,16 @@
 //! counts, kept by triggers) stay equal to a recount from the assignments,
 //! memberships and group roles, through a bulk seed and through many
 //! changes sent at once: roles edited on users and groups, members added
-//! and removed, users archived, restored and renamed.
+//! and removed, users archived, restored, renamed and moved to another
+//! identity provider; likewise the providers' kept totals.
 
 use futures_util::future::join_all;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use super::{ids, seed};
+use super::{ids, seed, PROVIDERS};
 use crate::common::TestServer;
-use crate::groups::assert_role_holders_exact;
+use crate::recount::{assert_provider_counts_exact, assert_role_holders_exact};
 
 /// Sets a user's or a group's roles at its current version.
 async fn set_roles(s: &TestServer, path: &str, roles: &[&str]) {
@@ -108,7 +109,8 @@ async fn effective_roles_stay_exact_through_concurrent_changes() {
                         &path,
                         t,
                         version,
-                        json!({ "last_name": format!("Renamed{i}") }),
+                        json!({ "last_name": format!("Renamed{i}"),
+                                "identity_provider": PROVIDERS[i % PROVIDERS.len()] }),
                     )
                     .await;
                 assert_eq!(status, StatusCode::OK, "{body}");
@@ -122,6 +124,21 @@ async fn effective_roles_stay_exact_through_concurrent_changes() {
         join_all(lifecycle)
     );
     assert_role_holders_exact(&s).await;
+    assert_provider_counts_exact(&s).await;
+
+    // Each provider's list (walked whole, alone and with a one-letter
+    // search, in both tabs) against its kept total.
+    for provider in PROVIDERS {
+        for status in ["active", "archived"] {
+            for q in ["", "a"] {
+                let path = format!(
+                    "/api/v1/users?identity_provider={provider}&status={status}&query={q}&per_page=100"
+                );
+                let (_, page) = s.get(&path, t).await;
+                assert_eq!(page["total_entries"], ids(&page).len(), "{path}");
+            }
+        }
+    }
 
     // The filters read the same answer as the base tables give: each
     // role and source's list (walked whole) against its exact total, and
