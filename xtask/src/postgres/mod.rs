@@ -45,6 +45,11 @@ impl Cluster {
     /// initdb, start and wait until it accepts connections. `purpose`
     /// names it in messages and in its directory's name.
     pub fn start(purpose: &str) -> Result<Cluster, String> {
+        Cluster::start_with(purpose, &[])
+    }
+
+    /// As [`Cluster::start`], with `settings` added to the throwaway ones.
+    pub fn start_with(purpose: &str, settings: &[(&str, &str)]) -> Result<Cluster, String> {
         let version = *installed_versions().last().ok_or(
             "PostgreSQL is not installed (no /usr/lib/postgresql/<N>/bin/initdb): run `cargo xtask setup`",
         )?;
@@ -66,7 +71,7 @@ impl Cluster {
             port: 0,
             as_system_user,
         };
-        cluster.init()?;
+        cluster.init(settings)?;
         sweep_left_over(&cluster);
         cluster.launch()?;
         println!(
@@ -191,7 +196,7 @@ impl Cluster {
         command
     }
 
-    fn init(&self) -> Result<(), String> {
+    fn init(&self, settings: &[(&str, &str)]) -> Result<(), String> {
         if self.as_system_user {
             quiet(
                 Command::new("chown")
@@ -218,7 +223,7 @@ impl Cluster {
                 .args(["--locale=C", "--no-sync"]),
         )?;
         let mut conf = String::from("\n# cargo xtask: a throwaway cluster\n");
-        for (name, value) in SETTINGS {
+        for (name, value) in SETTINGS.iter().chain(settings) {
             conf.push_str(&format!("{name} = {value}\n"));
         }
         let socket_dir = self.dir.to_string_lossy().replace('\'', "''");
