@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 use super::{ids, seed, PROVIDERS};
 use crate::common::TestServer;
 use crate::recount::{assert_provider_counts_exact, assert_role_holders_exact};
+use users_server::crypto::TokenCrypto;
 
 /// Sets a user's or a group's roles at its current version.
 async fn set_roles(s: &TestServer, path: &str, roles: &[&str]) {
@@ -176,4 +177,42 @@ async fn effective_roles_stay_exact_through_concurrent_changes() {
             assert_eq!(listed.len() as i64, recounted, "{role} {source}");
         }
     }
+}
+
+/// After the migrations that create the kept counts, the server fills them
+/// at its next start from the users already stored: emptied and marked
+/// pending as the migrations leave them, a second open of the store brings
+/// them back equal to a recount.
+#[tokio::test]
+async fn counts_a_migration_leaves_pending_are_filled_at_the_next_start() {
+    let s = TestServer::start().await;
+    seed(&s, 60).await;
+    for table in [
+        "role_gram_counts",
+        "provider_counts",
+        "provider_gram_counts",
+    ] {
+        s.database
+            .execute(&format!("DELETE FROM {table}"), &[])
+            .await;
+    }
+    for pending in ["role_gram_counts_pending", "provider_counts_pending"] {
+        s.database
+            .execute(
+                "INSERT INTO settings (name, value) VALUES ($1, 'fill at start-up')",
+                &[pending],
+            )
+            .await;
+    }
+    let key = crate::common::test_key(s.dir.path());
+    users_server::Store::open(&s.database.location, TokenCrypto::new(&key))
+        .await
+        .expect("the second start");
+    assert_role_holders_exact(&s).await;
+    assert_provider_counts_exact(&s).await;
+    let left = s
+        .database
+        .count("SELECT COUNT(*) FROM settings WHERE name LIKE '%_pending'")
+        .await;
+    assert_eq!(left, 0, "the fills are marked done");
 }
