@@ -9,6 +9,13 @@ use users_api::identity;
 
 use super::model::DemoPlan;
 
+/// No name or email holds a control character (validation refuses them;
+/// SQLite's search index pads with one, and PostgreSQL text cannot hold
+/// NUL): a search for one matches nothing, and no statement need run.
+pub(crate) fn matches_nothing(needle: &str) -> bool {
+    needle.chars().any(char::is_control)
+}
+
 /// The distinct 1-, 2- and 3-character substrings of a text, as
 /// `user_gram_counts` counts them (characters are Unicode scalar values, as
 /// SQLite's `substr` counts them).

@@ -22,12 +22,7 @@ pub(super) const CANDIDATE_BUDGET: u64 = 60_000;
 /// trigram indexes (each further one costs a posting list, often a long one).
 pub(super) const MAX_TERMS: usize = 3;
 
-/// No name or email holds a control character (validation refuses them,
-/// and PostgreSQL text cannot hold NUL): such a needle matches nothing,
-/// and no count needs reading.
-pub(super) fn matches_nothing(needle: &str) -> bool {
-    needle.chars().any(char::is_control)
-}
+pub(super) use crate::storage::grams::matches_nothing;
 
 /// The grams whose counts decide a request: none for the whole tab, the
 /// needle itself when it has up to three characters (its count is the

@@ -44,8 +44,7 @@ static SUMMARIES_BY_IDS: std::sync::LazyLock<String> =
 /// (the export writes none; a quarter of the statement's time at 500
 /// users). The list's pages of 25 keep [`summaries_sql`], whose plan is
 /// tuned with the page's own CTE.
-static EXPORT_SUMMARIES_BY_IDS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    "WITH ids AS MATERIALIZED (SELECT UNNEST($1::bigint[]) AS id),
+const EXPORT_SUMMARIES_BY_IDS: &str = "WITH ids AS MATERIALIZED (SELECT UNNEST($1::bigint[]) AS id),
      memberships AS MATERIALIZED (
          SELECT gm.user_id, g.id, g.name FROM group_members gm JOIN user_groups g ON g.id = gm.group_id
          WHERE gm.user_id IN (SELECT id FROM ids)),
@@ -66,9 +65,7 @@ static EXPORT_SUMMARIES_BY_IDS: std::sync::LazyLock<String> = std::sync::LazyLoc
      FROM users u JOIN identity_providers ip ON ip.id = u.identity_provider_id
      LEFT JOIN roles_of ro ON ro.user_id = u.id
      LEFT JOIN groups_of go ON go.user_id = u.id
-     WHERE u.id IN (SELECT id FROM ids)"
-        .to_string()
-});
+     WHERE u.id IN (SELECT id FROM ids)";
 
 /// The summaries of the given users for the export: in list order, with
 /// `owned_agents` left at 0.
@@ -76,14 +73,7 @@ pub(crate) async fn load_export_summaries(
     conn: &mut PgConnection,
     ids: &[i64],
 ) -> StoreResult<Vec<UserSummary>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let (users, group_roles): (String, String) = sqlx::query_as(EXPORT_SUMMARIES_BY_IDS.as_str())
-        .bind(ids)
-        .fetch_one(&mut *conn)
-        .await?;
-    decode_summaries(&users, &group_roles)
+    load_by(conn, EXPORT_SUMMARIES_BY_IDS, ids).await
 }
 
 /// The summaries of the given users, in list order (name, email, id).
@@ -91,13 +81,16 @@ pub(crate) async fn load_summaries(
     conn: &mut PgConnection,
     ids: &[i64],
 ) -> StoreResult<Vec<UserSummary>> {
+    load_by(conn, SUMMARIES_BY_IDS.as_str(), ids).await
+}
+
+/// Runs a summaries statement (`$1` the ids) and decodes its two arrays.
+async fn load_by(conn: &mut PgConnection, sql: &str, ids: &[i64]) -> StoreResult<Vec<UserSummary>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let (users, group_roles): (String, String) = sqlx::query_as(SUMMARIES_BY_IDS.as_str())
-        .bind(ids)
-        .fetch_one(&mut *conn)
-        .await?;
+    let (users, group_roles): (String, String) =
+        sqlx::query_as(sql).bind(ids).fetch_one(&mut *conn).await?;
     decode_summaries(&users, &group_roles)
 }
 

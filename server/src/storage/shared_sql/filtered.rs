@@ -16,6 +16,7 @@ use users_api::{ListQuery, SourceFilter, UserFilter, UserStatus, UserSummary};
 
 use super::groups::placeholders;
 use super::{on_backend, Tx};
+use crate::storage::grams::matches_nothing;
 use crate::storage::{postgres, sqlite, StoreResult};
 
 /// A value bound to a numbered parameter.
@@ -176,6 +177,9 @@ macro_rules! with_binds {
 impl Tx {
     /// How many users the selection holds, exactly.
     pub(crate) async fn filtered_count(&mut self, s: &Selection) -> StoreResult<u64> {
+        if matches_nothing(&s.needle) {
+            return Ok(0);
+        }
         if let Some(n) = self.kept_count(s).await? {
             return Ok(n);
         }
@@ -251,6 +255,9 @@ impl Tx {
         after: Option<&After>,
         (offset, limit): (u64, u32),
     ) -> StoreResult<Vec<(i64, String, String)>> {
+        if matches_nothing(&s.needle) {
+            return Ok(Vec::new());
+        }
         let mut sql = Sql { binds: Vec::new() };
         let rows = matches(self, s, &mut sql);
         // A row-value comparison: both databases seek the list index to it

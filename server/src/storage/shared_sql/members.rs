@@ -66,6 +66,9 @@ impl Tx {
         sparse_matches: u64,
     ) -> StoreResult<(u64, Vec<GroupMember>)> {
         let page = (offset, per_page);
+        if crate::storage::grams::matches_nothing(needle) {
+            return Ok((0, Vec::new()));
+        }
         if needle.is_empty() {
             let total = group.member_count;
             let members = self.member_rows(group.id, "", total, page).await?;

@@ -18,12 +18,7 @@ pub(super) const CANDIDATE_BUDGET: u64 = 60_000;
 /// At most this many of a search's rarest trigrams are ANDed in the index.
 pub(super) const MAX_TERMS: usize = 3;
 
-/// No name or email holds a control character (validation refuses them;
-/// the search index's padding is one): such a needle matches nothing, and
-/// no count needs reading.
-pub(super) fn matches_nothing(needle: &str) -> bool {
-    needle.chars().any(char::is_control)
-}
+pub(super) use crate::storage::grams::matches_nothing;
 
 /// The grams whose counts decide a search: the needle itself when it has
 /// up to three characters (its count is the exact total), else its

@@ -182,3 +182,36 @@ async fn bad_and_unknown_filter_values_are_named() {
     let (_, log) = s.get("/api/v1/audit?action=users.export", t).await;
     assert_eq!(log["entries"], serde_json::json!([]));
 }
+
+/// A search holding a control character (NUL among them, which PostgreSQL
+/// text cannot hold) finds nobody under every filter, and the export of it
+/// is the header alone: never a server error.
+#[tokio::test]
+async fn a_search_with_a_control_character_finds_nobody_under_any_filter() {
+    let s = TestServer::start().await;
+    let (_, group_ids) = seed(&s, 30).await;
+    let group = group_ids[0];
+    for filter in [
+        format!("group={group}"),
+        "role=Development&source=group".to_string(),
+        "identity_provider=Okta".to_string(),
+        format!("identity_provider=Google&group={group}&source=group&role=Development"),
+    ] {
+        for query in ["a%00b", "%00", "5%26%2C%C2%8A%00", "ann%01"] {
+            let path = format!("/api/v1/users?{filter}&query={query}");
+            let (status, page) = s.get(&path, &s.admin.token).await;
+            assert_eq!(status, StatusCode::OK, "{path}: {page}");
+            assert_eq!(page["total_entries"], 0, "{path}");
+            assert_eq!(ids(&page), Vec::<i64>::new(), "{path}");
+            let response = export(&s, &format!("{filter}&query={query}"), &s.admin.token).await;
+            assert_eq!(response.status(), StatusCode::OK, "{path}");
+            let csv = response.text().await.expect("the export's body");
+            assert_eq!(parse_csv(&csv).len(), 1, "{path}: the header alone");
+        }
+    }
+    // The group's own members page likewise.
+    let path = format!("/api/v1/groups/{group}/members?query=a%00b");
+    let (status, page) = s.get(&path, &s.admin.token).await;
+    assert_eq!(status, StatusCode::OK, "{path}: {page}");
+    assert_eq!(page["total_entries"], 0, "{path}");
+}
