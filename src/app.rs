@@ -13,12 +13,9 @@ use crate::components::error_view::ErrorView;
 use crate::components::focus::{focus_heading, refocus_once_lost};
 use crate::components::frame::Frame;
 use crate::components::leave_guard::install_leave_guards;
-use crate::pages::audit::AuditLogPage;
-use crate::pages::group_page::{EditGroupPage, NewGroupPage};
-use crate::pages::groups_list::GroupsPage;
+use crate::pages::lazy::{self, LazyView};
 use crate::pages::not_found::NotFound;
 use crate::pages::sign_in::SignInPage;
-use crate::pages::user_form::{EditUserPage, NewUserPage};
 use crate::pages::users_list::UsersPage;
 use crate::state::list_focus::ListFocus;
 use crate::state::list_url::with_search;
@@ -54,27 +51,27 @@ pub fn App(client: Rc<dyn ApiClient>) -> impl IntoView {
                 />
                 <Route
                     path=path!("/users/new")
-                    view=|| view! { <RequireSession><NewUserPage /></RequireSession> }
+                    view=|| view! { <RequireSession><LazyView load=lazy::new_user /></RequireSession> }
                 />
                 <Route
                     path=path!("/users/:id/edit")
-                    view=|| view! { <RequireSession><EditUserPage /></RequireSession> }
+                    view=|| view! { <RequireSession><LazyView load=lazy::edit_user /></RequireSession> }
                 />
                 <Route
                     path=path!("/audit")
-                    view=|| view! { <RequireSession><AuditLogPage /></RequireSession> }
+                    view=|| view! { <RequireSession><LazyView load=lazy::audit_log /></RequireSession> }
                 />
                 <Route
                     path=path!("/groups")
-                    view=|| view! { <RequireSession><GroupsPage /></RequireSession> }
+                    view=|| view! { <RequireSession><LazyView load=lazy::groups /></RequireSession> }
                 />
                 <Route
                     path=path!("/groups/new")
-                    view=|| view! { <RequireSession><NewGroupPage /></RequireSession> }
+                    view=|| view! { <RequireSession><LazyView load=lazy::new_group /></RequireSession> }
                 />
                 <Route
                     path=path!("/groups/:id")
-                    view=|| view! { <RequireSession><EditGroupPage /></RequireSession> }
+                    view=|| view! { <RequireSession><LazyView load=lazy::edit_group /></RequireSession> }
                 />
             </Routes>
         </Router>

@@ -169,3 +169,58 @@ async fn the_release_files_go_out_precompressed() {
         assert_eq!(response.headers()["vary"], "accept-encoding");
     }
 }
+
+/// The wasm files the page fetched, by name.
+async fn wasm_fetched(browser: &Browser) -> Vec<String> {
+    let names = browser
+        .eval(
+            "return performance.getEntriesByType('resource')
+                .map(e => new URL(e.name).pathname.slice(1))
+                .filter(n => n.endsWith('.wasm'));",
+        )
+        .await;
+    serde_json::from_value(names).expect("names")
+}
+
+#[tokio::test]
+async fn the_list_loads_without_the_other_views_code_which_comes_on_first_visit() {
+    let server = Server::start();
+    let browser = Browser::start().await;
+    browser.sign_in(&server.base_url, &server.admin_token).await;
+    browser.goto(&server.url("/users")).await;
+    browser.wait_for_text("Ada Admin").await;
+    let first = wasm_fetched(&browser).await;
+    assert_eq!(
+        first.len(),
+        1,
+        "the list needs the main module only: {first:?}"
+    );
+    assert!(first[0].ends_with("_bg.wasm"), "{first:?}");
+
+    // The Groups view's code arrives when it is first shown.
+    browser.click(By::role("link", "Groups")).await;
+    browser.find(By::role("heading", "Groups")).await;
+    browser.wait_for_text("No groups yet").await;
+    let now = wasm_fetched(&browser).await;
+    let groups = now
+        .iter()
+        .find(|n| n.starts_with("split_groups_"))
+        .unwrap_or_else(|| panic!("the Groups view's chunk: {now:?}"));
+
+    // Chunks are stored compressed and named by the build, so cached for good.
+    let response = reqwest::Client::new()
+        .get(server.url(&format!("/{groups}")))
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-encoding"], "br");
+    assert_eq!(response.headers()["content-type"], "application/wasm");
+    assert!(response.headers()["cache-control"]
+        .to_str()
+        .unwrap()
+        .contains("immutable"));
+    assert!(browser.console_errors().await.is_empty());
+    browser.close().await;
+}

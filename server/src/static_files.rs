@@ -1,7 +1,7 @@
-//! Serving the built app (Trunk's `dist/`) with a strict Content-Security-Policy.
+//! Serving the built app (`dist/`) with a strict Content-Security-Policy.
 //!
-//! Trunk injects an inline `<script type="module">` into `index.html` that
-//! loads the wasm bundle. To allow exactly that script without
+//! `index.html` holds an inline `<script type="module">` that loads the
+//! wasm bundle. To allow exactly that script without
 //! `'unsafe-inline'`, `index.html` is read once at startup, the SHA-256 of
 //! each inline script's exact text content is computed, and each is added to
 //! `script-src` as `'sha256-<base64>'`. `index.html` is then always served
@@ -111,7 +111,8 @@ pub fn content_security_policy(script_hashes: &[String], connect_origins: &[Stri
     )
 }
 
-/// Whether a file name carries a content hash (Trunk's `name-<hex>.ext`).
+/// Whether a file name carries a content hash (`name-<hex>.ext`, as the
+/// release build names everything but `index.html` and `config.json`).
 fn is_hashed(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or("");
     name.split(['-', '_', '.'])

@@ -12,9 +12,11 @@
 //!
 //! Written with std only so it compiles in seconds on a fresh machine.
 
+mod app_build;
 mod bench;
 mod dist;
 mod fuzz;
+mod page;
 mod postgres;
 mod run;
 mod screenshots;
@@ -80,7 +82,7 @@ const USAGE: &str = "\
 usage: cargo xtask <task> [options]
 
 tasks:
-  setup   install the wasm32 target, Trunk, wasm-bindgen-cli, wasm-opt, axe-core,
+  setup   install the wasm32 target, wasm-bindgen-cli, wasm-opt, axe-core,
           Chromium, chromedriver, wrk and PostgreSQL (with pg_trgm) when missing
           or at the wrong version
   dist    build the app (release) into dist/: one stylesheet, hashed files with

@@ -101,8 +101,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
     ))
 }
 
-/// `trunk build --release`: hashed files in dist/, wasm-opt -Oz. Trunk finds
-/// wasm-bindgen and wasm-opt on the tool PATH and downloads nothing.
+/// The app's release build into a fresh `dist/` (see `app_build`): the
+/// wasm split into the list's first load and chunks loaded on first use,
+/// `index.html` with one stylesheet, and `.br`/`.gz` copies for the server.
 ///
 /// The release wasm is built with the pinned nightly (`setup::RELEASE_NIGHTLY`)
 /// and `std` rebuilt for size: `-Zbuild-std` with `optimize_for_size`,
@@ -110,25 +111,13 @@ pub fn run(args: &[String]) -> Result<(), String> {
 /// profile already aborts), no caller locations and no `Debug` formatting
 /// code — about 29 KB gzip less than stable. Its own target directory keeps
 /// the stable artifacts warm; every other build stays on stable.
-///
-/// Then `dist::finish`: one stylesheet, and `.br`/`.gz` copies for the
-/// server to send.
 pub fn build_app_release() -> Result<(), String> {
-    run_cmd(
-        cmd("trunk", &["build", "--release"])
-            .env("TRUNK_SKIP_VERSION_CHECK", "true")
-            .env("NO_COLOR", "true")
-            .env("RUSTUP_TOOLCHAIN", crate::setup::RELEASE_NIGHTLY)
-            .env("CARGO_TARGET_DIR", root().join("target/release-nightly"))
-            .env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort")
-            .env("CARGO_UNSTABLE_BUILD_STD_FEATURES", "optimize_for_size")
-            // Replaces `.cargo/config.toml`'s rustflags for the target, so
-            // `erase_components` is repeated here.
-            .env(
-                "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
-                "--cfg erase_components -Zunstable-options -Cpanic=immediate-abort \
-                 -Zlocation-detail=none -Zfmt-debug=none",
-            ),
-    )?;
-    crate::dist::finish(&root().join("dist"))
+    let dist = root().join("dist");
+    if dist.exists() {
+        std::fs::remove_dir_all(&dist).map_err(|e| format!("clear {}: {e}", dist.display()))?;
+    }
+    std::fs::create_dir_all(&dist).map_err(|e| format!("create {}: {e}", dist.display()))?;
+    let app = crate::app_build::build(&dist)?;
+    crate::page::write_page(&root().join("index.html"), &dist, &app)?;
+    crate::dist::precompress(&dist)
 }

@@ -5,8 +5,6 @@ use std::path::PathBuf;
 
 use crate::shell::{cargo_bin_dir, cmd, output, root, run, tools_dir};
 
-/// Trunk 0.22 needs a newer rustc than this machine kind has.
-const TRUNK_VERSION: &str = "0.21.14";
 /// Debian's binaryen is too old for rustc 1.95 output; npm's works.
 const BINARYEN_NPM: &str = "binaryen@132.0.0";
 const WASM_OPT_VERSION: &str = "version 132";
@@ -32,7 +30,6 @@ pub fn setup() -> Result<Tools, String> {
     println!("== setup: checking tools");
     wasm_target()?;
     release_nightly()?;
-    trunk()?;
     wasm_bindgen()?;
     npm_tools()?;
     browser()?;
@@ -95,20 +92,6 @@ fn release_nightly() -> Result<(), String> {
             "--target",
             "wasm32-unknown-unknown",
         ],
-    ))
-}
-
-fn trunk() -> Result<(), String> {
-    let trunk = cargo_bin_dir().join("trunk");
-    let found = output(&mut cmd(&trunk.to_string_lossy(), &["--version"]));
-    if found.as_deref() == Some(&format!("trunk {TRUNK_VERSION}")) {
-        println!("ok   trunk {TRUNK_VERSION}");
-        return Ok(());
-    }
-    println!("install trunk {TRUNK_VERSION} (found {found:?}; takes ~9 minutes on 2 cores)");
-    run(&mut cmd(
-        "cargo",
-        &["install", "--locked", &format!("trunk@{TRUNK_VERSION}")],
     ))
 }
 

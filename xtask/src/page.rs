@@ -1,0 +1,212 @@
+//! `dist/index.html` from the source `index.html`, whose `data-trunk` links
+//! say what the page needs (they keep working for `trunk serve`):
+//!
+//! - `rel="rust"`: the app's JavaScript and wasm, preloaded with their
+//!   integrity hashes, and the module script that starts them;
+//! - `rel="css"`: every stylesheet in document order, bundled into one file
+//!   named by its hash (a cold load over HTTP/1.1 has six connections per
+//!   origin, and a dozen stylesheets queued the wasm behind them);
+//! - `rel="icon"`: the icon, named by its hash;
+//! - `rel="copy-file"`: the file, copied as is (`config.json`, which
+//!   whoever deploys the app edits).
+//!
+//! Everything else, the inline script that asks for the first view's data
+//! among it, is kept as written.
+
+use std::path::Path;
+
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine;
+use sha2::{Digest, Sha384};
+
+use crate::app_build::AppFiles;
+use crate::dist::{hex, read_string, write};
+
+/// Writes `dist/index.html` (and the stylesheet bundle, the icon and the
+/// copied files) from `source` (the repository's `index.html`).
+pub fn write_page(source: &Path, dist: &Path, app: &AppFiles) -> Result<(), String> {
+    let base = source.parent().ok_or("index.html has no folder")?;
+    let html = read_string(source)?;
+    let mut out = String::new();
+    let mut bundle = String::new();
+    let mut bundle_at = None;
+    for line in html.split_inclusive('\n') {
+        let tag = line.trim();
+        if !tag.starts_with("<link data-trunk") {
+            if tag == "</head>" {
+                out.push_str(&start_script(app));
+            }
+            out.push_str(line);
+            continue;
+        }
+        if !tag.ends_with('>') || tag.matches('<').count() != 1 {
+            return Err(format!(
+                "index.html: a data-trunk link shares its line: {tag}"
+            ));
+        }
+        let rel = attribute(tag, "rel").ok_or_else(|| format!("no rel in {tag}"))?;
+        match rel {
+            "rust" => out.push_str(&preloads(dist, app)?),
+            "css" => {
+                let href = attribute(tag, "href").ok_or_else(|| format!("no href in {tag}"))?;
+                bundle.push_str(&read_string(&base.join(href))?);
+                bundle.push('\n');
+                bundle_at.get_or_insert(out.len());
+            }
+            "icon" => {
+                let href = attribute(tag, "href").ok_or_else(|| format!("no href in {tag}"))?;
+                let (name, integrity) = hashed_copy(&base.join(href), dist)?;
+                let kind = attribute(tag, "type").unwrap_or("image/svg+xml");
+                out.push_str(&format!(
+                    "    <link rel=\"icon\" href=\"/{name}\" type=\"{kind}\" integrity=\"{integrity}\">\n"
+                ));
+            }
+            "copy-file" => {
+                let href = attribute(tag, "href").ok_or_else(|| format!("no href in {tag}"))?;
+                let from = base.join(href);
+                let name = from
+                    .file_name()
+                    .ok_or_else(|| format!("no file in {tag}"))?;
+                std::fs::copy(&from, dist.join(name))
+                    .map_err(|e| format!("copy {}: {e}", from.display()))?;
+            }
+            other => {
+                return Err(format!(
+                    "index.html: data-trunk rel=\"{other}\" is not handled"
+                ))
+            }
+        }
+    }
+    if let Some(at) = bundle_at {
+        let digest = Sha384::digest(bundle.as_bytes());
+        let name = format!("app-{}.css", hex(&digest[..8]));
+        write(&dist.join(&name), bundle.as_bytes())?;
+        out.insert_str(
+            at,
+            &format!(
+                "    <link rel=\"stylesheet\" href=\"/{name}\" integrity=\"sha384-{}\">\n",
+                BASE64.encode(digest)
+            ),
+        );
+    }
+    write(&dist.join("index.html"), out.as_bytes())
+}
+
+/// The app's JavaScript (its module and the chunks' loader it imports)
+/// and main wasm, asked for at once by the preload scanner.
+fn preloads(dist: &Path, app: &AppFiles) -> Result<String, String> {
+    let mut links = String::new();
+    for script in [&app.script, &app.loader] {
+        links.push_str(&format!(
+            "    <link rel=\"modulepreload\" href=\"{script}\" crossorigin=\"anonymous\" integrity=\"{}\">\n",
+            integrity(dist, script)?
+        ));
+    }
+    links.push_str(&format!(
+        "    <link rel=\"preload\" href=\"{}\" crossorigin=\"anonymous\" integrity=\"{}\" as=\"fetch\" type=\"application/wasm\">\n",
+        app.wasm,
+        integrity(dist, &app.wasm)?
+    ));
+    Ok(links)
+}
+
+/// Starts the app (the server allows this script by its hash).
+fn start_script(app: &AppFiles) -> String {
+    format!(
+        "    <script type=\"module\">import init from '{}'; await init({{ module_or_path: '{}' }});</script>\n",
+        app.script, app.wasm
+    )
+}
+
+/// `sha384-<base64>` of the file at `href` in `dist`.
+fn integrity(dist: &Path, href: &str) -> Result<String, String> {
+    let path = dist.join(href.trim_start_matches('/'));
+    let bytes = std::fs::read(&path).map_err(|e| format!("read {}: {e}", path.display()))?;
+    Ok(format!("sha384-{}", BASE64.encode(Sha384::digest(&bytes))))
+}
+
+/// Copies `from` into `dist` as `<stem>-<hash>.<ext>`; its name and integrity.
+fn hashed_copy(from: &Path, dist: &Path) -> Result<(String, String), String> {
+    let bytes = std::fs::read(from).map_err(|e| format!("read {}: {e}", from.display()))?;
+    let digest = Sha384::digest(&bytes);
+    let stem = from.file_stem().and_then(|s| s.to_str()).unwrap_or("file");
+    let ext = from.extension().and_then(|s| s.to_str()).unwrap_or("bin");
+    let name = format!("{stem}-{}.{ext}", hex(&digest[..8]));
+    write(&dist.join(&name), &bytes)?;
+    Ok((name, format!("sha384-{}", BASE64.encode(digest))))
+}
+
+/// `name="value"` in a tag.
+fn attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let from = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+    let len = tag[from..].find('"')?;
+    Some(&tag[from..from + len])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_page_links_the_bundle_the_app_and_the_copies() {
+        let dir = std::env::temp_dir().join(format!("xtask-page-{}", std::process::id()));
+        let (src, dist) = (dir.join("src"), dir.join("dist"));
+        std::fs::create_dir_all(src.join("style")).unwrap();
+        std::fs::create_dir_all(src.join("public")).unwrap();
+        std::fs::create_dir_all(&dist).unwrap();
+        std::fs::write(src.join("style/a.css"), "a{}").unwrap();
+        std::fs::write(src.join("style/b.css"), "b{}").unwrap();
+        std::fs::write(src.join("public/config.json"), "{}").unwrap();
+        std::fs::write(src.join("public/icon.svg"), "<svg/>").unwrap();
+        std::fs::write(dist.join("app-1.js"), "js").unwrap();
+        std::fs::write(dist.join("app-1_bg.wasm"), "wasm").unwrap();
+        std::fs::write(dist.join("split-1.js"), "loader").unwrap();
+        std::fs::write(
+            src.join("index.html"),
+            "<head>\n    <script>x</script>\n    <link data-trunk rel=\"icon\" href=\"public/icon.svg\" type=\"image/svg+xml\">\n    \
+             <link data-trunk rel=\"rust\" data-bin=\"app\">\n    <link data-trunk rel=\"css\" href=\"style/a.css\">\n    \
+             <link data-trunk rel=\"css\" href=\"style/b.css\">\n    <link data-trunk rel=\"copy-file\" href=\"public/config.json\">\n</head>\n",
+        )
+        .unwrap();
+        let app = AppFiles {
+            script: "/app-1.js".into(),
+            wasm: "/app-1_bg.wasm".into(),
+            loader: "/split-1.js".into(),
+        };
+        write_page(&src.join("index.html"), &dist, &app).unwrap();
+        let html = std::fs::read_to_string(dist.join("index.html")).unwrap();
+
+        assert!(!html.contains("data-trunk"), "{html}");
+        assert!(
+            html.starts_with("<head>\n    <script>x</script>\n"),
+            "{html}"
+        );
+        let sheet = &html[html.find("rel=\"stylesheet\"").unwrap()..];
+        let href = attribute(sheet, "href").unwrap();
+        let bundle = std::fs::read_to_string(dist.join(&href[1..])).unwrap();
+        assert_eq!(bundle, "a{}\nb{}\n");
+        assert_eq!(html.matches("rel=\"stylesheet\"").count(), 1, "{html}");
+        assert!(html.contains(&format!(
+            "integrity=\"sha384-{}\"",
+            BASE64.encode(Sha384::digest(b"js"))
+        )));
+        assert!(html.contains("<link rel=\"modulepreload\" href=\"/app-1.js\""));
+        assert!(html.contains("<link rel=\"modulepreload\" href=\"/split-1.js\""));
+        assert!(html.contains("<link rel=\"preload\" href=\"/app-1_bg.wasm\""));
+        assert!(html.contains(
+            "<script type=\"module\">import init from '/app-1.js'; \
+             await init({ module_or_path: '/app-1_bg.wasm' });</script>\n</head>"
+        ));
+        let icon = &html[html.find("rel=\"icon\"").unwrap()..];
+        let icon = attribute(icon, "href").unwrap();
+        assert_eq!(
+            std::fs::read_to_string(dist.join(&icon[1..])).unwrap(),
+            "<svg/>"
+        );
+        assert_eq!(
+            std::fs::read_to_string(dist.join("config.json")).unwrap(),
+            "{}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
