@@ -1,5 +1,5 @@
-//! The views a cold load of the Users list does not need, loaded when first
-//! shown. In the release build (`--cfg wasm_split`, see the README's "Cold
+//! The views a cold load of the Users list does not need (and the list's
+//! row-action dialogs), loaded when first shown. In the release build (`--cfg wasm_split`, see the README's "Cold
 //! start and app size") each is split by xtask into a wasm chunk of its own
 //! that is fetched on the first visit; every other build (tests, Trunk's
 //! development build) compiles them in, and these are plain calls.
@@ -11,11 +11,16 @@ use super::audit::AuditLogPage;
 use super::group_page::{EditGroupPage, NewGroupPage};
 use super::groups_list::GroupsPage;
 use super::user_form::{EditUserPage, NewUserPage};
+use crate::components::dialogs;
 use crate::state::loaded::Loaded;
+use crate::state::row_action::{RowAction, RowActions};
 
 /// Builds a view's page; a lazy function hands one over once its code
 /// has arrived.
 pub type Build = fn() -> AnyView;
+
+/// Builds the dialog of a row action (see `components::dialogs`).
+pub type BuildDialog = fn(RowActions, RowAction) -> AnyView;
 
 /// Shows the view whose builder `load` brings, with "Loading…" while its
 /// code arrives. The view is built once, untracked, in this component's
@@ -62,4 +67,9 @@ pub async fn new_group() -> Build {
 #[cfg_attr(wasm_split, leptos::lazy)]
 pub async fn edit_group() -> Build {
     (|| view! { <EditGroupPage /> }.into_any()) as Build
+}
+
+#[cfg_attr(wasm_split, leptos::lazy)]
+pub async fn row_action_dialog() -> BuildDialog {
+    dialogs::row_action_dialog as BuildDialog
 }
