@@ -39,36 +39,43 @@ where
     }
 }
 
+/// The "Add new user" form.
 #[cfg_attr(wasm_split, leptos::lazy)]
 pub async fn new_user() -> Build {
     (|| view! { <NewUserPage /> }.into_any()) as Build
 }
 
+/// The "Edit <name>" form.
 #[cfg_attr(wasm_split, leptos::lazy)]
 pub async fn edit_user() -> Build {
     (|| view! { <EditUserPage /> }.into_any()) as Build
 }
 
+/// The audit log.
 #[cfg_attr(wasm_split, leptos::lazy)]
 pub async fn audit_log() -> Build {
     (|| view! { <AuditLogPage /> }.into_any()) as Build
 }
 
+/// The groups list.
 #[cfg_attr(wasm_split, leptos::lazy)]
 pub async fn groups() -> Build {
     (|| view! { <GroupsPage /> }.into_any()) as Build
 }
 
+/// The "Add group" form.
 #[cfg_attr(wasm_split, leptos::lazy)]
 pub async fn new_group() -> Build {
     (|| view! { <NewGroupPage /> }.into_any()) as Build
 }
 
+/// A group's page: its form and members.
 #[cfg_attr(wasm_split, leptos::lazy)]
 pub async fn edit_group() -> Build {
     (|| view! { <EditGroupPage /> }.into_any()) as Build
 }
 
+/// The list's row-action dialogs (Delete, Access token).
 #[cfg_attr(wasm_split, leptos::lazy)]
 pub async fn row_action_dialog() -> BuildDialog {
     dialogs::row_action_dialog as BuildDialog
