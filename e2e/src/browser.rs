@@ -283,6 +283,20 @@ impl Browser {
             .expect("emulate the color scheme");
     }
 
+    /// Makes requests whose URL matches one of `patterns` (`*` wildcards)
+    /// fail as a dropped network would; an empty list lifts the block.
+    pub async fn block_urls(&self, patterns: &[&str]) {
+        for (command, params) in [
+            ("Network.enable", json!({})),
+            ("Network.setBlockedURLs", json!({ "urls": patterns })),
+        ] {
+            self.client
+                .issue_cmd(SessionCommand::devtools(command, params))
+                .await
+                .expect("block URLs");
+        }
+    }
+
     /// Lets the page download files, into `dir`.
     pub async fn download_to(&self, dir: &std::path::Path) {
         let params = json!({"behavior": "allow", "downloadPath": dir.display().to_string()});

@@ -170,43 +170,66 @@ async fn the_release_files_go_out_precompressed() {
     }
 }
 
-/// The wasm files the page fetched, by name.
-async fn wasm_fetched(browser: &Browser) -> Vec<String> {
+/// The wasm files the page fetched, by name, with when each was asked for
+/// (ms since navigation).
+async fn wasm_fetched(browser: &Browser) -> Vec<(String, f64)> {
     let names = browser
         .eval(
             "return performance.getEntriesByType('resource')
-                .map(e => new URL(e.name).pathname.slice(1))
-                .filter(n => n.endsWith('.wasm'));",
+                .filter(e => e.name.endsWith('.wasm'))
+                .map(e => [new URL(e.name).pathname.slice(1), e.startTime]);",
         )
         .await;
-    serde_json::from_value(names).expect("names")
+    serde_json::from_value(names).expect("names and times")
 }
 
 #[tokio::test]
-async fn the_list_loads_without_the_other_views_code_which_comes_on_first_visit() {
+async fn the_list_loads_without_the_other_views_code_which_comes_later() {
     let server = Server::start();
     let browser = Browser::start().await;
     browser.sign_in(&server.base_url, &server.admin_token).await;
     browser.goto(&server.url("/users")).await;
     browser.wait_for_text("Ada Admin").await;
-    let first = wasm_fetched(&browser).await;
+
+    // Before the rows were painted only the main module was fetched; the
+    // user form's and the dialogs' chunks follow (prefetched) after.
+    browser
+        .wait_for(
+            "the user form's chunk, prefetched",
+            "performance.getEntriesByType('resource').some(e => e.name.includes('/split_edit_user-'))",
+        )
+        .await;
+    let painted = browser
+        .eval("return performance.getEntriesByName('users-rows-painted')[0].startTime;")
+        .await
+        .as_f64()
+        .expect("the rows were painted");
+    let fetched = wasm_fetched(&browser).await;
+    let before: Vec<&String> = fetched
+        .iter()
+        .filter(|(_, at)| *at < painted)
+        .map(|(name, _)| name)
+        .collect();
     assert_eq!(
-        first.len(),
+        before.len(),
         1,
-        "the list needs the main module only: {first:?}"
+        "the list needs the main module only: {fetched:?}"
     );
-    assert!(first[0].ends_with("_bg.wasm"), "{first:?}");
+    assert!(before[0].ends_with("_bg.wasm"), "{fetched:?}");
+    assert!(
+        !fetched.iter().any(|(n, _)| n.starts_with("split_groups-")),
+        "{fetched:?}"
+    );
 
     // The Groups view's code arrives when it is first shown.
     browser.click(By::role("link", "Groups")).await;
     browser.find(By::role("heading", "Groups")).await;
     browser.wait_for_text("No groups yet").await;
     let now = wasm_fetched(&browser).await;
-    let groups = now
+    let (groups, _) = now
         .iter()
-        .find(|n| n.starts_with("split_groups_"))
+        .find(|(n, _)| n.starts_with("split_groups-"))
         .unwrap_or_else(|| panic!("the Groups view's chunk: {now:?}"));
-
     // Chunks are stored compressed and named by the build, so cached for good.
     let response = reqwest::Client::new()
         .get(server.url(&format!("/{groups}")))
@@ -222,5 +245,30 @@ async fn the_list_loads_without_the_other_views_code_which_comes_on_first_visit(
         .unwrap()
         .contains("immutable"));
     assert!(browser.console_errors().await.is_empty());
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_view_whose_code_cannot_be_fetched_offers_retry_and_the_app_lives_on() {
+    let server = Server::start();
+    let browser = Browser::start().await;
+    browser.sign_in(&server.base_url, &server.admin_token).await;
+    browser.goto(&server.url("/users")).await;
+    browser.wait_for_text("Ada Admin").await;
+
+    browser.block_urls(&["*split_groups-*"]).await;
+    browser.click(By::role("link", "Groups")).await;
+    browser
+        .wait_for_text("The server could not be reached. Check your connection and try again.")
+        .await;
+    assert!(browser.query(By::role("heading", "Groups")).await.is_none());
+
+    // Back online: "Retry" fetches the code again and shows the view.
+    browser.block_urls(&[]).await;
+    browser.click(By::role("button", "Retry")).await;
+    browser.find(By::role("heading", "Groups")).await;
+    browser.wait_for_text("No groups yet").await;
+    browser.click(By::role("link", "Users")).await;
+    browser.find(By::role("rowheader", "Ada Admin")).await;
     browser.close().await;
 }

@@ -1,17 +1,21 @@
 //! The views a cold load of the Users list does not need (and the list's
-//! row-action dialogs), loaded when first shown. In the release build (`--cfg wasm_split`, see the README's "Cold
-//! start and app size") each is split by xtask into a wasm chunk of its own
-//! that is fetched on the first visit; every other build (tests, Trunk's
-//! development build) compiles them in, and these are plain calls.
+//! row-action dialogs), loaded when first shown. In the release build
+//! (`--cfg wasm_split`, see the README's "Cold start and app size") each is
+//! split by xtask into a wasm chunk of its own that is fetched on first use;
+//! every other build (tests, Trunk's development build) compiles them in,
+//! and these are plain calls. A chunk that cannot be fetched (the network
+//! dropped) is an error with "Retry", not a dead app.
 
 use leptos::prelude::*;
 use std::future::Future;
+use users_client::ApiError;
 
 use super::audit::AuditLogPage;
 use super::group_page::{EditGroupPage, NewGroupPage};
 use super::groups_list::GroupsPage;
 use super::user_form::{EditUserPage, NewUserPage};
 use crate::components::dialogs;
+use crate::components::error_view::ErrorView;
 use crate::state::loaded::Loaded;
 use crate::state::row_action::{RowAction, RowActions};
 
@@ -22,6 +26,20 @@ pub type Build = fn() -> AnyView;
 /// Builds the dialog of a row action (see `components::dialogs`).
 pub type BuildDialog = fn(RowActions, RowAction) -> AnyView;
 
+/// Fetches the code of where the list leads most (the user form and the
+/// row-action dialogs) once the list has painted, so the first "Edit",
+/// "Add new" or "Delete" does not wait for a chunk. Without the split there
+/// is nothing to fetch.
+pub fn prefetch_from_the_list() {
+    #[cfg(wasm_split)]
+    leptos::task::spawn_local(async {
+        // A failure here is met again, with "Retry", where the code is used.
+        let _ = __wasm_split_preload_edit_user().await;
+        let _ = __wasm_split_preload_new_user().await;
+        let _ = __wasm_split_preload_row_action_dialog().await;
+    });
+}
+
 /// Shows the view whose builder `load` brings, with "Loading…" while its
 /// code arrives. The view is built once, untracked, in this component's
 /// owner, so it lives and goes with the route. (No `Suspense` or
@@ -30,53 +48,92 @@ pub type BuildDialog = fn(RowActions, RowAction) -> AnyView;
 #[component]
 pub fn LazyView<Fut>(load: fn() -> Fut) -> impl IntoView
 where
-    Fut: Future<Output = Build> + 'static,
+    Fut: Future<Output = Result<Build, ChunkError>> + 'static,
 {
-    let code = Loaded::new(load);
+    let (code, retry) = load_code(load);
     move || match code.get() {
-        Some(build) => untrack(build),
+        Some(Ok(build)) => untrack(build),
+        Some(Err(error)) => view! { <ErrorView error=error.into() on_retry=retry /> }.into_any(),
         None => view! { <p class="loading" role="status">"Loading…"</p> }.into_any(),
     }
 }
 
-/// The "Add new user" form.
-#[cfg_attr(wasm_split, leptos::lazy)]
-pub async fn new_user() -> Build {
-    (|| view! { <NewUserPage /> }.into_any()) as Build
+/// What `load` hands over, and how to ask again after a failure.
+pub fn load_code<T, Fut>(load: fn() -> Fut) -> (Loaded<Result<T, ChunkError>>, impl Fn() + Copy)
+where
+    T: Clone + 'static,
+    Fut: Future<Output = Result<T, ChunkError>> + 'static,
+{
+    let attempt = RwSignal::new(0_u32);
+    let code = Loaded::new(move || {
+        attempt.track();
+        load()
+    });
+    (code, move || attempt.update(|n| *n += 1))
 }
 
-/// The "Edit <name>" form.
-#[cfg_attr(wasm_split, leptos::lazy)]
-pub async fn edit_user() -> Build {
-    (|| view! { <EditUserPage /> }.into_any()) as Build
+/// A chunk of the app's code could not be fetched.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChunkError(String);
+
+impl From<leptos::wasm_split::SplitLoaderError> for ChunkError {
+    fn from(error: leptos::wasm_split::SplitLoaderError) -> Self {
+        ChunkError(error.to_string())
+    }
 }
 
-/// The audit log.
-#[cfg_attr(wasm_split, leptos::lazy)]
-pub async fn audit_log() -> Build {
-    (|| view! { <AuditLogPage /> }.into_any()) as Build
+impl From<ChunkError> for ApiError {
+    /// Shown as the network error it is ("could not be reached … try again").
+    fn from(error: ChunkError) -> Self {
+        ApiError::Network(error.0)
+    }
 }
 
-/// The groups list.
-#[cfg_attr(wasm_split, leptos::lazy)]
-pub async fn groups() -> Build {
-    (|| view! { <GroupsPage /> }.into_any()) as Build
+/// Declares `$name`, an async fn handing over `$build` once its code is
+/// there: a split point under `--cfg wasm_split` (a fetch that fails is an
+/// `Err`, and a later call fetches again), a plain function otherwise.
+macro_rules! split_point {
+    ($(#[$doc:meta])* $name:ident -> $ty:ty = $build:expr) => {
+        $(#[$doc])*
+        #[cfg(wasm_split)]
+        #[leptos::wasm_split::wasm_split($name, wasm_split_path = ::leptos::wasm_split, fallible)]
+        pub fn $name() -> Result<$ty, ChunkError> {
+            Ok($build)
+        }
+
+        $(#[$doc])*
+        #[cfg(not(wasm_split))]
+        pub async fn $name() -> Result<$ty, ChunkError> {
+            Ok($build)
+        }
+    };
 }
 
-/// The "Add group" form.
-#[cfg_attr(wasm_split, leptos::lazy)]
-pub async fn new_group() -> Build {
-    (|| view! { <NewGroupPage /> }.into_any()) as Build
-}
-
-/// A group's page: its form and members.
-#[cfg_attr(wasm_split, leptos::lazy)]
-pub async fn edit_group() -> Build {
-    (|| view! { <EditGroupPage /> }.into_any()) as Build
-}
-
-/// The list's row-action dialogs (Delete, Access token).
-#[cfg_attr(wasm_split, leptos::lazy)]
-pub async fn row_action_dialog() -> BuildDialog {
-    dialogs::row_action_dialog as BuildDialog
-}
+split_point!(
+    /// The "Add new user" form.
+    new_user -> Build = (|| view! { <NewUserPage /> }.into_any()) as Build
+);
+split_point!(
+    /// The "Edit <name>" form.
+    edit_user -> Build = (|| view! { <EditUserPage /> }.into_any()) as Build
+);
+split_point!(
+    /// The audit log.
+    audit_log -> Build = (|| view! { <AuditLogPage /> }.into_any()) as Build
+);
+split_point!(
+    /// The groups list.
+    groups -> Build = (|| view! { <GroupsPage /> }.into_any()) as Build
+);
+split_point!(
+    /// The "Add group" form.
+    new_group -> Build = (|| view! { <NewGroupPage /> }.into_any()) as Build
+);
+split_point!(
+    /// A group's page: its form and members.
+    edit_group -> Build = (|| view! { <EditGroupPage /> }.into_any()) as Build
+);
+split_point!(
+    /// The list's row-action dialogs (Delete, Access token).
+    row_action_dialog -> BuildDialog = dialogs::row_action_dialog as BuildDialog
+);

@@ -9,7 +9,8 @@ pub mod token_dialog;
 
 use leptos::prelude::*;
 
-use crate::state::loaded::Loaded;
+use crate::components::error_view::ErrorView;
+use crate::pages::lazy::load_code;
 use crate::state::row_action::{use_row_actions, RowAction, RowActionKind, RowActions};
 use delete_dialog::DeleteDialog;
 use token_dialog::TokenDialog;
@@ -26,10 +27,14 @@ pub fn RowActionDialogs() -> impl IntoView {
     });
     move || {
         actions.0.get().map(|action| {
-            let code = Loaded::new(crate::pages::lazy::row_action_dialog);
+            let (code, retry) = load_code(crate::pages::lazy::row_action_dialog);
             move || {
-                code.get()
-                    .map(|build| untrack(|| build(actions, action.clone())))
+                code.get().map(|built| match built {
+                    Ok(build) => untrack(|| build(actions, action.clone())),
+                    Err(error) => {
+                        view! { <ErrorView error=error.into() on_retry=retry /> }.into_any()
+                    }
+                })
             }
         })
     }

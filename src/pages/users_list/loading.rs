@@ -62,6 +62,7 @@ pub(super) fn after_each_answer(
                 if let Some(performance) = window().performance() {
                     let _ = performance.mark(ROWS_PAINTED_MARK);
                 }
+                crate::pages::lazy::prefetch_from_the_list();
                 if let Some(id) = handed_back.take() {
                     focus_id_or_heading(&id);
                 }
