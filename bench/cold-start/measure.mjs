@@ -11,48 +11,11 @@
 // CPU slowdown: {"app", "cpu", "median_ms", "min_ms", "max_ms", "runs"}.
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
+import { serve, withRoutes } from './harness.mjs';
 
 const spec = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
-const TYPES = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css',
-  '.svg': 'image/svg+xml', '.json': 'application/json', '.wasm': 'application/wasm',
-};
-
-function serve(root, port) {
-  const server = http.createServer((req, res) => {
-    const wanted = path.join(root, path.normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)));
-    const file = wanted.startsWith(root) && fs.existsSync(wanted) && fs.statSync(wanted).isFile()
-      ? wanted : path.join(root, 'index.html');
-    res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' });
-    fs.createReadStream(file).pipe(res);
-  });
-  return new Promise((ok) => server.listen(port, '127.0.0.1', () => ok(server)));
-}
-
-// The React builds' own API shape: 25 users with roles and groups.
-const IDPS = ['local', 'google', 'azure', 'okta'];
-const ROLES = [['admin', 'Admin'], ['editor', 'Editor'], ['viewer', 'Viewer'], ['auditor', 'Auditor']];
-const reactRows = Array.from({ length: 25 }, (_, i) => ({
-  id: i + 1, first_name: `First${i + 1}`, last_name: `Last${i + 1}`, email: `user${i + 1}@example.com`,
-  idp: IDPS[i % 4], status: 'active',
-  roles: ROLES.slice(0, 1 + (i % 3)).map(([id, name]) => ({ id, name })),
-  groups: [{ id: 'g' + (i % 5), name: `Group ${i % 5}` }, { id: 'staff', name: 'Staff' }],
-}));
-const FIXTURES = {
-  'react-admin': { '/api/users': { body: JSON.stringify(reactRows), headers: { 'Content-Range': 'users 0-24/100' } } },
-  'lean-react': { '/api/users': { body: JSON.stringify({ data: reactRows, total: 100 }), headers: {} } },
-};
-
-const apps = spec.apps.map((app, i) => ({
-  ...app,
-  port: 4310 + i,
-  routes: app.routes
-    ? Object.fromEntries(Object.entries(app.routes).map(([p, file]) => [p, { body: fs.readFileSync(file, 'utf8'), headers: {} }]))
-    : FIXTURES[app.name],
-  last: app.last ?? 'user25@example.com',
-}));
+const apps = spec.apps.map((app, i) => ({ ...withRoutes(app), port: 4310 + i }));
 
 // Runs in the page before anything else: note when the rows are there.
 function watchRows(last) {

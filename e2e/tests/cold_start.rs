@@ -183,13 +183,19 @@ async fn wasm_fetched(browser: &Browser) -> Vec<(String, f64)> {
     serde_json::from_value(names).expect("names and times")
 }
 
-#[tokio::test]
-async fn the_list_loads_without_the_other_views_code_which_comes_later() {
+/// A fresh server, and a browser signed in on its Users list.
+async fn signed_in_on_the_list() -> (Server, Browser) {
     let server = Server::start();
     let browser = Browser::start().await;
     browser.sign_in(&server.base_url, &server.admin_token).await;
     browser.goto(&server.url("/users")).await;
     browser.wait_for_text("Ada Admin").await;
+    (server, browser)
+}
+
+#[tokio::test]
+async fn the_list_loads_without_the_other_views_code_which_comes_later() {
+    let (server, browser) = signed_in_on_the_list().await;
 
     // Before the rows were painted only the main module was fetched; the
     // user form's and the dialogs' chunks follow (prefetched) after.
@@ -250,11 +256,8 @@ async fn the_list_loads_without_the_other_views_code_which_comes_later() {
 
 #[tokio::test]
 async fn a_view_whose_code_cannot_be_fetched_offers_retry_and_the_app_lives_on() {
-    let server = Server::start();
-    let browser = Browser::start().await;
-    browser.sign_in(&server.base_url, &server.admin_token).await;
-    browser.goto(&server.url("/users")).await;
-    browser.wait_for_text("Ada Admin").await;
+    // The server must outlive the test.
+    let (_server, browser) = signed_in_on_the_list().await;
 
     browser.block_urls(&["*split_groups-*"]).await;
     browser.click(By::role("link", "Groups")).await;

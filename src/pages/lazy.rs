@@ -32,12 +32,18 @@ pub type BuildDialog = fn(RowActions, RowAction) -> AnyView;
 /// is nothing to fetch.
 pub fn prefetch_from_the_list() {
     #[cfg(wasm_split)]
-    leptos::task::spawn_local(async {
-        // A failure here is met again, with "Retry", where the code is used.
-        let _ = __wasm_split_preload_edit_user().await;
-        let _ = __wasm_split_preload_new_user().await;
-        let _ = __wasm_split_preload_row_action_dialog().await;
-    });
+    {
+        // Once per page load: the list calls this after every answer.
+        thread_local!(static ASKED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) });
+        if !ASKED.with(|asked| asked.replace(true)) {
+            leptos::task::spawn_local(async {
+                // A failure here is met again, with "Retry", where the code is used.
+                let _ = __wasm_split_preload_edit_user().await;
+                let _ = __wasm_split_preload_new_user().await;
+                let _ = __wasm_split_preload_row_action_dialog().await;
+            });
+        }
+    }
 }
 
 /// Shows the view whose builder `load` brings, with "Loading…" while its

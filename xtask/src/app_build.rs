@@ -22,6 +22,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha384};
 
+use crate::dist::read_string;
 use crate::setup::RELEASE_NIGHTLY;
 use crate::shell::{cmd, root, run, tools_dir};
 
@@ -171,8 +172,4 @@ fn copy(from: &Path, to: &Path) -> Result<(), String> {
     std::fs::copy(from, to)
         .map(drop)
         .map_err(|e| format!("copy {} to {}: {e}", from.display(), to.display()))
-}
-
-fn read_string(path: &Path) -> Result<String, String> {
-    std::fs::read_to_string(path).map_err(|e| format!("read {}: {e}", path.display()))
 }

@@ -78,15 +78,10 @@ pub fn write_page(source: &Path, dist: &Path, app: &AppFiles) -> Result<(), Stri
         }
     }
     if let Some(at) = bundle_at {
-        let digest = Sha384::digest(bundle.as_bytes());
-        let name = format!("app-{}.css", hex(&digest[..8]));
-        write(&dist.join(&name), bundle.as_bytes())?;
+        let (name, integrity) = hashed_write("app", "css", bundle.as_bytes(), dist)?;
         out.insert_str(
             at,
-            &format!(
-                "    <link rel=\"stylesheet\" href=\"/{name}\" integrity=\"sha384-{}\">\n",
-                BASE64.encode(digest)
-            ),
+            &format!("    <link rel=\"stylesheet\" href=\"/{name}\" integrity=\"{integrity}\">\n"),
         );
     }
     write(&dist.join("index.html"), out.as_bytes())
@@ -118,22 +113,37 @@ fn start_script(app: &AppFiles) -> String {
     )
 }
 
-/// `sha384-<base64>` of the file at `href` in `dist`.
+/// The `integrity` value of the file at `href` in `dist`.
 fn integrity(dist: &Path, href: &str) -> Result<String, String> {
     let path = dist.join(href.trim_start_matches('/'));
     let bytes = std::fs::read(&path).map_err(|e| format!("read {}: {e}", path.display()))?;
-    Ok(format!("sha384-{}", BASE64.encode(Sha384::digest(&bytes))))
+    Ok(sri(&Sha384::digest(&bytes)))
 }
 
-/// Copies `from` into `dist` as `<stem>-<hash>.<ext>`; its name and integrity.
+/// Copies `from` into `dist` named by its hash; its name and integrity.
 fn hashed_copy(from: &Path, dist: &Path) -> Result<(String, String), String> {
     let bytes = std::fs::read(from).map_err(|e| format!("read {}: {e}", from.display()))?;
-    let digest = Sha384::digest(&bytes);
     let stem = from.file_stem().and_then(|s| s.to_str()).unwrap_or("file");
     let ext = from.extension().and_then(|s| s.to_str()).unwrap_or("bin");
+    hashed_write(stem, ext, &bytes, dist)
+}
+
+/// Writes `bytes` into `dist` as `<stem>-<hash>.<ext>`; its name and integrity.
+fn hashed_write(
+    stem: &str,
+    ext: &str,
+    bytes: &[u8],
+    dist: &Path,
+) -> Result<(String, String), String> {
+    let digest = Sha384::digest(bytes);
     let name = format!("{stem}-{}.{ext}", hex(&digest[..8]));
-    write(&dist.join(&name), &bytes)?;
-    Ok((name, format!("sha384-{}", BASE64.encode(digest))))
+    write(&dist.join(&name), bytes)?;
+    Ok((name, sri(&digest)))
+}
+
+/// `sha384-<base64>`, a subresource integrity value.
+fn sri(digest: &[u8]) -> String {
+    format!("sha384-{}", BASE64.encode(digest))
 }
 
 /// `name="value"` in a tag.
