@@ -10,7 +10,7 @@ use leptos_router::{path, NavigateOptions};
 
 use crate::api::{provide_api, ApiClient};
 use crate::components::error_view::ErrorView;
-use crate::components::focus::{focus_heading, refocus_once_lost};
+use crate::components::focus::{focus_view_start, refocus_once_lost};
 use crate::components::frame::Frame;
 use crate::components::leave_guard::install_leave_guards;
 use crate::pages::lazy::{self, LazyView};
@@ -38,6 +38,7 @@ pub fn App(client: Rc<dyn ApiClient>) -> impl IntoView {
     Session::start(api);
     // Before the router: its Back listener must run after the guard's.
     install_leave_guards();
+    lazy::prefetch_on_intent();
 
     view! {
         <Router>
@@ -80,7 +81,8 @@ pub fn App(client: Rc<dyn ApiClient>) -> impl IntoView {
 
 /// After a move to another view, focus that fell to `<body>` (the link or
 /// button pressed went away with the old view) goes to the new view's
-/// `h1`, so keyboard and screen-reader users start at its top. Focus a view
+/// `h1`, so keyboard and screen-reader users start at its top (or to
+/// "Retry" when the view could not be loaded). Focus a view
 /// placed itself (sign-in's field) stays; a new query on the same view (a
 /// list's page or search) is not a move.
 #[component]
@@ -91,7 +93,7 @@ fn FocusOnNavigate() -> impl IntoView {
         if before.is_some_and(|before| before != path) {
             // The new view may paint its heading a little later (a slow
             // machine, a view that loads first).
-            refocus_once_lost(focus_heading);
+            refocus_once_lost(focus_view_start);
         }
         path
     });

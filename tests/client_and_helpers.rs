@@ -288,3 +288,24 @@ fn paging_text_and_window() {
     assert_eq!(page_window(50, 40), [Some(1), None, Some(40)]);
     assert_eq!(page_window(41, 40), [Some(1), None, Some(40)]);
 }
+
+#[wasm_bindgen_test]
+fn a_link_names_the_code_its_view_needs_as_the_routes_read_it() {
+    use users_console::pages::lazy::Chunk;
+    for (path, chunk) in [
+        ("/users/new", Some(Chunk::NewUser)),
+        ("/users/42/edit", Some(Chunk::EditUser)),
+        ("/audit", Some(Chunk::AuditLog)),
+        ("/groups", Some(Chunk::Groups)),
+        ("/groups/", Some(Chunk::Groups)),
+        ("/groups/new", Some(Chunk::NewGroup)),
+        ("/groups/7", Some(Chunk::EditGroup)),
+        ("/users", None),
+        ("/users/42", None),
+        ("/sign-in", None),
+        ("/", None),
+        ("/groups/7/members", None),
+    ] {
+        assert_eq!(Chunk::for_path(path), chunk, "{path}");
+    }
+}

@@ -265,6 +265,13 @@ async fn a_view_whose_code_cannot_be_fetched_offers_retry_and_the_app_lives_on()
         .wait_for_text("The server could not be reached. Check your connection and try again.")
         .await;
     assert!(browser.query(By::role("heading", "Groups")).await.is_none());
+    // Focus, which went with the link pressed, goes to what can be done next.
+    browser
+        .wait_for(
+            "focus on Retry",
+            "document.activeElement.closest('[role=alert]') && document.activeElement.textContent == 'Retry'",
+        )
+        .await;
 
     // Back online: "Retry" fetches the code again and shows the view.
     browser.block_urls(&[]).await;
@@ -273,5 +280,47 @@ async fn a_view_whose_code_cannot_be_fetched_offers_retry_and_the_app_lives_on()
     browser.wait_for_text("No groups yet").await;
     browser.click(By::role("link", "Users")).await;
     browser.find(By::role("rowheader", "Ada Admin")).await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_views_code_is_fetched_when_the_pointer_or_focus_reaches_its_link() {
+    let (_server, browser) = signed_in_on_the_list().await;
+    let asked = |prefix: &str| {
+        format!("performance.getEntriesByType('resource').some(e => e.name.includes('/{prefix}'))")
+    };
+    let link = |href: &str| {
+        format!("document.querySelector('nav[aria-label=Settings] a[href=\"{href}\"]')")
+    };
+
+    // The pointer coming over "Audit log" (as before a click) fetches its
+    // code, and only its code.
+    browser
+        .eval(&format!(
+            "{}.dispatchEvent(new PointerEvent('pointerover', {{ bubbles: true }}));",
+            link("/audit")
+        ))
+        .await;
+    browser
+        .wait_for("the Audit log's chunk", &asked("split_audit_log-"))
+        .await;
+    assert_eq!(browser.path().await, "/users");
+    let fetched = wasm_fetched(&browser).await;
+    assert!(
+        !fetched.iter().any(|(n, _)| n.starts_with("split_groups-")),
+        "only the link the pointer reached: {fetched:?}"
+    );
+
+    // Tabbing from "Users" onto "Groups" fetches the Groups view's code
+    // before anything is pressed; Enter then shows it.
+    browser.eval(&format!("{}.focus();", link("/users"))).await;
+    browser.press("\t").await;
+    browser
+        .wait_for("the Groups view's chunk", &asked("split_groups-"))
+        .await;
+    assert_eq!(browser.path().await, "/users");
+    browser.press("\u{E007}").await;
+    browser.find(By::role("heading", "Groups")).await;
+    assert!(browser.console_errors().await.is_empty());
     browser.close().await;
 }

@@ -29,18 +29,28 @@ pub fn focus_selector(selector: &str) -> bool {
         .is_some_and(|el| el.focus().is_ok())
 }
 
-/// Focuses the page's main heading (made programmatically focusable).
-pub fn focus_heading() {
-    if let Some(heading) = document()
+/// Focuses the page's main heading (made programmatically focusable);
+/// `false` when the page has none.
+pub fn focus_heading() -> bool {
+    let Some(heading) = document()
         .query_selector("main h1")
         .ok()
         .flatten()
         .and_then(|el| el.dyn_into::<HtmlElement>().ok())
-    {
-        if !heading.has_attribute("tabindex") {
-            let _ = heading.set_attribute("tabindex", "-1");
-        }
-        let _ = heading.focus();
+    else {
+        return false;
+    };
+    if !heading.has_attribute("tabindex") {
+        let _ = heading.set_attribute("tabindex", "-1");
+    }
+    heading.focus().is_ok()
+}
+
+/// Focuses where a view starts: its main heading, or, when the view could
+/// not be shown (its code or data failed to load), the error's "Retry".
+pub fn focus_view_start() {
+    if !focus_heading() {
+        focus_selector("main [role=alert] button");
     }
 }
 

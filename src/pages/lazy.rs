@@ -26,24 +26,96 @@ pub type Build = fn() -> AnyView;
 /// Builds the dialog of a row action (see `components::dialogs`).
 pub type BuildDialog = fn(RowActions, RowAction) -> AnyView;
 
-/// Fetches the code of where the list leads most (the user form and the
-/// row-action dialogs) once the list has painted, so the first "Edit",
-/// "Add new" or "Delete" does not wait for a chunk. Without the split there
-/// is nothing to fetch.
-pub fn prefetch_from_the_list() {
-    #[cfg(wasm_split)]
-    {
-        // Once per page load: the list calls this after every answer.
-        thread_local!(static ASKED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) });
-        if !ASKED.with(|asked| asked.replace(true)) {
-            leptos::task::spawn_local(async {
-                // A failure here is met again, with "Retry", where the code is used.
-                let _ = __wasm_split_preload_edit_user().await;
-                let _ = __wasm_split_preload_new_user().await;
-                let _ = __wasm_split_preload_row_action_dialog().await;
+/// A chunk of code fetched on first use (see the module's comment).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Chunk {
+    NewUser,
+    EditUser,
+    AuditLog,
+    Groups,
+    NewGroup,
+    EditGroup,
+    RowActionDialog,
+}
+
+impl Chunk {
+    /// The chunk of the view the app's path `path` shows, as the router's
+    /// routes (`app.rs`) read it; `None` for the list, sign-in and the rest.
+    pub fn for_path(path: &str) -> Option<Chunk> {
+        let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        match segments.as_slice() {
+            ["users", "new"] => Some(Chunk::NewUser),
+            ["users", _, "edit"] => Some(Chunk::EditUser),
+            ["audit"] => Some(Chunk::AuditLog),
+            ["groups"] => Some(Chunk::Groups),
+            ["groups", "new"] => Some(Chunk::NewGroup),
+            ["groups", _] => Some(Chunk::EditGroup),
+            _ => None,
+        }
+    }
+
+    /// Starts fetching this chunk, unless that has begun already; a fetch
+    /// that fails is met again, with "Retry", where the code is used, and
+    /// the next prefetch tries again. Without the split there is nothing
+    /// to fetch.
+    pub fn prefetch(self) {
+        #[cfg(wasm_split)]
+        {
+            thread_local!(static ASKED: std::cell::Cell<u8> = const { std::cell::Cell::new(0) });
+            let bit = 1_u8 << self as u8;
+            if ASKED.with(|asked| asked.get() & bit) != 0 {
+                return;
+            }
+            ASKED.with(|asked| asked.set(asked.get() | bit));
+            leptos::task::spawn_local(async move {
+                let fetched = match self {
+                    Chunk::NewUser => __wasm_split_preload_new_user().await,
+                    Chunk::EditUser => __wasm_split_preload_edit_user().await,
+                    Chunk::AuditLog => __wasm_split_preload_audit_log().await,
+                    Chunk::Groups => __wasm_split_preload_groups().await,
+                    Chunk::NewGroup => __wasm_split_preload_new_group().await,
+                    Chunk::EditGroup => __wasm_split_preload_edit_group().await,
+                    Chunk::RowActionDialog => __wasm_split_preload_row_action_dialog().await,
+                };
+                if fetched.is_err() {
+                    ASKED.with(|asked| asked.set(asked.get() & !bit));
+                }
             });
         }
     }
+}
+
+/// Fetches the code of where the list leads most (the user form and the
+/// row-action dialogs) once the list has painted, so the first "Edit",
+/// "Add new" or "Delete" does not wait for a chunk.
+pub fn prefetch_from_the_list() {
+    for chunk in [Chunk::EditUser, Chunk::NewUser, Chunk::RowActionDialog] {
+        chunk.prefetch();
+    }
+}
+
+/// Fetches the code of the view a link leads to as soon as the pointer
+/// comes over it or focus reaches it (`pointerover` and `focusin`, from
+/// anywhere in the page), so a first visit to Groups or the Audit log
+/// rarely waits for its chunk: the click follows some 100 ms later.
+pub fn prefetch_on_intent() {
+    fn on_link(event: &web_sys::Event) {
+        use wasm_bindgen::JsCast;
+        let link = event
+            .target()
+            .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+            .and_then(|element| element.closest("a[href]").ok().flatten())
+            .and_then(|link| link.dyn_into::<web_sys::HtmlAnchorElement>().ok());
+        if let Some(chunk) = link.and_then(|link| Chunk::for_path(&link.pathname())) {
+            chunk.prefetch();
+        }
+    }
+    let over = window_event_listener(leptos::ev::pointerover, |e| on_link(&e));
+    let focus = window_event_listener(leptos::ev::focusin, |e| on_link(&e));
+    on_cleanup(move || {
+        over.remove();
+        focus.remove();
+    });
 }
 
 /// Shows the view whose builder `load` brings, with "Loading…" while its

@@ -88,9 +88,15 @@ pub fn write_page(source: &Path, dist: &Path, app: &AppFiles) -> Result<(), Stri
 }
 
 /// The app's JavaScript (its module and the chunks' loader it imports)
-/// and main wasm, asked for at once by the preload scanner.
+/// and main wasm, asked for at once by the preload scanner; then the
+/// script that compiles the wasm as it arrives (see [`COMPILE_EARLY`]).
 fn preloads(dist: &Path, app: &AppFiles) -> Result<String, String> {
-    let mut links = String::new();
+    // The wasm first: it is the largest file, and the rows wait for it.
+    let mut links = format!(
+        "    <link rel=\"preload\" href=\"{}\" crossorigin=\"anonymous\" integrity=\"{}\" as=\"fetch\" type=\"application/wasm\">\n",
+        app.wasm,
+        integrity(dist, &app.wasm)?
+    );
     for script in [&app.script, &app.loader] {
         links.push_str(&format!(
             "    <link rel=\"modulepreload\" href=\"{script}\" crossorigin=\"anonymous\" integrity=\"{}\">\n",
@@ -98,17 +104,28 @@ fn preloads(dist: &Path, app: &AppFiles) -> Result<String, String> {
         ));
     }
     links.push_str(&format!(
-        "    <link rel=\"preload\" href=\"{}\" crossorigin=\"anonymous\" integrity=\"{}\" as=\"fetch\" type=\"application/wasm\">\n",
-        app.wasm,
-        integrity(dist, &app.wasm)?
+        "    <script>{}</script>\n",
+        COMPILE_EARLY.replace("WASM", &app.wasm)
     ));
     Ok(links)
 }
 
-/// Starts the app (the server allows this script by its hash).
+/// Compiles the main wasm while the app's JavaScript still travels (the
+/// module script runs only once that has arrived, and wasm-bindgen's start
+/// would only then begin compiling): the start script hands the compiled
+/// module over. When compiling here fails, the start script gets the URL
+/// and wasm-bindgen fetches and reports it as it always would. A classic
+/// script before the stylesheet, so no stylesheet holds it up; the server
+/// allows it by its hash, as every inline script.
+const COMPILE_EARLY: &str =
+    "window.usersConsoleWasm = WebAssembly.compileStreaming(fetch(\"WASM\"))\
+    .catch(function () { return \"WASM\"; });";
+
+/// Starts the app with the module compiled early, else from the URL.
 fn start_script(app: &AppFiles) -> String {
     format!(
-        "    <script type=\"module\">import init from '{}'; await init({{ module_or_path: '{}' }});</script>\n",
+        "    <script type=\"module\">import init from '{}'; \
+         await init({{ module_or_path: await (window.usersConsoleWasm || '{}') }});</script>\n",
         app.script, app.wasm
     )
 }
@@ -203,9 +220,21 @@ mod tests {
         assert!(html.contains("<link rel=\"modulepreload\" href=\"/app-1.js\""));
         assert!(html.contains("<link rel=\"modulepreload\" href=\"/split-1.js\""));
         assert!(html.contains("<link rel=\"preload\" href=\"/app-1_bg.wasm\""));
+        assert!(
+            html.find("/app-1_bg.wasm") < html.find("/app-1.js"),
+            "the largest file is asked for first: {html}"
+        );
+        assert!(html.contains(
+            "<script>window.usersConsoleWasm = WebAssembly.compileStreaming(fetch(\"/app-1_bg.wasm\"))\
+             .catch(function () { return \"/app-1_bg.wasm\"; });</script>\n"
+        ));
+        assert!(
+            html.find("usersConsoleWasm =") < html.find("rel=\"stylesheet\""),
+            "the compile starts before the stylesheet can hold scripts up: {html}"
+        );
         assert!(html.contains(
             "<script type=\"module\">import init from '/app-1.js'; \
-             await init({ module_or_path: '/app-1_bg.wasm' });</script>\n</head>"
+             await init({ module_or_path: await (window.usersConsoleWasm || '/app-1_bg.wasm') });</script>\n</head>"
         ));
         let icon = &html[html.find("rel=\"icon\"").unwrap()..];
         let icon = attribute(icon, "href").unwrap();
