@@ -43,6 +43,7 @@ pub fn App(client: Rc<dyn ApiClient>) -> impl IntoView {
     view! {
         <Router>
             <FocusOnNavigate />
+            <lazy::PrefetchShownView />
             <Routes fallback=|| view! { <NotFound /> }>
                 <Route path=path!("/") view=|| view! { <GoTo path="/users" /> } />
                 <Route path=path!("/sign-in") view=SignInPage />

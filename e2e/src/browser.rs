@@ -225,6 +225,13 @@ impl Browser {
             .expect("type");
     }
 
+    /// Types a new user's first name, last name and email into the form.
+    pub async fn fill_user(&self, first: &str, last: &str, email: &str) {
+        self.fill(By::role("textbox", "First name"), first).await;
+        self.fill(By::role("textbox", "Last name"), last).await;
+        self.fill(By::role("textbox", "Email"), email).await;
+    }
+
     /// Presses Tab (at most 60 times) until the focused element has this
     /// role and name: how a keyboard user gets somewhere.
     pub async fn tab_to(&self, by: By<'_>) {

@@ -324,3 +324,40 @@ async fn a_views_code_is_fetched_when_the_pointer_or_focus_reaches_its_link() {
     assert!(browser.console_errors().await.is_empty());
     browser.close().await;
 }
+
+#[tokio::test]
+async fn a_call_whose_code_cannot_be_fetched_fails_as_a_lost_network_does_and_keeps_the_form() {
+    let server = Server::start();
+    let browser = Browser::start().await;
+    // The user endpoints' code (create, update, delete, tokens) is its own
+    // chunk, fetched with the views that call it; here it cannot be.
+    browser.block_urls(&["*split_api_users-*"]).await;
+    browser.sign_in(&server.base_url, &server.admin_token).await;
+    browser.goto(&server.url("/users/new")).await;
+    browser
+        .fill_user("Grace", "Hopper", "grace@acme.example")
+        .await;
+    browser.click(By::role("checkbox", "Testing")).await;
+    browser.click(By::role("button", "Submit")).await;
+    browser
+        .wait_for_text("The server could not be reached. Check your connection and try again.")
+        .await;
+    assert_eq!(browser.path().await, "/users/new");
+    let typed = browser
+        .eval("return document.querySelector('input[type=email]').value;")
+        .await;
+    assert_eq!(typed, "grace@acme.example");
+
+    // Back online: submitting again fetches the code and adds the user.
+    browser.block_urls(&[]).await;
+    browser.click(By::role("button", "Submit")).await;
+    browser.wait_for_text("User Grace Hopper added").await;
+    let fetched = wasm_fetched(&browser).await;
+    assert!(
+        fetched
+            .iter()
+            .any(|(n, _)| n.starts_with("split_api_users-")),
+        "{fetched:?}"
+    );
+    browser.close().await;
+}

@@ -32,13 +32,7 @@ async fn add_a_user_then_the_same_email_again_is_refused_on_the_email_field() {
 
     browser.click(By::role("link", "Add new")).await;
     browser
-        .fill(By::role("textbox", "First name"), "Grace")
-        .await;
-    browser
-        .fill(By::role("textbox", "Last name"), "Hopper")
-        .await;
-    browser
-        .fill(By::role("textbox", "Email"), "grace@acme.example")
+        .fill_user("Grace", "Hopper", "grace@acme.example")
         .await;
     browser.click(By::role("checkbox", "Testing")).await;
     browser.click(By::role("button", "Submit")).await;
@@ -51,13 +45,7 @@ async fn add_a_user_then_the_same_email_again_is_refused_on_the_email_field() {
 
     browser.click(By::role("link", "Add new")).await;
     browser
-        .fill(By::role("textbox", "First name"), "Grace")
-        .await;
-    browser
-        .fill(By::role("textbox", "Last name"), "Again")
-        .await;
-    browser
-        .fill(By::role("textbox", "Email"), "GRACE@acme.example")
+        .fill_user("Grace", "Again", "GRACE@acme.example")
         .await;
     browser.click(By::role("button", "Submit")).await;
     browser.wait_for_text("Email is already taken").await;

@@ -13,6 +13,7 @@ use users_api::{
 };
 use web_sys::AbortController;
 
+use super::endpoints_in_chunks::{self as chunked, in_chunk};
 use super::{early, ApiClient, ApiError, ApiFuture};
 use users_client::{ExportEnd, ExportSink};
 
@@ -76,22 +77,7 @@ impl HttpClient {
     }
 
     fn get<T: DeserializeOwned + 'static>(&self, path: &str) -> ApiFuture<T> {
-        let request = self.authorized(Request::get(&self.url(path))).build();
-        Box::pin(send(request))
-    }
-
-    /// `GET path` with a page query (search, page, size) as parameters.
-    fn get_page<T: DeserializeOwned + 'static>(
-        &self,
-        path: &str,
-        query: &PageQuery,
-    ) -> ApiFuture<T> {
-        let params = query.to_params(ParamStyle::Api);
-        let request = self
-            .authorized(Request::get(&self.url(path)))
-            .query(params.iter().map(|(name, value)| (*name, value.as_str())))
-            .build();
-        Box::pin(send(request))
+        Box::pin(send(self.get_request(path)))
     }
 
     /// A request without a body (`POST`, `DELETE`).
@@ -99,27 +85,38 @@ impl HttpClient {
         Box::pin(send(self.authorized(builder).build()))
     }
 
-    fn with_body<T: DeserializeOwned + 'static, B: serde::Serialize + ?Sized>(
-        &self,
-        builder: RequestBuilder,
-        body: &B,
-    ) -> ApiFuture<T> {
-        let request = self.authorized(builder).json(body);
-        Box::pin(send(request))
+    /// `GET path`, ready to send.
+    fn get_request(&self, path: &str) -> Built {
+        self.authorized(Request::get(&self.url(path))).build()
+    }
+
+    /// `GET path` with a page query (search, page, size), ready to send.
+    fn page_request(&self, path: &str, query: &PageQuery) -> Built {
+        let params = query.to_params(ParamStyle::Api);
+        self.authorized(Request::get(&self.url(path)))
+            .query(params.iter().map(|(name, value)| (*name, value.as_str())))
+            .build()
+    }
+
+    /// `PATCH path` with `If-Match: "<version>"`, its body still to come.
+    fn patch(&self, path: &str, version: i64) -> RequestBuilder {
+        self.authorized(Request::patch(&self.url(path)))
+            .header("If-Match", &format!("\"{version}\""))
     }
 }
 
+/// A request ready to send, or why it could not be built.
+pub(super) type Built = Result<Request, gloo_net::Error>;
+
 /// Sends a request and reads the answer (generic only in the last step, so
 /// one copy of the fetch code serves every endpoint).
-async fn send<T: DeserializeOwned>(
-    request: Result<Request, gloo_net::Error>,
-) -> Result<T, ApiError> {
+pub(super) async fn send<T: DeserializeOwned>(request: Built) -> Result<T, ApiError> {
     let body = fetch(request).await?;
     serde_json::from_str(&body).map_err(|e| ApiError::Network(format!("unreadable answer: {e}")))
 }
 
 /// The body of a successful answer, or the decoded error.
-async fn fetch(request: Result<Request, gloo_net::Error>) -> Result<String, ApiError> {
+async fn fetch(request: Built) -> Result<String, ApiError> {
     let request = request.map_err(|e| ApiError::Network(e.to_string()))?;
     let early = match request.method() {
         gloo_net::http::Method::GET => {
@@ -188,17 +185,18 @@ impl ApiClient for HttpClient {
     }
 
     fn create_user(&self, user: &NewUser) -> ApiFuture<UserDetail> {
-        self.with_body(Request::post(&self.url("/users")), user)
+        let builder = self.authorized(Request::post(&self.url("/users")));
+        in_chunk(chunked::create_user(builder, user.clone()))
     }
 
     fn update_user(&self, id: UserId, version: i64, patch: &UserPatch) -> ApiFuture<UserDetail> {
-        let builder = Request::patch(&self.url(&format!("/users/{id}")))
-            .header("If-Match", &format!("\"{version}\""));
-        self.with_body(builder, patch)
+        let builder = self.patch(&format!("/users/{id}"), version);
+        in_chunk(chunked::update_user(builder, patch.clone()))
     }
 
     fn delete_user(&self, id: UserId, body: &DeleteUser) -> ApiFuture<DeleteResult> {
-        self.with_body(Request::delete(&self.url(&format!("/users/{id}"))), body)
+        let builder = self.authorized(Request::delete(&self.url(&format!("/users/{id}"))));
+        in_chunk(chunked::delete_user(builder, body.clone()))
     }
 
     fn restore_user(&self, id: UserId) -> ApiFuture<UserDetail> {
@@ -206,12 +204,15 @@ impl ApiClient for HttpClient {
     }
 
     fn reveal_token(&self, id: UserId) -> ApiFuture<RevealedToken> {
-        self.get(&format!("/users/{id}/access_token"))
+        in_chunk(chunked::access_token(
+            self.get_request(&format!("/users/{id}/access_token")),
+        ))
     }
 
     fn regenerate_token(&self, id: UserId) -> ApiFuture<RevealedToken> {
-        self.bare(Request::post(
-            &self.url(&format!("/users/{id}/access_token")),
+        let path = self.url(&format!("/users/{id}/access_token"));
+        in_chunk(chunked::access_token(
+            self.authorized(Request::post(&path)).build(),
         ))
     }
 
@@ -220,7 +221,7 @@ impl ApiClient for HttpClient {
     }
 
     fn list_groups(&self, query: &PageQuery) -> ApiFuture<Page<Group>> {
-        self.get_page("/groups", query)
+        Box::pin(send(self.page_request("/groups", query)))
     }
 
     fn get_group(&self, id: GroupId) -> ApiFuture<Group> {
@@ -228,37 +229,44 @@ impl ApiClient for HttpClient {
     }
 
     fn create_group(&self, group: &NewGroup) -> ApiFuture<Group> {
-        self.with_body(Request::post(&self.url("/groups")), group)
+        let builder = self.authorized(Request::post(&self.url("/groups")));
+        in_chunk(chunked::create_group(builder, group.clone()))
     }
 
     fn update_group(&self, id: GroupId, version: i64, patch: &GroupPatch) -> ApiFuture<Group> {
-        let builder = Request::patch(&self.url(&format!("/groups/{id}")))
-            .header("If-Match", &format!("\"{version}\""));
-        self.with_body(builder, patch)
+        let builder = self.patch(&format!("/groups/{id}"), version);
+        in_chunk(chunked::update_group(builder, patch.clone()))
     }
 
     fn group_deletion(&self, id: GroupId) -> ApiFuture<GroupDeletion> {
-        self.get(&format!("/groups/{id}/deletion"))
+        in_chunk(chunked::group_deletion(
+            self.get_request(&format!("/groups/{id}/deletion")),
+        ))
     }
 
     fn delete_group(&self, id: GroupId) -> ApiFuture<GroupDeletion> {
-        self.bare(Request::delete(&self.url(&format!("/groups/{id}"))))
+        let path = self.url(&format!("/groups/{id}"));
+        in_chunk(chunked::group_deletion(
+            self.authorized(Request::delete(&path)).build(),
+        ))
     }
 
     fn group_members(&self, id: GroupId, query: &PageQuery) -> ApiFuture<Page<GroupMember>> {
-        self.get_page(&format!("/groups/{id}/members"), query)
+        in_chunk(chunked::group_members(
+            self.page_request(&format!("/groups/{id}/members"), query),
+        ))
     }
 
     fn add_group_members(&self, id: GroupId, members: &AddMembers) -> ApiFuture<Group> {
-        self.with_body(
-            Request::post(&self.url(&format!("/groups/{id}/members"))),
-            members,
-        )
+        let path = self.url(&format!("/groups/{id}/members"));
+        let builder = self.authorized(Request::post(&path));
+        in_chunk(chunked::add_group_members(builder, members.clone()))
     }
 
     fn remove_group_member(&self, id: GroupId, user_id: UserId) -> ApiFuture<Group> {
-        self.bare(Request::delete(
-            &self.url(&format!("/groups/{id}/members/{user_id}")),
+        let path = self.url(&format!("/groups/{id}/members/{user_id}"));
+        in_chunk(chunked::group(
+            self.authorized(Request::delete(&path)).build(),
         ))
     }
 
@@ -272,7 +280,9 @@ impl ApiClient for HttpClient {
             .into_iter()
             .map(|(k, v)| format!("{k}={}", js_sys::encode_uri_component(&v)))
             .collect();
-        self.get(&format!("/audit?{}", pairs.join("&")))
+        in_chunk(chunked::audit(
+            self.get_request(&format!("/audit?{}", pairs.join("&"))),
+        ))
     }
 
     fn user_activity(
@@ -282,6 +292,8 @@ impl ApiClient for HttpClient {
         per_page: u32,
     ) -> ApiFuture<AuditPage> {
         let cursor = before.map(|b| format!("&before={b}")).unwrap_or_default();
-        self.get(&format!("/users/{id}/activity?per_page={per_page}{cursor}"))
+        in_chunk(chunked::audit(self.get_request(&format!(
+            "/users/{id}/activity?per_page={per_page}{cursor}"
+        ))))
     }
 }

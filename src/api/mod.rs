@@ -5,8 +5,10 @@
 
 mod csv_stream;
 pub mod early;
+mod endpoints_in_chunks;
 pub mod http;
 
+pub use endpoints_in_chunks::Endpoints;
 pub use users_client::{error, memory, ApiClient, ApiError, ApiFuture};
 
 use std::rc::Rc;

@@ -10,6 +10,8 @@ use leptos::prelude::*;
 use std::future::Future;
 use users_client::ApiError;
 
+use crate::api::Endpoints;
+
 use super::audit::AuditLogPage;
 use super::group_page::{EditGroupPage, NewGroupPage};
 use super::groups_list::GroupsPage;
@@ -36,6 +38,8 @@ pub enum Chunk {
     NewGroup,
     EditGroup,
     RowActionDialog,
+    /// Endpoints only the views above call (`api::Endpoints`).
+    Endpoints(Endpoints),
 }
 
 impl Chunk {
@@ -54,15 +58,46 @@ impl Chunk {
         }
     }
 
-    /// Starts fetching this chunk, unless that has begun already; a fetch
-    /// that fails is met again, with "Retry", where the code is used, and
-    /// the next prefetch tries again. Without the split there is nothing
-    /// to fetch.
+    /// The endpoints' chunks this view calls, fetched with it so that its
+    /// first call does not wait for one after its own code has come.
+    pub fn calls(self) -> &'static [Endpoints] {
+        match self {
+            Chunk::NewUser => &[Endpoints::Users],
+            Chunk::EditUser | Chunk::RowActionDialog => &[Endpoints::Users, Endpoints::Audit],
+            Chunk::AuditLog => &[Endpoints::Audit],
+            Chunk::NewGroup | Chunk::EditGroup => &[Endpoints::Groups],
+            Chunk::Groups | Chunk::Endpoints(_) => &[],
+        }
+    }
+
+    /// Starts fetching this chunk and those of the endpoints it calls,
+    /// unless that has begun already; a fetch that fails is met again,
+    /// with "Retry", where the code is used, and the next prefetch tries
+    /// again. Without the split there is nothing to fetch.
     pub fn prefetch(self) {
+        for endpoints in self.calls() {
+            Chunk::Endpoints(*endpoints).prefetch_one();
+        }
+        self.prefetch_one();
+    }
+
+    fn prefetch_one(self) {
         #[cfg(wasm_split)]
         {
-            thread_local!(static ASKED: std::cell::Cell<u8> = const { std::cell::Cell::new(0) });
-            let bit = 1_u8 << self as u8;
+            thread_local!(static ASKED: std::cell::Cell<u16> = const { std::cell::Cell::new(0) });
+            let bit = 1_u16
+                << match self {
+                    Chunk::NewUser => 0,
+                    Chunk::EditUser => 1,
+                    Chunk::AuditLog => 2,
+                    Chunk::Groups => 3,
+                    Chunk::NewGroup => 4,
+                    Chunk::EditGroup => 5,
+                    Chunk::RowActionDialog => 6,
+                    Chunk::Endpoints(Endpoints::Users) => 7,
+                    Chunk::Endpoints(Endpoints::Groups) => 8,
+                    Chunk::Endpoints(Endpoints::Audit) => 9,
+                };
             if ASKED.with(|asked| asked.get() & bit) != 0 {
                 return;
             }
@@ -76,6 +111,7 @@ impl Chunk {
                     Chunk::NewGroup => __wasm_split_preload_new_group().await,
                     Chunk::EditGroup => __wasm_split_preload_edit_group().await,
                     Chunk::RowActionDialog => __wasm_split_preload_row_action_dialog().await,
+                    Chunk::Endpoints(endpoints) => endpoints.fetch().await,
                 };
                 if fetched.is_err() {
                     ASKED.with(|asked| asked.set(asked.get() & !bit));
@@ -115,6 +151,19 @@ pub fn prefetch_on_intent() {
     on_cleanup(move || {
         over.remove();
         focus.remove();
+    });
+}
+
+/// Fetches the code of the view shown now together with its endpoints'
+/// (inside the router): a cold visit straight to a group's page waits for
+/// one round trip of code, not its view's and then its first call's.
+#[component]
+pub fn PrefetchShownView() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    Effect::new(move |_| {
+        if let Some(chunk) = location.pathname.with(|path| Chunk::for_path(path)) {
+            chunk.prefetch();
+        }
     });
 }
 

@@ -144,8 +144,8 @@ fn cargo_build(target_dir: &Path) -> Result<(), String> {
     .env("CARGO_TARGET_DIR", target_dir)
     .env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort")
     .env("CARGO_UNSTABLE_BUILD_STD_FEATURES", "optimize_for_size")
-    // Replaces `.cargo/config.toml`'s rustflags for the target, so
-    // `erase_components` is repeated here.
+    // Cargo joins these to `.cargo/config.toml`'s rustflags for the target
+    // (`erase_components` is named in both, harmlessly).
     .env(
         "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
         "--cfg erase_components --cfg wasm_split -Zunstable-options -Cpanic=immediate-abort \
