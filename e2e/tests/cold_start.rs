@@ -32,8 +32,9 @@ async fn the_first_view_is_asked_for_before_the_app_runs_and_only_once() {
     let browser = Browser::start().await;
     browser.sign_in(&server.base_url, &server.admin_token).await;
 
-    // New documents on deep links: with the API's base this tab remembers
-    // (the requests need not wait for config.json), and without it.
+    // New documents on deep links: with the API's base this tab remembers,
+    // and without it (this page's origin's, then; neither waits for
+    // config.json).
     for (page, forget_base) in [(2, false), (3, true)] {
         if forget_base {
             browser
@@ -277,6 +278,13 @@ async fn a_view_whose_code_cannot_be_fetched_offers_retry_and_the_app_lives_on()
     browser.block_urls(&[]).await;
     browser.click(By::role("button", "Retry")).await;
     browser.find(By::role("heading", "Groups")).await;
+    // "Retry" went with the error; focus goes to the view's heading.
+    browser
+        .wait_for(
+            "focus on the heading",
+            "document.activeElement.tagName == 'H1' && document.activeElement.textContent == 'Groups'",
+        )
+        .await;
     browser.wait_for_text("No groups yet").await;
     browser.click(By::role("link", "Users")).await;
     browser.find(By::role("rowheader", "Ada Admin")).await;

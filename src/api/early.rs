@@ -5,8 +5,10 @@
 //!
 //! The script guesses the list's request from the URL the way
 //! `users_api::ListQuery` reads it, and the API's base from what this tab
-//! last read in `config.json` ([`remember_api_base`]), so with a session it
-//! need not wait for `config.json`. An answer is used only for exactly the
+//! last read in `config.json` ([`remember_api_base`]), else the page's own
+//! origin, so it never waits for `config.json` (a guess `config.json`
+//! contradicts went to the origin that already holds the token, and is
+//! asked again at the right base). An answer is used only for exactly the
 //! URL and token it was asked with; a guess the app never makes is left
 //! unused. Each is handed out once, so a later identical request goes to
 //! the server.

@@ -18,6 +18,7 @@ use super::groups_list::GroupsPage;
 use super::user_form::{EditUserPage, NewUserPage};
 use crate::components::dialogs;
 use crate::components::error_view::ErrorView;
+use crate::components::focus::{focus_is_lost, focus_view_start};
 use crate::state::loaded::Loaded;
 use crate::state::row_action::{RowAction, RowActions};
 
@@ -178,6 +179,18 @@ where
     Fut: Future<Output = Result<Build, ChunkError>> + 'static,
 {
     let (code, retry) = load_code(load);
+    // Focus that fell to <body> while "Loading…" showed (the link pressed
+    // went with the old view, and the view's heading was not there yet)
+    // goes to where the view starts: its heading, or "Retry".
+    Effect::new(move |_| {
+        if code.with(Option::is_some) {
+            request_animation_frame(|| {
+                if focus_is_lost() {
+                    focus_view_start();
+                }
+            });
+        }
+    });
     move || match code.get() {
         Some(Ok(build)) => untrack(build),
         Some(Err(error)) => view! { <ErrorView error=error.into() on_retry=retry /> }.into_any(),
