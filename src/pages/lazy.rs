@@ -4,7 +4,9 @@
 //! split by xtask into a wasm chunk of its own that is fetched on first use;
 //! every other build (tests, Trunk's development build) compiles them in,
 //! and these are plain calls. A chunk that cannot be fetched (the network
-//! dropped) is an error with "Retry", not a dead app.
+//! dropped) is an error with "Retry", not a dead app. [`Chunk::prefetch`]
+//! fetches a chunk ahead of its first use: after the list paints, when a
+//! link to its view is pointed at or focused, and for the view shown now.
 
 use leptos::prelude::*;
 use std::future::Future;
@@ -61,7 +63,7 @@ impl Chunk {
 
     /// The endpoints' chunks this view calls, fetched with it so that its
     /// first call does not wait for one after its own code has come.
-    pub fn calls(self) -> &'static [Endpoints] {
+    fn calls(self) -> &'static [Endpoints] {
         match self {
             Chunk::NewUser => &[Endpoints::Users],
             Chunk::EditUser | Chunk::RowActionDialog => &[Endpoints::Users, Endpoints::Audit],
@@ -85,24 +87,20 @@ impl Chunk {
     fn prefetch_one(self) {
         #[cfg(wasm_split)]
         {
-            thread_local!(static ASKED: std::cell::Cell<u16> = const { std::cell::Cell::new(0) });
-            let bit = 1_u16
-                << match self {
-                    Chunk::NewUser => 0,
-                    Chunk::EditUser => 1,
-                    Chunk::AuditLog => 2,
-                    Chunk::Groups => 3,
-                    Chunk::NewGroup => 4,
-                    Chunk::EditGroup => 5,
-                    Chunk::RowActionDialog => 6,
-                    Chunk::Endpoints(Endpoints::Users) => 7,
-                    Chunk::Endpoints(Endpoints::Groups) => 8,
-                    Chunk::Endpoints(Endpoints::Audit) => 9,
-                };
-            if ASKED.with(|asked| asked.get() & bit) != 0 {
+            // The chunks asked for (and not failed) so far in this page.
+            thread_local!(static ASKED: std::cell::RefCell<Vec<Chunk>> = const {
+                std::cell::RefCell::new(Vec::new())
+            });
+            let asked_before = ASKED.with_borrow_mut(|asked| {
+                let before = asked.contains(&self);
+                if !before {
+                    asked.push(self);
+                }
+                before
+            });
+            if asked_before {
                 return;
             }
-            ASKED.with(|asked| asked.set(asked.get() | bit));
             leptos::task::spawn_local(async move {
                 let fetched = match self {
                     Chunk::NewUser => __wasm_split_preload_new_user().await,
@@ -115,7 +113,7 @@ impl Chunk {
                     Chunk::Endpoints(endpoints) => endpoints.fetch().await,
                 };
                 if fetched.is_err() {
-                    ASKED.with(|asked| asked.set(asked.get() & !bit));
+                    ASKED.with_borrow_mut(|asked| asked.retain(|chunk| *chunk != self));
                 }
             });
         }
