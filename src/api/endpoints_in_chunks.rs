@@ -6,7 +6,8 @@
 //! `pages::lazy::Chunk::prefetch`), so the list's first load carries none
 //! of it; every other build calls them directly. `HttpClient` keeps
 //! building the URL and headers (shared with the list's calls), and
-//! [`in_chunk`] turns a chunk that cannot be fetched into the network error
+//! [`in_chunk`] turns a chunk that cannot be fetched ([`ChunkError`], also
+//! what a view's chunk fails with in `pages::lazy`) into the network error
 //! every call can already fail with.
 
 use std::future::Future;
@@ -19,7 +20,23 @@ use users_api::{
 
 use super::http::{send, Built};
 use super::{ApiError, ApiFuture};
-use crate::pages::lazy::ChunkError;
+
+/// A chunk of the app's code (a view's, or endpoints') could not be fetched.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChunkError(String);
+
+impl From<leptos::wasm_split::SplitLoaderError> for ChunkError {
+    fn from(error: leptos::wasm_split::SplitLoaderError) -> Self {
+        ChunkError(error.to_string())
+    }
+}
+
+impl From<ChunkError> for ApiError {
+    /// Shown as the network error it is ("could not be reached … try again").
+    fn from(error: ChunkError) -> Self {
+        ApiError::Network(error.0)
+    }
+}
 
 /// The call `loading` hands over once its chunk is there.
 pub(super) fn in_chunk<T: 'static>(
@@ -78,7 +95,8 @@ pub enum Endpoints {
 }
 
 impl Endpoints {
-    /// Fetches this chunk (once; see `pages::lazy::Chunk::prefetch`).
+    /// Fetches this chunk (once; see `pages::lazy::Chunk::prefetch`): any
+    /// one of its functions' preload brings the whole chunk.
     #[cfg(wasm_split)]
     pub async fn fetch(self) -> Result<(), leptos::wasm_split::SplitLoaderError> {
         match self {

@@ -8,7 +8,7 @@ pub mod early;
 mod endpoints_in_chunks;
 pub mod http;
 
-pub use endpoints_in_chunks::Endpoints;
+pub use endpoints_in_chunks::{ChunkError, Endpoints};
 pub use users_client::{error, memory, ApiClient, ApiError, ApiFuture};
 
 use std::rc::Rc;

@@ -10,9 +10,8 @@
 
 use leptos::prelude::*;
 use std::future::Future;
-use users_client::ApiError;
 
-use crate::api::Endpoints;
+use crate::api::{ChunkError, Endpoints};
 
 use super::audit::AuditLogPage;
 use super::group_page::{EditGroupPage, NewGroupPage};
@@ -208,23 +207,6 @@ where
         load()
     });
     (code, move || attempt.update(|n| *n += 1))
-}
-
-/// A chunk of the app's code could not be fetched.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ChunkError(String);
-
-impl From<leptos::wasm_split::SplitLoaderError> for ChunkError {
-    fn from(error: leptos::wasm_split::SplitLoaderError) -> Self {
-        ChunkError(error.to_string())
-    }
-}
-
-impl From<ChunkError> for ApiError {
-    /// Shown as the network error it is ("could not be reached … try again").
-    fn from(error: ChunkError) -> Self {
-        ApiError::Network(error.0)
-    }
 }
 
 /// Declares `$name`, an async fn handing over `$build` once its code is
