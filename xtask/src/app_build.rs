@@ -9,14 +9,16 @@
 //! 2. `wasm_split_cli_support` writes the main module, one chunk per view
 //!    (and chunks of code several views share) and `__wasm_split-<hash>.js`,
 //!    which fetches them beside itself;
-//! 3. wasm-bindgen makes the main module's JavaScript, wasm-opt shrinks
-//!    every module;
+//! 3. wasm-bindgen makes the main module's JavaScript, its imports get
+//!    short names in both (see [`crate::short_imports`]), and wasm-opt
+//!    shrinks every module;
 //! 4. `index.html` is written from the source one (see [`crate::page`]),
 //!    and every file gets its `.br` and `.gz` copies (see [`crate::dist`]).
 //!
-//! Every file is named by the hash of cargo's output, so a new build never
-//! mixes with a cached old one. Trunk's `data-trunk` links in `index.html`
-//! stay, so `trunk serve` still makes an unsplit development build.
+//! Every file is named by the hash of cargo's output and of this build's
+//! steps, so a new build never mixes with a cached old one. Trunk's
+//! `data-trunk` links in `index.html` stay, so `trunk serve` still makes an
+//! unsplit development build.
 
 use std::path::{Path, PathBuf};
 
@@ -59,9 +61,19 @@ pub fn build(dist: &Path) -> Result<AppFiles, String> {
     let target_dir = root().join("target/release-nightly");
     cargo_build(&target_dir)?;
     let input_path = target_dir.join(format!("wasm32-unknown-unknown/wasm-release/{APP}.wasm"));
-    let input =
-        std::fs::read(&input_path).map_err(|e| format!("read {}: {e}", input_path.display()))?;
-    let hash = crate::dist::hex(&Sha384::digest(&input)[..8]);
+    let input = read(&input_path)?;
+    // The names are immutable in caches, so they change with what this
+    // build does to cargo's output too (a cached script must never meet a
+    // wasm whose imports were named differently).
+    let steps = [
+        include_str!("app_build.rs"),
+        include_str!("short_imports.rs"),
+    ];
+    let hash = Sha384::new()
+        .chain_update(&input)
+        .chain_update(steps.concat())
+        .finalize();
+    let hash = crate::dist::hex(&hash[..8]);
     let stem = format!("{APP}-{hash}");
     let link = format!("__wasm_split-{hash}.js");
 
@@ -100,8 +112,15 @@ pub fn build(dist: &Path) -> Result<AppFiles, String> {
     ))?;
     let script = format!("{stem}.js");
     let wasm = format!("{stem}_bg.wasm");
-    copy(&bindgen.join(&script), &dist.join(&script))?;
-    optimise(&bindgen.join(&wasm), &dist.join(&wasm))?;
+    let (short_wasm, short_script) = crate::short_imports::shorten(
+        &read(&bindgen.join(&wasm))?,
+        &read_string(&bindgen.join(&script))?,
+        &format!("./{stem}_bg.js"),
+    )?;
+    let short = work.join("short.wasm");
+    write(&short, &short_wasm)?;
+    write(&dist.join(&script), short_script.as_bytes())?;
+    optimise(&short, &dist.join(&wasm))?;
 
     // The chunks, renamed with the hash in the loader that fetches them.
     let mut loader = read_string(&work.join(&link))?;
@@ -168,8 +187,10 @@ fn wasm_opt() -> PathBuf {
     tools_dir().join("node_modules/binaryen/bin/wasm-opt")
 }
 
-fn copy(from: &Path, to: &Path) -> Result<(), String> {
-    std::fs::copy(from, to)
-        .map(drop)
-        .map_err(|e| format!("copy {} to {}: {e}", from.display(), to.display()))
+fn read(path: &Path) -> Result<Vec<u8>, String> {
+    std::fs::read(path).map_err(|e| format!("read {}: {e}", path.display()))
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    std::fs::write(path, bytes).map_err(|e| format!("write {}: {e}", path.display()))
 }

@@ -22,6 +22,7 @@ mod run;
 mod screenshots;
 mod setup;
 mod shell;
+mod short_imports;
 mod test;
 
 use std::process::ExitCode;
