@@ -1,6 +1,7 @@
 // A Chrome trace of a cold navigation of one app of a measure.mjs spec (the
 // third of three, so the browser is warm), for finding where the time goes;
 // lazy_compile.py reads it. Usage: node profile.mjs SPEC.json APP CPU OUT.json
+// (CPUPROF=1 adds V8's sampling profiler: where the time goes by function)
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -22,7 +23,7 @@ for (let i = 0; i < 3; i++) {
     new MutationObserver(check).observe(document, { childList: true, subtree: true });
   }, app.last);
   await page.route((url) => url.pathname in routes, (r) => r.fulfill({ status: 200, contentType: 'application/json', body: routes[new URL(r.request().url()).pathname].body, headers: routes[new URL(r.request().url()).pathname].headers }));
-  if (i == 2) await browser.startTracing(page, { path: out, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'v8.wasm', 'disabled-by-default-v8.wasm.detailed', 'blink.user_timing', 'loading', 'v8.execute'] });
+  if (i == 2) await browser.startTracing(page, { path: out, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'v8.wasm', 'disabled-by-default-v8.wasm.detailed', 'blink.user_timing', 'loading', 'v8.execute', ...(process.env.CPUPROF ? ['disabled-by-default-v8.cpu_profiler'] : [])] });
   await page.goto(`http://127.0.0.1:4399${app.path}`);
   await page.waitForFunction(() => window.__rowsAt, null, { timeout: 60000 });
   console.log(appName, cpu, await page.evaluate(() => window.__rowsAt));
