@@ -53,27 +53,27 @@ pub fn App(client: Rc<dyn ApiClient>) -> impl IntoView {
                 />
                 <Route
                     path=path!("/users/new")
-                    view=|| view! { <RequireSession><LazyView load=lazy::new_user /></RequireSession> }
+                    view=|| view! { <RequireSession><LazyView load=lazy::new_user title="Add new user" /></RequireSession> }
                 />
                 <Route
                     path=path!("/users/:id/edit")
-                    view=|| view! { <RequireSession><LazyView load=lazy::edit_user /></RequireSession> }
+                    view=|| view! { <RequireSession><LazyView load=lazy::edit_user title="Edit user" /></RequireSession> }
                 />
                 <Route
                     path=path!("/audit")
-                    view=|| view! { <RequireSession><LazyView load=lazy::audit_log /></RequireSession> }
+                    view=|| view! { <RequireSession><LazyView load=lazy::audit_log title="Audit log" /></RequireSession> }
                 />
                 <Route
                     path=path!("/groups")
-                    view=|| view! { <RequireSession><LazyView load=lazy::groups /></RequireSession> }
+                    view=|| view! { <RequireSession><LazyView load=lazy::groups title="Groups" /></RequireSession> }
                 />
                 <Route
                     path=path!("/groups/new")
-                    view=|| view! { <RequireSession><LazyView load=lazy::new_group /></RequireSession> }
+                    view=|| view! { <RequireSession><LazyView load=lazy::new_group title="Add group" /></RequireSession> }
                 />
                 <Route
                     path=path!("/groups/:id")
-                    view=|| view! { <RequireSession><LazyView load=lazy::edit_group /></RequireSession> }
+                    view=|| view! { <RequireSession><LazyView load=lazy::edit_group title="Group" /></RequireSession> }
                 />
             </Routes>
         </Router>

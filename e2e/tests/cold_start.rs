@@ -265,7 +265,13 @@ async fn a_view_whose_code_cannot_be_fetched_offers_retry_and_the_app_lives_on()
     browser
         .wait_for_text("The server could not be reached. Check your connection and try again.")
         .await;
-    assert!(browser.query(By::role("heading", "Groups")).await.is_none());
+    // The view's heading and the tab's title say which view failed; none
+    // of the view itself is there.
+    browser.find(By::role("heading", "Groups")).await;
+    browser
+        .wait_for("the tab's title", "document.title.startsWith('Groups — ')")
+        .await;
+    assert!(browser.query(By::role("link", "Add group")).await.is_none());
     // Focus, which went with the link pressed, goes to what can be done next.
     browser
         .wait_for(

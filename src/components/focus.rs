@@ -47,10 +47,11 @@ pub fn focus_heading() -> bool {
 }
 
 /// Focuses where a view starts: its main heading, or, when the view could
-/// not be shown (its code or data failed to load), the error's "Retry".
+/// not be shown (its code or data failed to load), the error's "Retry",
+/// the one thing to do there (the alert itself is announced).
 pub fn focus_view_start() {
-    if !focus_heading() {
-        focus_selector("main [role=alert] button");
+    if !focus_selector("main [role=alert] button") {
+        focus_heading();
     }
 }
 

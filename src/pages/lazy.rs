@@ -20,6 +20,7 @@ use super::user_form::{EditUserPage, NewUserPage};
 use crate::components::dialogs;
 use crate::components::error_view::ErrorView;
 use crate::components::focus::{focus_is_lost, focus_view_start};
+use crate::components::title::view_title;
 use crate::state::loaded::Loaded;
 use crate::state::row_action::{RowAction, RowActions};
 
@@ -170,11 +171,14 @@ pub fn PrefetchShownView() -> impl IntoView {
 /// owner, so it lives and goes with the route. (No `Suspense` or
 /// `Transition` around it: the view's own resources — a combobox's search
 /// — would count as theirs and build it again, dropping what was typed.)
+/// `title` names the view in the tab's title until the view names itself,
+/// and heads the error when its code cannot be fetched.
 #[component]
-pub fn LazyView<Fut>(load: fn() -> Fut) -> impl IntoView
+pub fn LazyView<Fut>(load: fn() -> Fut, title: &'static str) -> impl IntoView
 where
     Fut: Future<Output = Result<Build, ChunkError>> + 'static,
 {
+    view_title(move || title.to_string());
     let (code, retry) = load_code(load);
     // Focus that fell to <body> while "Loading…" showed (the link pressed
     // went with the old view, and the view's heading was not there yet)
@@ -190,7 +194,13 @@ where
     });
     move || match code.get() {
         Some(Ok(build)) => untrack(build),
-        Some(Err(error)) => view! { <ErrorView error=error.into() on_retry=retry /> }.into_any(),
+        Some(Err(error)) => view! {
+            <div class="page-head">
+                <h1>{title}</h1>
+            </div>
+            <ErrorView error=error.into() on_retry=retry />
+        }
+        .into_any(),
         None => view! { <p class="loading" role="status">"Loading…"</p> }.into_any(),
     }
 }
