@@ -12,7 +12,7 @@ mod server;
 
 pub use api::{ApiClient, Reply};
 pub use browser::{Browser, By};
-pub use server::{Cli, Server};
+pub use server::{dist_dir, Cli, Server};
 
 /// The workspace root.
 pub fn workspace_root() -> std::path::PathBuf {

@@ -2,7 +2,7 @@
 //! directory; killed when dropped, also when a test fails.
 
 use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
 use crate::workspace_root;
@@ -24,7 +24,7 @@ fn server_bin() -> PathBuf {
 }
 
 /// The app's release build: `USERS_E2E_DIST` or the workspace's `dist/`.
-fn dist_dir() -> PathBuf {
+pub fn dist_dir() -> PathBuf {
     std::env::var_os("USERS_E2E_DIST")
         .map(PathBuf::from)
         .unwrap_or_else(|| workspace_root().join("dist"))
@@ -38,8 +38,12 @@ impl Server {
 
     /// Like [`Server::start`], running `prepare` (CLI calls) before serving.
     pub fn start_with(prepare: impl FnOnce(&Cli)) -> Server {
+        Self::start_serving(&dist_dir(), prepare)
+    }
+
+    /// Like [`Server::start_with`], serving the app from `dist`.
+    pub fn start_serving(dist: &Path, prepare: impl FnOnce(&Cli)) -> Server {
         let bin = server_bin();
-        let dist = dist_dir();
         assert!(
             bin.exists(),
             "no server binary at {} (run `cargo xtask test`)",
@@ -70,7 +74,7 @@ impl Server {
             .arg("--data-dir")
             .arg(data_dir.path())
             .args(["serve", "--addr", "127.0.0.1:0", "--static-dir"])
-            .arg(&dist)
+            .arg(dist)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()

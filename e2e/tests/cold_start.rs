@@ -1,7 +1,8 @@
 //! A cold load of the list: index.html asks for `/me` and the list's page
 //! while the wasm loads, the app takes those answers instead of asking
-//! again, a refused token still ends at sign-in, and the release build's
-//! files go out precompressed.
+//! again, a refused token still ends at sign-in, the release build's
+//! files go out precompressed, and a wasm that is not the one built never
+//! runs.
 
 use serde_json::Value;
 use users_e2e::{ApiClient, Browser, By, Server};
@@ -372,6 +373,49 @@ async fn a_call_whose_code_cannot_be_fetched_fails_as_a_lost_network_does_and_ke
             .iter()
             .any(|(n, _)| n.starts_with("split_api_users-")),
         "{fetched:?}"
+    );
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_wasm_that_is_not_the_one_built_never_runs_and_the_page_says_so() {
+    // A copy of the build whose main wasm a proxy or a CDN changed by a byte.
+    let changed = tempfile::tempdir().unwrap();
+    let built = users_e2e::dist_dir();
+    let mut wasm = None;
+    for entry in std::fs::read_dir(&built).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        std::fs::copy(built.join(&name), changed.path().join(&name)).unwrap();
+        if name.starts_with("users-console-") && name.ends_with("_bg.wasm") {
+            wasm = Some(name);
+        }
+    }
+    let wasm = changed.path().join(wasm.expect("the main wasm"));
+    let mut bytes = std::fs::read(&wasm).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    std::fs::write(&wasm, bytes).unwrap();
+    for copy in ["br", "gz"] {
+        std::fs::remove_file(wasm.with_extension(format!("wasm.{copy}"))).unwrap();
+    }
+    let server = Server::start_serving(changed.path(), |_| {});
+    let browser = Browser::start().await;
+
+    browser.goto(&server.url("/sign-in")).await;
+    browser
+        .wait_for_text(
+            "The console could not be loaded. Check your connection and reload the page.",
+        )
+        .await;
+    browser.find(By::role("heading", "Users console")).await;
+    assert!(browser
+        .query(By::role("textbox", "Access token"))
+        .await
+        .is_none());
+    let errors = browser.console_errors().await;
+    assert!(
+        errors.iter().any(|e| e.contains("integrity")),
+        "the browser refused the wasm for its integrity: {errors:?}"
     );
     browser.close().await;
 }

@@ -92,10 +92,11 @@ pub fn write_page(source: &Path, dist: &Path, app: &AppFiles) -> Result<(), Stri
 /// script that compiles the wasm as it arrives (see [`COMPILE_EARLY`]).
 fn preloads(dist: &Path, app: &AppFiles) -> Result<String, String> {
     // The wasm first: it is the largest file, and the rows wait for it.
+    // (No `integrity` on the preload: Chromium ignores it there, with a
+    // warning; the script's fetch below carries it and checks the bytes.)
     let mut links = format!(
-        "    <link rel=\"preload\" href=\"{}\" crossorigin=\"anonymous\" integrity=\"{}\" as=\"fetch\" type=\"application/wasm\">\n",
+        "    <link rel=\"preload\" href=\"{}\" crossorigin=\"anonymous\" as=\"fetch\" type=\"application/wasm\">\n",
         app.wasm,
-        integrity(dist, &app.wasm)?
     );
     for script in [&app.script, &app.loader] {
         links.push_str(&format!(
@@ -105,7 +106,9 @@ fn preloads(dist: &Path, app: &AppFiles) -> Result<String, String> {
     }
     links.push_str(&format!(
         "    <script>{}</script>\n",
-        COMPILE_EARLY.replace("WASM", &app.wasm)
+        COMPILE_EARLY
+            .replace("WASM", &app.wasm)
+            .replace("INTEGRITY", &integrity(dist, &app.wasm)?)
     ));
     Ok(links)
 }
@@ -113,22 +116,36 @@ fn preloads(dist: &Path, app: &AppFiles) -> Result<String, String> {
 /// Compiles the main wasm while the app's JavaScript still travels (the
 /// module script runs only once that has arrived, and wasm-bindgen's start
 /// would only then begin compiling): the start script hands the compiled
-/// module over. When compiling here fails, the start script gets the URL
-/// and wasm-bindgen fetches and reports it as it always would. A classic
-/// script before the stylesheet, so no stylesheet holds it up; the server
-/// allows it by its hash, as every inline script.
-const COMPILE_EARLY: &str =
-    "window.usersConsoleWasm = WebAssembly.compileStreaming(fetch(\"WASM\"))\
-    .catch(function () { return \"WASM\"; });";
+/// module over. The fetch checks the wasm's integrity, so a changed file
+/// never runs. When compiling here fails, the start script gets a new
+/// fetch of it (with the same check), which wasm-bindgen reads and reports
+/// as it always would. A classic script before the stylesheet, so no
+/// stylesheet holds it up; the server allows it by its hash, as every
+/// inline script.
+const COMPILE_EARLY: &str = "(function () {\
+    var wasm = function () { return fetch(\"WASM\", { integrity: \"INTEGRITY\" }); };\
+    window.usersConsoleWasm = WebAssembly.compileStreaming(wasm()).catch(wasm); })();";
 
-/// Starts the app with the module compiled early, else from the URL.
+/// Starts the app with the module compiled early, else from the URL. When
+/// the app cannot start (its files did not arrive, or are not the ones
+/// built: their integrity failed) the page says so instead of staying blank.
 fn start_script(app: &AppFiles) -> String {
     format!(
-        "    <script type=\"module\">import init from '{}'; \
-         await init({{ module_or_path: await (window.usersConsoleWasm || '{}') }});</script>\n",
+        "    <script type=\"module\">try {{ const app = await import('{}'); \
+         await app.default({{ module_or_path: await (window.usersConsoleWasm || '{}') }}); }} \
+         catch (error) {{ {NOT_STARTED} throw error; }}</script>\n",
         app.script, app.wasm
     )
 }
+
+/// What the page shows when the app could not start: text only, made with
+/// the DOM (the CSP allows no inline style, and nothing here is data).
+const NOT_STARTED: &str = "const main = document.createElement('main'); main.className = 'page'; \
+    const heading = document.createElement('h1'); heading.textContent = 'Users console'; \
+    const alert = document.createElement('p'); alert.className = 'error-view'; \
+    alert.setAttribute('role', 'alert'); \
+    alert.textContent = 'The console could not be loaded. Check your connection and reload the page.'; \
+    main.append(heading, alert); document.body.replaceChildren(main);";
 
 /// The `integrity` value of the file at `href` in `dist`.
 fn integrity(dist: &Path, href: &str) -> Result<String, String> {
@@ -224,18 +241,27 @@ mod tests {
             html.find("/app-1_bg.wasm") < html.find("/app-1.js"),
             "the largest file is asked for first: {html}"
         );
-        assert!(html.contains(
-            "<script>window.usersConsoleWasm = WebAssembly.compileStreaming(fetch(\"/app-1_bg.wasm\"))\
-             .catch(function () { return \"/app-1_bg.wasm\"; });</script>\n"
-        ));
+        let wasm_integrity = format!("sha384-{}", BASE64.encode(Sha384::digest(b"wasm")));
+        assert!(html.contains(&format!(
+            "<script>(function () {{\
+             var wasm = function () {{ return fetch(\"/app-1_bg.wasm\", {{ integrity: \"{wasm_integrity}\" }}); }};\
+             window.usersConsoleWasm = WebAssembly.compileStreaming(wasm()).catch(wasm); }})();</script>\n"
+        )));
+        assert!(
+            !html.contains("as=\"fetch\" type=\"application/wasm\" integrity")
+                && !html.contains(&format!("integrity=\"{wasm_integrity}\"")),
+            "no integrity on the wasm's preload, which Chromium ignores: {html}"
+        );
         assert!(
             html.find("usersConsoleWasm =") < html.find("rel=\"stylesheet\""),
             "the compile starts before the stylesheet can hold scripts up: {html}"
         );
         assert!(html.contains(
-            "<script type=\"module\">import init from '/app-1.js'; \
-             await init({ module_or_path: await (window.usersConsoleWasm || '/app-1_bg.wasm') });</script>\n</head>"
+            "<script type=\"module\">try { const app = await import('/app-1.js'); \
+             await app.default({ module_or_path: await (window.usersConsoleWasm || '/app-1_bg.wasm') }); } \
+             catch (error) { const main = document.createElement('main');"
         ));
+        assert!(html.contains("replaceChildren(main); throw error; }</script>\n</head>"));
         let icon = &html[html.find("rel=\"icon\"").unwrap()..];
         let icon = attribute(icon, "href").unwrap();
         assert_eq!(
