@@ -102,6 +102,19 @@ async fn a_100_character_name_fits_at_1280_and_is_a_card_at_360() {
             assert_inside("a row's More actions", menu, left, right);
         }
     }
+    // The filters' fields line up: one top and one height, hint or none.
+    let filters = browser
+        .eval(
+            "return [...document.querySelectorAll('.filter-bar select, .filter-bar input')]
+                .map(e => { const b = e.getBoundingClientRect(); return [b.top, b.height]; });",
+        )
+        .await;
+    let filters = filters.as_array().unwrap();
+    assert!(filters.len() >= 4, "{filters:?}");
+    assert!(
+        filters.iter().all(|f| f == &filters[0]),
+        "the filters' fields at one top and height: {filters:?}"
+    );
     // The name wraps; the email breaks after "@" (never before it).
     let email_cell = browser
         .eval("return document.querySelector('td.email').innerHTML;")
@@ -119,6 +132,18 @@ async fn a_100_character_name_fits_at_1280_and_is_a_card_at_360() {
     browser.goto(&server.url("/users?per_page=100")).await;
     // Still a table by role, rows and row headers included.
     browser.find(By::role("table", "Users")).await;
+    // One filter a line, with no room kept under a field (Role has no hint).
+    let room = browser
+        .eval(
+            "const field = document.getElementById('filter-role').closest('.field');
+             return field.getBoundingClientRect().bottom
+                 - document.getElementById('filter-role').getBoundingClientRect().bottom;",
+        )
+        .await;
+    assert!(
+        room.as_f64().unwrap() < 1.0,
+        "room under Role at 360: {room}"
+    );
     browser.find(By::role("rowheader", &name)).await;
     browser
         .find(By::role("button", &format!("More actions for {name}")))
