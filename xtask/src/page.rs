@@ -117,7 +117,8 @@ fn preloads(dist: &Path, app: &AppFiles) -> Result<String, String> {
 /// module script runs only once that has arrived, and wasm-bindgen's start
 /// would only then begin compiling): the start script hands the compiled
 /// module over. The fetch checks the wasm's integrity, so a changed file
-/// never runs. When compiling here fails, the start script gets a new
+/// never runs (the browser reads it whole before compiling begins: no
+/// slower beyond the cold-start harness's noise, see the README). When compiling here fails, the start script gets a new
 /// fetch of it (with the same check), which wasm-bindgen reads and reports
 /// as it always would. A classic script before the stylesheet, so no
 /// stylesheet holds it up; the server allows it by its hash, as every
