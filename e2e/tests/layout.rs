@@ -144,6 +144,17 @@ async fn a_100_character_name_fits_at_1280_and_is_a_card_at_360() {
         room.as_f64().unwrap() < 1.0,
         "room under Role at 360: {room}"
     );
+    // The search spans the line, as the filters do.
+    let short = browser
+        .eval(
+            "return document.querySelector('.filter-bar').getBoundingClientRect().width
+                 - document.querySelector('form[role=search]').getBoundingClientRect().width;",
+        )
+        .await;
+    assert!(
+        short.as_f64().unwrap() < 1.0,
+        "the search is {short} px narrower at 360"
+    );
     browser.find(By::role("rowheader", &name)).await;
     browser
         .find(By::role("button", &format!("More actions for {name}")))
