@@ -34,7 +34,7 @@ pub fn write_page(source: &Path, dist: &Path, app: &AppFiles) -> Result<(), Stri
         let tag = line.trim();
         if !tag.starts_with("<link data-trunk") {
             if tag == "</head>" {
-                out.push_str(&start_script(app));
+                out.push_str(&start_script(app, &integrity(dist, &app.wasm)?));
             }
             out.push_str(line);
             continue;
@@ -118,22 +118,24 @@ fn preloads(dist: &Path, app: &AppFiles) -> Result<String, String> {
 /// would only then begin compiling): the start script hands the compiled
 /// module over. The fetch checks the wasm's integrity, so a changed file
 /// never runs (the browser reads it whole before compiling begins: no
-/// slower beyond the cold-start harness's noise, see the README). When compiling here fails, the start script gets a new
-/// fetch of it (with the same check), which wasm-bindgen reads and reports
-/// as it always would. A classic script before the stylesheet, so no
-/// stylesheet holds it up; the server allows it by its hash, as every
-/// inline script.
+/// slower beyond the cold-start harness's noise, see the README). When
+/// compiling here fails, the start script gets a new fetch of it (with the
+/// same check), which wasm-bindgen reads and reports as it always would. A
+/// classic script before the stylesheet, so no stylesheet holds it up; the
+/// server allows it by its hash, as every inline script.
 const COMPILE_EARLY: &str = "(function () {\
     var wasm = function () { return fetch(\"WASM\", { integrity: \"INTEGRITY\" }); };\
     window.usersConsoleWasm = WebAssembly.compileStreaming(wasm()).catch(wasm); })();";
 
-/// Starts the app with the module compiled early, else from the URL. When
-/// the app cannot start (its files did not arrive, or are not the ones
-/// built: their integrity failed) the page says so instead of staying blank.
-fn start_script(app: &AppFiles) -> String {
+/// Starts the app with the module compiled early, else (the early script
+/// did not run) fetched here with the same integrity check. When the app
+/// cannot start (its files did not arrive, or are not the ones built) the
+/// page says so instead of staying blank.
+fn start_script(app: &AppFiles, wasm_integrity: &str) -> String {
     format!(
         "    <script type=\"module\">try {{ const app = await import('{}'); \
-         await app.default({{ module_or_path: await (window.usersConsoleWasm || '{}') }}); }} \
+         await app.default({{ module_or_path: await (window.usersConsoleWasm \
+         || fetch('{}', {{ integrity: '{wasm_integrity}' }})) }}); }} \
          catch (error) {{ {NOT_STARTED} throw error; }}</script>\n",
         app.script, app.wasm
     )
@@ -257,11 +259,12 @@ mod tests {
             html.find("usersConsoleWasm =") < html.find("rel=\"stylesheet\""),
             "the compile starts before the stylesheet can hold scripts up: {html}"
         );
-        assert!(html.contains(
-            "<script type=\"module\">try { const app = await import('/app-1.js'); \
-             await app.default({ module_or_path: await (window.usersConsoleWasm || '/app-1_bg.wasm') }); } \
-             catch (error) { const main = document.createElement('main');"
-        ));
+        assert!(html.contains(&format!(
+            "<script type=\"module\">try {{ const app = await import('/app-1.js'); \
+             await app.default({{ module_or_path: await (window.usersConsoleWasm \
+             || fetch('/app-1_bg.wasm', {{ integrity: '{wasm_integrity}' }})) }}); }} \
+             catch (error) {{ const main = document.createElement('main');"
+        )));
         assert!(html.contains("replaceChildren(main); throw error; }</script>\n</head>"));
         let icon = &html[html.find("rel=\"icon\"").unwrap()..];
         let icon = attribute(icon, "href").unwrap();
