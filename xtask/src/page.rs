@@ -30,11 +30,13 @@ pub fn write_page(source: &Path, dist: &Path, app: &AppFiles) -> Result<(), Stri
     let mut out = String::new();
     let mut bundle = String::new();
     let mut bundle_at = None;
+    // Both the early compile and the start script's fallback fetch check it.
+    let wasm_integrity = integrity(dist, &app.wasm)?;
     for line in html.split_inclusive('\n') {
         let tag = line.trim();
         if !tag.starts_with("<link data-trunk") {
             if tag == "</head>" {
-                out.push_str(&start_script(app, &integrity(dist, &app.wasm)?));
+                out.push_str(&start_script(app, &wasm_integrity));
             }
             out.push_str(line);
             continue;
@@ -46,7 +48,7 @@ pub fn write_page(source: &Path, dist: &Path, app: &AppFiles) -> Result<(), Stri
         }
         let rel = attribute(tag, "rel").ok_or_else(|| format!("no rel in {tag}"))?;
         match rel {
-            "rust" => out.push_str(&preloads(dist, app)?),
+            "rust" => out.push_str(&preloads(dist, app, &wasm_integrity)?),
             "css" => {
                 let href = attribute(tag, "href").ok_or_else(|| format!("no href in {tag}"))?;
                 bundle.push_str(&read_string(&base.join(href))?);
@@ -90,7 +92,7 @@ pub fn write_page(source: &Path, dist: &Path, app: &AppFiles) -> Result<(), Stri
 /// The app's JavaScript (its module and the chunks' loader it imports)
 /// and main wasm, asked for at once by the preload scanner; then the
 /// script that compiles the wasm as it arrives (see [`COMPILE_EARLY`]).
-fn preloads(dist: &Path, app: &AppFiles) -> Result<String, String> {
+fn preloads(dist: &Path, app: &AppFiles, wasm_integrity: &str) -> Result<String, String> {
     // The wasm first: it is the largest file, and the rows wait for it.
     // (No `integrity` on the preload: Chromium ignores it there, with a
     // warning; the script's fetch below carries it and checks the bytes.)
@@ -108,7 +110,7 @@ fn preloads(dist: &Path, app: &AppFiles) -> Result<String, String> {
         "    <script>{}</script>\n",
         COMPILE_EARLY
             .replace("WASM", &app.wasm)
-            .replace("INTEGRITY", &integrity(dist, &app.wasm)?)
+            .replace("INTEGRITY", wasm_integrity)
     ));
     Ok(links)
 }
